@@ -1,0 +1,94 @@
+/**
+ * The adapter contract. A model adapter is XState actor logic (normally `fromCallback`) that the
+ * session invokes as its `model` child, once per connection attempt:
+ * - it receives `ClientIntent`s through `receive`;
+ * - it reports `ModelEvent`s through `sendBack` (validated with `toModelEvent` first);
+ * - it delivers audio/text/transcript deltas to `input.audio` (the audio plane), never to the chart;
+ * - it attaches a user-audio sink to the plane once its connection can carry audio;
+ * - its cleanup closes the connection (the session stops it on close, resumption or reconnect).
+ * Secrets (API keys) live in the adapter factory's closure, never in `input`, context or events.
+ */
+import type { CallbackActorLogic, EventObject, NonReducibleUnknown } from 'xstate';
+import type { Logger } from '../logger.js';
+import type { MutableField, SessionConfig } from '../machines/config.js';
+import type { AudioPlane } from './audio-plane.js';
+import type { ClientIntent } from './events.js';
+
+/** Why this connection is being opened. */
+export type ConnectReason = 'initial' | 'mutation' | 'reconnect' | 'restore';
+
+export interface AdapterInput {
+  config: SessionConfig;
+  /** The latest resumable handle, read when this connection attempt starts. */
+  resumptionHandle: string | undefined;
+  /** Increases by one per connection attempt; tool calls remember the connection that issued them. */
+  connectionId: number;
+  reason: ConnectReason;
+  audio: AudioPlane;
+  logger: Logger;
+}
+
+export type ModelAdapterLogic = CallbackActorLogic<ClientIntent, AdapterInput, EventObject>;
+
+/**
+ * How a config field may change on a live connection:
+ * - `inPlace`: sent on the open connection;
+ * - `beforeAudio`: in place until the model has produced audio, then only by resumption;
+ * - `resumption`: needs a new connection (close, connect with the new config, bridge message).
+ */
+export type ChangeRule = 'inPlace' | 'beforeAudio' | 'resumption';
+
+export interface Capabilities {
+  change: Record<MutableField, ChangeRule>;
+  /**
+   * True when the runtime must ask for the model's next response after tool outputs (OpenAI:
+   * `response.create`); false when the provider continues by itself (Gemini).
+   */
+  needsFollowUpResponse: boolean;
+  /** PCM16 input rates the adapter accepts from the application (it resamples the others). */
+  inputSampleRates: readonly number[];
+  outputSampleRate: number;
+}
+
+/**
+ * The capabilities table: a default row and optional per-model rows that override it. Provider
+ * mutability changes between model versions, so it is data, not code branches.
+ */
+export interface CapabilityTable {
+  default: Capabilities;
+  models?: Record<string, { change?: Partial<Record<MutableField, ChangeRule>>; needsFollowUpResponse?: boolean }>;
+}
+
+export interface ModelAdapter {
+  /** 'openai' | 'gemini' | 'scripted' | your own. */
+  provider: string;
+  /** Provider model id. */
+  model: string;
+  capabilities: CapabilityTable;
+  logic: ModelAdapterLogic;
+}
+
+/** Resolves the row that applies to one model: the default row with the model's overrides. */
+export function capabilitiesFor(table: CapabilityTable, model: string): Capabilities {
+  const row = table.models?.[model];
+  if (!row) return table.default;
+  return {
+    ...table.default,
+    change: { ...table.default.change, ...row.change },
+    needsFollowUpResponse: row.needsFollowUpResponse ?? table.default.needsFollowUpResponse,
+  };
+}
+
+/** Whether a set of changed fields can be applied on the open connection. */
+export function canApplyInPlace(
+  capabilities: Capabilities,
+  changed: readonly MutableField[],
+  hasProducedAudio: boolean,
+): boolean {
+  return changed.every((field) => {
+    const rule = capabilities.change[field];
+    return rule === 'inPlace' || (rule === 'beforeAudio' && !hasProducedAudio);
+  });
+}
+
+export type { NonReducibleUnknown };

@@ -1,0 +1,141 @@
+/**
+ * The audio plane: the path audio (and text/transcript deltas) takes *around* the statechart.
+ * One per session. Model output goes adapter → `deliver` → listeners; user audio goes facade →
+ * `sendUserAudio` → the attached adapter sink, or into a bounded buffer while the session is
+ * resuming, flushed in order to the next connection. The statechart only tells the plane when to
+ * hold and when to release.
+ */
+import type { DataEvent } from './events.js';
+
+export interface UserAudioSink {
+  /** PCM16 LE mono at `sampleRate`. */
+  sendAudio(pcm: Buffer, sampleRate: number): void;
+}
+
+export type UserAudioOutcome = 'sent' | 'buffered' | 'rejected';
+
+export interface AudioPlaneOptions {
+  /** How much user audio to keep while resuming, in milliseconds (at the input rate). Default 5000. */
+  maxBufferedMs?: number;
+  /** Called once per resumption if the buffer overflowed (oldest audio was dropped). */
+  onOverflow?: (droppedBytes: number) => void;
+}
+
+export interface AudioPlaneStats {
+  framesIn: number;
+  bytesIn: number;
+  framesOut: number;
+  bytesOut: number;
+  droppedBytes: number;
+}
+
+export class AudioPlane {
+  private listeners: Array<(event: DataEvent) => void> = [];
+  private sink: UserAudioSink | undefined;
+  private sinkConnection = -1;
+  private holding = false;
+  private held: Array<{ pcm: Buffer; sampleRate: number }> = [];
+  private heldBytes = 0;
+  private droppedSinceHold = 0;
+  private readonly maxBufferedMs: number;
+  private readonly onOverflow: ((droppedBytes: number) => void) | undefined;
+  readonly stats: AudioPlaneStats = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, droppedBytes: 0 };
+
+  constructor(options: AudioPlaneOptions = {}) {
+    this.maxBufferedMs = options.maxBufferedMs ?? 5000;
+    this.onOverflow = options.onOverflow;
+  }
+
+  // ── model output ──
+
+  onOutput(listener: (event: DataEvent) => void): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Hot path: called by adapters for every output frame. */
+  deliver(event: DataEvent): void {
+    if (event.type === 'audio') {
+      this.stats.framesOut++;
+      this.stats.bytesOut += event.audio.length;
+    }
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(event);
+  }
+
+  // ── user input ──
+
+  /** An adapter whose connection can carry audio attaches here; buffered audio is flushed to it. */
+  attach(sink: UserAudioSink, connectionId: number): void {
+    this.sink = sink;
+    this.sinkConnection = connectionId;
+    if (!this.holding) this.flush();
+  }
+
+  /** Detaching is per connection, so a closing old connection cannot detach its successor. */
+  detach(connectionId: number): void {
+    if (this.sinkConnection === connectionId) {
+      this.sink = undefined;
+      this.sinkConnection = -1;
+    }
+  }
+
+  /** Start buffering user audio (the session is swapping connections). */
+  hold(): void {
+    this.holding = true;
+    this.droppedSinceHold = 0;
+  }
+
+  /** Stop buffering and flush what was held to the attached sink, in order. */
+  release(): void {
+    this.holding = false;
+    this.flush();
+    if (this.droppedSinceHold > 0) this.onOverflow?.(this.droppedSinceHold);
+    this.droppedSinceHold = 0;
+  }
+
+  /** Drop anything held (the session closed or failed). */
+  discard(): void {
+    this.holding = false;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  get isHolding(): boolean {
+    return this.holding;
+  }
+
+  get bufferedBytes(): number {
+    return this.heldBytes;
+  }
+
+  sendUserAudio(pcm: Buffer, sampleRate: number): UserAudioOutcome {
+    this.stats.framesIn++;
+    this.stats.bytesIn += pcm.length;
+    if (!this.holding && this.sink) {
+      this.sink.sendAudio(pcm, sampleRate);
+      return 'sent';
+    }
+    if (!this.holding) return 'rejected';
+    this.held.push({ pcm, sampleRate });
+    this.heldBytes += pcm.length;
+    const maxBytes = Math.floor((sampleRate * 2 * this.maxBufferedMs) / 1000);
+    while (this.heldBytes > maxBytes && this.held.length > 1) {
+      const dropped = this.held.shift()!;
+      this.heldBytes -= dropped.pcm.length;
+      this.droppedSinceHold += dropped.pcm.length;
+      this.stats.droppedBytes += dropped.pcm.length;
+    }
+    return 'buffered';
+  }
+
+  private flush(): void {
+    if (!this.sink) return;
+    const held = this.held;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const chunk of held) this.sink.sendAudio(chunk.pcm, chunk.sampleRate);
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The provider-neutral event model, in one place. Every adapter translates its wire protocol to and
+ * from these shapes; nothing outside `adapters/<provider>/` sees a provider frame.
+ *
+ * Three families:
+ * - `ClientIntent` (session → adapter): what the session asks the provider to do.
+ * - `ModelEvent`   (adapter → session): control-plane facts, one statechart event each.
+ * - `DataEvent`    (adapter → audio plane → listeners): audio, text and transcript deltas. These
+ *   never enter the statechart: at ~50 frames a second they would cost an event each.
+ */
+import { z } from 'zod';
+import { SessionConfigSchema } from '../machines/config.js';
+
+const ErrorInfoSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  providerCode: z.string().optional(),
+  param: z.string().optional(),
+});
+
+// ── Client intents (session → adapter) ─────────────────────────────────────────────────────────
+
+export const ClientIntentSchema = z.discriminatedUnion('type', [
+  /** A user (or system) text message; `respond` asks the model to answer it. */
+  z.object({
+    type: z.literal('client.text'),
+    text: z.string(),
+    role: z.enum(['user', 'system']).default('user'),
+    respond: z.boolean().default(true),
+  }),
+  z.object({ type: z.literal('client.commitAudio') }),
+  z.object({ type: z.literal('client.clearAudio') }),
+  z.object({ type: z.literal('client.createResponse') }),
+  /** Barge-in from the application: cancel the response, truncate audio to what was played. */
+  z.object({ type: z.literal('client.interrupt'), playedMs: z.number().nonnegative().optional() }),
+  /** A tool's output for one call. `output` is sent to the model as JSON text. */
+  z.object({
+    type: z.literal('client.toolOutput'),
+    callId: z.string(),
+    name: z.string(),
+    output: z.unknown(),
+  }),
+  /** Apply the full canonical config in place; only sent when the capabilities table allows it. */
+  z.object({
+    type: z.literal('client.updateConfig'),
+    requestId: z.string(),
+    config: SessionConfigSchema,
+    changed: z.array(z.string()),
+  }),
+  /** Manual activity detection (Gemini `activityStart`/`activityEnd`). */
+  z.object({ type: z.literal('client.activity'), edge: z.enum(['start', 'end']) }),
+  z.object({ type: z.literal('client.close') }),
+]);
+export type ClientIntent = z.infer<typeof ClientIntentSchema>;
+export type ClientIntentInput = z.input<typeof ClientIntentSchema>;
+
+// ── Model events (adapter → session) ───────────────────────────────────────────────────────────
+
+export const ResponseStatus = z.enum(['completed', 'cancelled', 'incomplete', 'failed']);
+
+export const ModelEventSchema = z.discriminatedUnion('type', [
+  /** The connection is ready for traffic (OpenAI `session.created`, Gemini `setupComplete`). */
+  z.object({
+    type: z.literal('model.connected'),
+    providerSessionId: z.string().optional(),
+    /** True when the provider restored the earlier conversation (handle or replay). */
+    restored: z.boolean().default(false),
+  }),
+  /** The connection could not be opened (before `model.connected`). */
+  z.object({ type: z.literal('model.connectFailed'), error: ErrorInfoSchema }),
+  z.object({ type: z.literal('model.responseCreated'), responseId: z.string().optional() }),
+  z.object({
+    type: z.literal('model.responseDone'),
+    responseId: z.string().optional(),
+    status: ResponseStatus.default('completed'),
+    reason: z.string().optional(),
+  }),
+  /** The first audio of a response: once per response, never per frame. */
+  z.object({ type: z.literal('model.outputAudioStarted'), responseId: z.string().optional(), itemId: z.string().optional() }),
+  z.object({ type: z.literal('model.speechStarted'), audioStartMs: z.number().optional(), itemId: z.string().optional() }),
+  z.object({ type: z.literal('model.speechStopped'), audioEndMs: z.number().optional(), itemId: z.string().optional() }),
+  /** The model's output was cut off (user barge-in or client cancel): flush playback. */
+  z.object({ type: z.literal('model.interrupted'), source: z.enum(['user', 'client', 'server']) }),
+  /** A complete function call. `arguments` is the raw JSON text the model produced. */
+  z.object({
+    type: z.literal('model.functionCall'),
+    callId: z.string().min(1),
+    name: z.string(),
+    arguments: z.string(),
+    responseId: z.string().optional(),
+  }),
+  /** The provider withdrew calls (Gemini `toolCallCancellation`): abort them, answer none. */
+  z.object({ type: z.literal('model.toolCallCancelled'), callIds: z.array(z.string()) }),
+  z.object({ type: z.literal('model.configApplied'), requestId: z.string() }),
+  z.object({ type: z.literal('model.configRejected'), requestId: z.string(), error: ErrorInfoSchema }),
+  /** A session resumption handle (Gemini `sessionResumptionUpdate`). */
+  z.object({ type: z.literal('model.resumptionHandle'), handle: z.string(), resumable: z.boolean() }),
+  /** The provider will close the connection in `timeLeftMs` (Gemini `goAway`). */
+  z.object({ type: z.literal('model.goAway'), timeLeftMs: z.number().nonnegative() }),
+  z.object({
+    type: z.literal('model.usage'),
+    inputTokens: z.number().optional(),
+    outputTokens: z.number().optional(),
+    totalTokens: z.number().optional(),
+  }),
+  /** A non-fatal error: a server `error` event, a malformed frame. The connection stays up. */
+  z.object({ type: z.literal('model.error'), error: ErrorInfoSchema }),
+  /** The connection closed. `expected` is true when the session asked for it. */
+  z.object({
+    type: z.literal('model.closed'),
+    code: z.number().optional(),
+    reason: z.string().default(''),
+    expected: z.boolean().default(false),
+  }),
+]);
+export type ModelEvent = z.infer<typeof ModelEventSchema>;
+export type ModelEventInput = z.input<typeof ModelEventSchema>;
+
+/**
+ * Validates an adapter's event before it reaches the statechart. An event that fails validation is
+ * turned into a `model.error` (code `invalid_frame`) so the session keeps running.
+ */
+export function toModelEvent(raw: unknown): ModelEvent {
+  const parsed = ModelEventSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String((raw as { type: unknown }).type) : '?';
+  return {
+    type: 'model.error',
+    error: {
+      code: 'invalid_frame',
+      message: `Adapter event "${type}" failed validation: ${parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    },
+  };
+}
+
+// ── Data plane (adapter → listeners, around the statechart) ────────────────────────────────────
+
+export interface AudioOut {
+  type: 'audio';
+  /** PCM16 little-endian mono. */
+  audio: Buffer;
+  sampleRate: number;
+  itemId: string | undefined;
+  responseId: string | undefined;
+}
+export interface TextOut {
+  type: 'text';
+  delta: string;
+  itemId: string | undefined;
+  responseId: string | undefined;
+}
+/**
+ * A transcript piece. Deltas have `isFinal: false` and `text` = the new piece; the final event of an
+ * item has `isFinal: true` and `text` = the whole transcript of that item.
+ */
+export interface TranscriptOut {
+  type: 'transcript';
+  role: 'assistant' | 'user';
+  text: string;
+  isFinal: boolean;
+  itemId: string | undefined;
+}
+export type DataEvent = AudioOut | TextOut | TranscriptOut;

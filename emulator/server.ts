@@ -1,0 +1,107 @@
+/**
+ * The local realtime emulator: one `ws` server on loopback that speaks the providers' wire
+ * protocols, so the test suite, the examples and `npm start` run with no API key and no network.
+ * Each protocol side registers a route (a URL path prefix) and handles its own connections.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { createRuleBrain, type Brain } from './brain.js';
+
+export interface EmulatorContext {
+  brain: Brain;
+  /** Per-protocol options, read by each side (e.g. `openai`, `gemini`). */
+  options: EmulatorOptions;
+  /** Every frame in and out, for tests: newest last, bounded. */
+  log: EmulatorLog;
+}
+
+export interface EmulatorLogEntry {
+  protocol: string;
+  connection: number;
+  direction: 'in' | 'out';
+  frame: unknown;
+}
+
+export class EmulatorLog {
+  readonly entries: EmulatorLogEntry[] = [];
+  constructor(private readonly max = 20_000) {}
+  add(entry: EmulatorLogEntry): void {
+    this.entries.push(entry);
+    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
+  }
+  /** Frames of one direction, optionally of one protocol. */
+  frames(direction: 'in' | 'out', protocol?: string): unknown[] {
+    return this.entries.filter((e) => e.direction === direction && (!protocol || e.protocol === protocol)).map((e) => e.frame);
+  }
+}
+
+export type ConnectionHandler = (socket: WebSocket, request: IncomingMessage, context: EmulatorContext, connection: number) => void;
+
+export interface EmulatorRoute {
+  protocol: string;
+  /** Matches the request path (without query). */
+  matches(pathname: string): boolean;
+  handle: ConnectionHandler;
+}
+
+export interface EmulatorOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  brain?: Brain;
+  /** Protocol routes; each protocol side exports its route. */
+  routes: readonly EmulatorRoute[];
+  /** Protocol-specific knobs, keyed by protocol name. */
+  [protocol: string]: unknown;
+}
+
+export interface RunningEmulator {
+  host: string;
+  port: number;
+  /** `ws://host:port` */
+  baseUrl: string;
+  context: EmulatorContext;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export async function startEmulatorServer(options: EmulatorOptions & { allowNonLoopback?: boolean }): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host) && !options.allowNonLoopback) {
+    throw new Error(`The emulator binds to loopback only; pass allowNonLoopback to bind ${host}`);
+  }
+  const context: EmulatorContext = { brain: options.brain ?? createRuleBrain(), options, log: new EmulatorLog() };
+  const server: Server = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('voxstate emulator: connect with a WebSocket\n');
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  let connections = 0;
+  server.on('upgrade', (request, socket, head) => {
+    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const route = options.routes.find((r) => r.matches(pathname));
+    if (!route) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => route.handle(ws, request, context, ++connections));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    host,
+    port,
+    baseUrl: `ws://${urlHost}:${port}`,
+    context,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
