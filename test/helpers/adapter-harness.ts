@@ -39,7 +39,7 @@ export function startAdapter(adapter: ModelAdapter, options: HarnessOptions = {}
       record: ({ event }) => {
         events.push(toModelEvent(event));
       },
-      forward: sendTo('model', ({ event }) => (event as { intent: unknown }).intent as never),
+      forward: sendTo('model', ({ event }) => (event as unknown as { intent: never }).intent),
       count: assign({ n: ({ context }) => context.n + 1 }),
     },
   }).createMachine({
