@@ -1,0 +1,61 @@
+/**
+ * voxstate: realtime voice-agent sessions as XState v5 actors. Public exports only; every name
+ * here is documented in docs/api.md.
+ */
+export { createRealtimeSession } from './session.js';
+export type {
+  RealtimeSession,
+  RealtimeSessionOptions,
+  EventHandler,
+  SessionTool,
+  SessionEventMap,
+  SessionEventName,
+  AnySessionEvent,
+  UpdateOutcome,
+} from './session.js';
+
+export { realtimeSessionMachine } from './machines/session.machine.js';
+export type { RealtimeSessionMachine } from './machines/session.machine.js';
+export { toolCallMachine } from './machines/tool.machine.js';
+export type { ToolOutcome, ToolStatus, ToolCallInput } from './machines/tool.machine.js';
+export type {
+  SessionInput,
+  SessionOptions,
+  SessionContext,
+  SessionIntent,
+  SessionEvent,
+  SessionEmitted,
+  SessionEmittedType,
+} from './machines/session.types.js';
+export {
+  SessionConfigSchema,
+  SessionDeltaSchema,
+  parseSessionConfig,
+  parseSessionDelta,
+  mergeSessionDelta,
+  MUTABLE_FIELDS,
+} from './machines/config.js';
+export type { SessionConfig, SessionConfigInput, SessionDelta, SessionDeltaInput, MutableField, ToolSpec, TurnDetection } from './machines/config.js';
+
+export { defineTool, toolFromHandler } from './tools/define.js';
+export type { ToolDefinition, AnyToolDefinition, ToolExecuteContext, ToolCall, ApprovalPolicy } from './tools/define.js';
+export { ToolRegistry } from './tools/registry.js';
+export { createToolCallLogic } from './tools/runtime.js';
+export type { ToolErrorOutput, ToolErrorType } from './tools/outputs.js';
+
+export { AudioPlane } from './adapters/audio-plane.js';
+export type { UserAudioSink, AudioPlaneOptions } from './adapters/audio-plane.js';
+export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
+export type { ModelAdapter, ModelAdapterLogic, AdapterInput, Capabilities, CapabilityTable, ChangeRule, ConnectReason } from './adapters/adapter.js';
+export { ClientIntentSchema, ModelEventSchema, toModelEvent } from './adapters/events.js';
+export type { ClientIntent, ModelEvent, DataEvent, AudioOut, TextOut, TranscriptOut } from './adapters/events.js';
+
+export {
+  VoxstateError,
+  NotConnectedError,
+  ConfigValidationError,
+  UpdateFailedError,
+  redactSecrets,
+} from './errors.js';
+export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
+export type { Logger } from './logger.js';

@@ -1,0 +1,533 @@
+/**
+ * `setup()` for the session chart: types, the model and tool actors (placeholders, swapped through
+ * `.provide()`), and every named action, guard and delay the chart uses. The chart itself is in
+ * `session.machine.ts`; nothing here decides *when* — only *what*.
+ */
+import { and, assign, emit, enqueueActions, fromCallback, raise, sendTo, setup, stateIn } from 'xstate';
+import { AudioPlane } from '../adapters/audio-plane.js';
+import type { AdapterInput, ConnectReason } from '../adapters/adapter.js';
+import { canApplyInPlace } from '../adapters/adapter.js';
+import type { ClientIntent, ModelEvent } from '../adapters/events.js';
+import { silentLogger } from '../logger.js';
+import { mergeSessionDelta, type MutableField, type SessionConfig } from './config.js';
+import { toolCallMachine, type ToolOutcome } from './tool.machine.js';
+import { toolErrorOutput } from '../tools/outputs.js';
+import type {
+  PendingResumption,
+  SessionContext,
+  SessionEmitted,
+  SessionEvent,
+  SessionInput,
+  SessionIntent,
+  SessionOptions,
+  ToolCallRecord,
+} from './session.types.js';
+
+export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
+  autoExecuteTools: true,
+  autoRespondTools: true,
+  maxConcurrentTools: 4,
+  toolTimeoutMs: 30_000,
+  autoReconnect: true,
+  maxResumeAttempts: 3,
+};
+
+const MAX_DEFERRED_INTENTS = 100;
+
+type Of<T extends SessionEvent['type']> = Extract<SessionEvent, { type: T }>;
+const as = <T extends SessionEvent['type']>(event: SessionEvent, _type: T) => event as Of<T>;
+
+/** The config after an update event's delta, and which fields it changes. */
+function mergedFor(context: SessionContext, event: SessionEvent) {
+  return mergeSessionDelta(context.config, as(event, 'session.update').delta);
+}
+
+function copyFields(target: SessionConfig, source: SessionConfig, fields: readonly MutableField[]): SessionConfig {
+  const next = { ...target } as Record<MutableField, unknown> & SessionConfig;
+  for (const field of fields) (next as Record<MutableField, unknown>)[field] = source[field];
+  return next;
+}
+
+function union(a: readonly MutableField[], b: readonly MutableField[]): MutableField[] {
+  return [...new Set([...a, ...b])];
+}
+
+/** Placeholder adapter: fails every connection so a machine without a provided model says so. */
+const missingModel = fromCallback<ClientIntent, AdapterInput>(({ sendBack }) => {
+  sendBack({ type: 'model.connectFailed', error: { code: 'connection_failed', message: 'No model adapter was provided' } });
+});
+
+export const sessionSetup = setup({
+  types: {
+    input: {} as SessionInput,
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    emitted: {} as SessionEmitted,
+  },
+  actors: {
+    model: missingModel,
+    tool: toolCallMachine,
+  },
+  delays: {
+    /** How long a requested response may take to start before the turn is considered idle again. */
+    responseStartTimeout: 15_000,
+    resumeBackoff: ({ context }) => Math.min(2_000, 200 * 2 ** Math.max(0, (context.resuming?.attempts ?? 1) - 1)),
+    /** Resume this long after goAway: before the cut, with a margin for the reconnect. */
+    goAwayForce: ({ context }) => {
+      const timeLeft = context.goAwayDeadline ?? 0;
+      return Math.max(0, timeLeft - Math.min(2_000, timeLeft * 0.25));
+    },
+    closeTimeout: 2_000,
+  },
+  guards: {
+    isTurnIdle: and([stateIn('#realtimeSession.link.connected.turn.idle'), ({ context }: { context: SessionContext }) => !context.followUpOwed]),
+    isFollowUpOwed: ({ context }) => context.followUpOwed,
+    hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
+    hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
+    hasPendingResumption: ({ context }) => context.pending !== null,
+    isNoOpUpdate: ({ context, event }) => mergedFor(context, event).changed.length === 0,
+    canApplyInPlace: ({ context, event }) =>
+      canApplyInPlace(context.capabilities, mergedFor(context, event).changed, context.hasProducedAudio),
+    canRetryResumption: ({ context }) => (context.resuming?.attempts ?? 0) + 1 < context.options.maxResumeAttempts,
+    isMutationResumption: ({ context }) => context.resuming?.kind === 'mutation',
+    shouldReconnect: ({ context, event }) => !as(event, 'model.closed').expected && context.options.autoReconnect,
+    isUsableHandle: ({ event }) => {
+      const e = as(event, 'model.resumptionHandle');
+      return e.resumable && e.handle.length > 0;
+    },
+    hasPendingGoAway: ({ context }) => context.pending?.reason === 'goAway' || context.goAwayDeadline !== null,
+    isFirstAudioOfConnection: ({ context }) => !context.hasProducedAudio,
+  },
+  actions: {
+    // ── connection lifecycle ──
+    prepareInitialConnection: assign({ connectReason: 'initial' as ConnectReason, lastError: null, closeInfo: null }),
+    openConnection: assign({
+      connectionId: ({ context }) => context.connectionId + 1,
+      hasProducedAudio: false,
+      providerSessionId: undefined,
+    }),
+    markConnected: assign(({ context, event }) => ({
+      liveConfig: context.config,
+      providerSessionId: as(event, 'model.connected').providerSessionId,
+      lastError: null,
+    })),
+    emitConnected: emit(({ context }) => ({
+      type: 'connected' as const,
+      connectionId: context.connectionId,
+      providerSessionId: context.providerSessionId,
+    })),
+    storeConnectionError: assign({
+      lastError: ({ event }) =>
+        event.type === 'model.connectFailed'
+          ? event.error
+          : event.type === 'model.closed'
+            ? { code: 'connection_closed', message: `Connection closed (${event.code ?? 'no code'}): ${event.reason || 'no reason'}` }
+            : { code: 'connection_failed', message: 'Connection failed' },
+    }),
+    emitLastError: emit(({ context }) => ({
+      type: 'error' as const,
+      error: context.lastError ?? { code: 'connection_failed', message: 'Connection failed' },
+    })),
+    holdUserAudio: ({ context }) => context.audio.hold(),
+    releaseUserAudio: ({ context }) => context.audio.release(),
+    discardUserAudio: ({ context }) => context.audio.discard(),
+    requestClose: sendTo('model', { type: 'client.close' } satisfies ClientIntent),
+    storeCloseInfo: assign({
+      closeInfo: ({ event, context }) =>
+        event.type === 'model.closed' ? { code: event.code, reason: event.reason } : (context.closeInfo ?? { code: undefined, reason: 'closed' }),
+    }),
+    emitClosed: emit(({ context }) => ({
+      type: 'closed' as const,
+      code: context.closeInfo?.code,
+      reason: context.closeInfo?.reason ?? 'closed',
+    })),
+
+    // ── forwarding application intents to the adapter ──
+    forwardText: sendTo('model', ({ event }): ClientIntent => {
+      const e = as(event, 'session.sendText');
+      return { type: 'client.text', text: e.text, role: 'user', respond: e.respond ?? true };
+    }),
+    forwardCommitAudio: sendTo('model', { type: 'client.commitAudio' } satisfies ClientIntent),
+    forwardClearAudio: sendTo('model', { type: 'client.clearAudio' } satisfies ClientIntent),
+    forwardCreateResponse: sendTo('model', { type: 'client.createResponse' } satisfies ClientIntent),
+    forwardInterrupt: sendTo('model', ({ event }): ClientIntent => {
+      const playedMs = as(event, 'session.interrupt').playedMs;
+      return playedMs === undefined ? { type: 'client.interrupt' } : { type: 'client.interrupt', playedMs };
+    }),
+    /** Embedding path for audio; the facade writes to the audio plane directly. */
+    forwardAudio: ({ context, event }) => {
+      const e = as(event, 'session.sendAudio');
+      context.audio.sendUserAudio(e.audio, e.sampleRate ?? 24_000);
+    },
+    deferIntent: assign({
+      deferredIntents: ({ context, event }) => {
+        const intent = toClientIntent(event as SessionIntent);
+        if (!intent || context.deferredIntents.length >= MAX_DEFERRED_INTENTS) return context.deferredIntents;
+        return [...context.deferredIntents, intent];
+      },
+    }),
+
+    // ── model facts → emitted events ──
+    emitResponseCreated: emit(({ event }) => ({ type: 'response_created' as const, responseId: as(event, 'model.responseCreated').responseId })),
+    emitResponseDone: emit(({ event }) => {
+      const e = as(event, 'model.responseDone');
+      return { type: 'response_done' as const, responseId: e.responseId, status: e.status, reason: e.reason };
+    }),
+    emitSpeechStarted: emit(({ event }) => {
+      const e = as(event, 'model.speechStarted');
+      return { type: 'speech_started' as const, audioStartMs: e.audioStartMs, itemId: e.itemId };
+    }),
+    emitSpeechStopped: emit(({ event }) => {
+      const e = as(event, 'model.speechStopped');
+      return { type: 'speech_stopped' as const, audioEndMs: e.audioEndMs, itemId: e.itemId };
+    }),
+    emitInterrupted: emit(({ event }) => ({ type: 'interrupted' as const, source: as(event, 'model.interrupted').source })),
+    emitUsage: emit(({ event }) => {
+      const e = as(event, 'model.usage');
+      return { type: 'usage' as const, inputTokens: e.inputTokens, outputTokens: e.outputTokens, totalTokens: e.totalTokens };
+    }),
+    emitModelError: emit(({ event }) => ({ type: 'error' as const, error: as(event, 'model.error').error })),
+    markAudioProduced: assign({ hasProducedAudio: true }),
+    storeResumptionHandle: assign({ resumptionHandle: ({ event }) => as(event, 'model.resumptionHandle').handle }),
+
+    // ── tool calls ──
+    admitToolCall: enqueueActions(({ context, event, enqueue }) => {
+      const call = as(event, 'model.functionCall');
+      if (context.toolCalls[call.callId]) {
+        enqueue.emit({ type: 'error', error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored` } });
+        return;
+      }
+      const runner: ToolCallRecord['runner'] = context.options.autoExecuteTools ? 'actor' : 'application';
+      const record: ToolCallRecord = { callId: call.callId, name: call.name, connectionId: context.connectionId, runner };
+      enqueue.assign({ toolCalls: { ...context.toolCalls, [call.callId]: record } });
+      enqueue.emit({ type: 'tool_call', callId: call.callId, name: call.name, arguments: call.arguments });
+      if (runner === 'actor') {
+        enqueue.spawnChild('tool', {
+          id: toolActorId(call.callId),
+          input: { callId: call.callId, name: call.name, arguments: call.arguments, defaultTimeoutMs: context.options.toolTimeoutMs },
+        });
+      }
+    }),
+    grantToolSlot: enqueueActions(({ context, event, enqueue }) => {
+      const { callId } = as(event, 'tool.ready');
+      if (context.runningTools.length < Math.max(1, context.options.maxConcurrentTools)) {
+        enqueue.assign({ runningTools: [...context.runningTools, callId] });
+        enqueue.sendTo(toolActorId(callId), { type: 'tool.start' });
+      } else {
+        enqueue.assign({ toolQueue: [...context.toolQueue, callId] });
+      }
+    }),
+    emitApprovalRequest: emit(({ event }) => {
+      const e = as(event, 'tool.approvalRequested');
+      return { type: 'tool_approval_requested' as const, callId: e.callId, name: e.name, args: e.args };
+    }),
+    forwardApproval: sendTo(
+      ({ event }) => toolActorId(as(event, 'session.approveTool').callId),
+      { type: 'tool.approve' },
+    ),
+    forwardRejection: sendTo(
+      ({ event }) => toolActorId(as(event, 'session.rejectTool').callId),
+      ({ event }) => {
+        const reason = as(event, 'session.rejectTool').reason;
+        return reason === undefined ? { type: 'tool.reject' as const } : { type: 'tool.reject' as const, reason };
+      },
+    ),
+    settleToolCall: enqueueActions(({ context, event, enqueue }) => {
+      const done = event as Of<`xstate.done.actor.tool.${string}`>;
+      const outcome: ToolOutcome = done.output;
+      enqueue.stopChild(done.actorId);
+      const record = context.toolCalls[outcome.callId];
+      const deliver =
+        record !== undefined &&
+        !outcome.silent &&
+        context.options.autoRespondTools &&
+        record.connectionId === context.connectionId;
+      if (deliver) {
+        enqueue.sendTo('model', { type: 'client.toolOutput', callId: outcome.callId, name: outcome.name, output: outcome.output });
+      }
+      const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
+      let running = context.runningTools.filter((id) => id !== outcome.callId);
+      const queue = context.toolQueue.filter((id) => id !== outcome.callId);
+      // Free the slot for the next waiting call, in arrival order.
+      while (queue.length > 0 && running.length < Math.max(1, context.options.maxConcurrentTools)) {
+        const next = queue.shift()!;
+        running = [...running, next];
+        enqueue.sendTo(toolActorId(next), { type: 'tool.start' });
+      }
+      enqueue.assign({
+        toolCalls,
+        runningTools: running,
+        toolQueue: queue,
+        followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse),
+      });
+      enqueue.emit({
+        type: 'tool_result',
+        callId: outcome.callId,
+        name: outcome.name,
+        status: outcome.status,
+        output: outcome.output,
+        delivered: deliver,
+        durationMs: outcome.durationMs,
+      });
+    }),
+    deliverApplicationToolResult: enqueueActions(({ context, event, enqueue }) => {
+      const { callId, output } = as(event, 'session.toolResult');
+      const record = context.toolCalls[callId];
+      const deliver = record === undefined || record.connectionId === context.connectionId;
+      const name = record?.name ?? '';
+      if (deliver) enqueue.sendTo('model', { type: 'client.toolOutput', callId, name, output });
+      if (record) {
+        const { [callId]: _answered, ...toolCalls } = context.toolCalls;
+        enqueue.assign({ toolCalls });
+      }
+      enqueue.assign({ followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse) });
+      enqueue.emit({ type: 'tool_result', callId, name, status: 'succeeded', output, delivered: deliver, durationMs: 0 });
+    }),
+    interruptToolCalls: enqueueActions(({ context, enqueue }) => {
+      for (const record of Object.values(context.toolCalls)) {
+        if (record.runner === 'actor') enqueue.sendTo(toolActorId(record.callId), { type: 'tool.interrupt' });
+      }
+    }),
+    cancelProviderToolCalls: enqueueActions(({ context, event, enqueue }) => {
+      const { callIds } = as(event, 'model.toolCallCancelled');
+      let toolCalls = context.toolCalls;
+      for (const callId of callIds) {
+        const record = toolCalls[callId];
+        if (!record) continue;
+        if (record.runner === 'actor') {
+          enqueue.sendTo(toolActorId(callId), { type: 'tool.cancel', reason: 'the provider cancelled the call', silent: true });
+        } else {
+          const { [callId]: _cancelled, ...rest } = toolCalls;
+          toolCalls = rest;
+          enqueue.emit({
+            type: 'tool_result',
+            callId,
+            name: record.name,
+            status: 'cancelled',
+            output: toolErrorOutput('cancelled', 'Cancelled: the provider cancelled the call'),
+            delivered: false,
+            durationMs: 0,
+          });
+        }
+      }
+      enqueue.assign({ toolCalls });
+    }),
+    /** The connection is going away: answer what can still be answered on it, abort everything. */
+    abandonToolCalls: enqueueActions(({ context, enqueue }, params: { deliver: boolean }) => {
+      for (const record of Object.values(context.toolCalls)) {
+        const output = toolErrorOutput('cancelled', 'Cancelled: the connection is being replaced');
+        const deliver = params.deliver && context.options.autoRespondTools && record.connectionId === context.connectionId;
+        if (record.runner === 'actor') enqueue.stopChild(toolActorId(record.callId));
+        if (deliver) enqueue.sendTo('model', { type: 'client.toolOutput', callId: record.callId, name: record.name, output });
+        enqueue.emit({ type: 'tool_result', callId: record.callId, name: record.name, status: 'cancelled', output, delivered: deliver, durationMs: 0 });
+      }
+      enqueue.assign({ toolCalls: {}, runningTools: [], toolQueue: [], followUpOwed: false });
+    }),
+    requestFollowUpResponse: enqueueActions(({ enqueue }) => {
+      enqueue.sendTo('model', { type: 'client.createResponse' } satisfies ClientIntent);
+      enqueue.assign({ followUpOwed: false });
+    }),
+
+    // ── context mutation ──
+    acknowledgeNoOpUpdate: enqueueActions(({ context, event, enqueue, check }) => {
+      const e = as(event, 'session.update');
+      enqueue.emit({ type: 'session_updated', requestId: e.requestId, outcome: 'applied', changed: [] });
+      if (e.bridgeMessage) sendBridge(context, enqueue, check, e.bridgeMessage);
+    }),
+    applyUpdateInPlace: enqueueActions(({ context, event, enqueue }) => {
+      const e = as(event, 'session.update');
+      const { config, changed } = mergedFor(context, event);
+      enqueue.assign({
+        config,
+        inFlightUpdates: { ...context.inFlightUpdates, [e.requestId]: { changed, bridgeMessage: e.bridgeMessage } },
+      });
+      enqueue.sendTo('model', { type: 'client.updateConfig', requestId: e.requestId, config, changed } satisfies ClientIntent);
+    }),
+    confirmUpdate: enqueueActions(({ context, event, enqueue, check }) => {
+      const { requestId } = as(event, 'model.configApplied');
+      const update = context.inFlightUpdates[requestId];
+      if (!update) return;
+      const { [requestId]: _done, ...inFlightUpdates } = context.inFlightUpdates;
+      enqueue.assign({ inFlightUpdates, liveConfig: copyFields(context.liveConfig, context.config, update.changed) });
+      enqueue.emit({ type: 'session_updated', requestId, outcome: 'applied', changed: update.changed });
+      if (update.bridgeMessage) sendBridge(context, enqueue, check, update.bridgeMessage);
+    }),
+    revertUpdate: enqueueActions(({ context, event, enqueue }) => {
+      const { requestId, error } = as(event, 'model.configRejected');
+      const update = context.inFlightUpdates[requestId];
+      if (!update) return;
+      const { [requestId]: _done, ...inFlightUpdates } = context.inFlightUpdates;
+      enqueue.assign({ inFlightUpdates, config: copyFields(context.config, context.liveConfig, update.changed) });
+      enqueue.emit({ type: 'update_failed', requestId, error: { ...error, code: 'update_rejected' } });
+    }),
+    startResumptionNow: enqueueActions(({ context, event, enqueue }) => {
+      const e = as(event, 'session.update');
+      const { config, changed } = mergedFor(context, event);
+      enqueue.assign({
+        config,
+        connectReason: 'mutation',
+        resuming: { kind: 'mutation', reason: 'mutation', bridgeMessage: e.bridgeMessage, requestIds: [e.requestId], changed, attempts: 0 },
+      });
+      enqueue.raise({ type: 'link.restart' });
+    }),
+    queueResumption: enqueueActions(({ context, event, enqueue }) => {
+      const e = as(event, 'session.update');
+      const { config, changed } = mergedFor(context, event);
+      const previous = context.pending;
+      const pending: PendingResumption = {
+        reason: 'mutation',
+        // One slot, last write wins: the latest bridge message replaces an earlier one.
+        bridgeMessage: e.bridgeMessage ?? undefined,
+        requestIds: [],
+        changed: union(previous?.changed ?? [], changed),
+      };
+      enqueue.assign({ config, pending });
+      enqueue.emit({ type: 'resumption_queued', reason: 'mutation', changed: pending.changed });
+      enqueue.emit({ type: 'session_updated', requestId: e.requestId, outcome: 'queued', changed });
+    }),
+    queueGoAwayResumption: enqueueActions(({ context, event, enqueue }) => {
+      const { timeLeftMs } = as(event, 'model.goAway');
+      const pending: PendingResumption = context.pending ?? { reason: 'goAway', bridgeMessage: undefined, requestIds: [], changed: [] };
+      enqueue.assign({ pending, goAwayDeadline: timeLeftMs });
+      enqueue.emit({ type: 'go_away', timeLeftMs });
+    }),
+    beginPendingResumption: enqueueActions(({ context, enqueue }) => {
+      const pending = context.pending;
+      if (!pending) return;
+      enqueue.assign({
+        pending: null,
+        goAwayDeadline: null,
+        connectReason: pending.reason === 'goAway' ? 'reconnect' : 'mutation',
+        resuming: { ...pending, kind: pending.reason, attempts: 0 },
+      });
+      enqueue.raise({ type: 'link.restart' });
+    }),
+    prepareReconnect: enqueueActions(({ context, enqueue }) => {
+      const pending = context.pending;
+      enqueue.assign({
+        pending: null,
+        goAwayDeadline: null,
+        connectReason: 'reconnect',
+        resuming: {
+          kind: pending?.reason === 'mutation' ? 'mutation' : 'reconnect',
+          reason: pending?.reason ?? 'mutation',
+          bridgeMessage: pending?.bridgeMessage,
+          requestIds: pending?.requestIds ?? [],
+          changed: pending?.changed ?? [],
+          attempts: 0,
+        },
+      });
+      enqueue.raise({ type: 'link.restart' });
+    }),
+    countFailedAttempt: assign({
+      resuming: ({ context }) => (context.resuming ? { ...context.resuming, attempts: context.resuming.attempts + 1 } : null),
+    }),
+    completeResumption: enqueueActions(({ context, event, enqueue }) => {
+      const resuming = context.resuming;
+      const restored = as(event, 'model.connected').restored;
+      enqueue.emit({ type: 'session_resumed', reason: context.connectReason, connectionId: context.connectionId, restored });
+      for (const requestId of resuming?.requestIds ?? []) {
+        enqueue.emit({ type: 'session_updated', requestId, outcome: 'resumed', changed: resuming?.changed ?? [] });
+      }
+      // After a reconnect the turn is idle by construction: ask for the answer at once.
+      if (resuming?.bridgeMessage) {
+        enqueue.sendTo('model', { type: 'client.text', text: resuming.bridgeMessage, role: 'user', respond: true } satisfies ClientIntent);
+      }
+      for (const intent of context.deferredIntents) enqueue.sendTo('model', intent);
+      enqueue.assign({ resuming: null, deferredIntents: [] });
+    }),
+    /** Every attempt failed: drop the mutation (revert to what the provider last ran) and say so. */
+    dropMutation: enqueueActions(({ context, enqueue }) => {
+      const resuming = context.resuming;
+      const error = context.lastError ?? { code: 'resumption_failed', message: 'Resumption failed' };
+      const attempts = (resuming?.attempts ?? 0) + 1;
+      const failure = { code: 'resumption_failed', message: `Resumption failed after ${attempts} attempts: ${error.message}` };
+      enqueue.emit({ type: 'resumption_failed', error: failure, attempts });
+      for (const requestId of resuming?.requestIds ?? []) enqueue.emit({ type: 'update_failed', requestId, error: failure });
+      enqueue.assign({
+        config: context.liveConfig,
+        connectReason: 'restore',
+        resuming: { kind: 'restore', reason: 'mutation', bridgeMessage: undefined, requestIds: [], changed: [], attempts: 0 },
+      });
+    }),
+    failResumption: enqueueActions(({ context, enqueue }) => {
+      const resuming = context.resuming;
+      const error = context.lastError ?? { code: 'resumption_failed', message: 'Resumption failed' };
+      const attempts = (resuming?.attempts ?? 0) + 1;
+      const failure = { code: 'resumption_failed', message: `Could not reconnect after ${attempts} attempts: ${error.message}` };
+      enqueue.emit({ type: 'resumption_failed', error: failure, attempts });
+      for (const requestId of resuming?.requestIds ?? []) enqueue.emit({ type: 'update_failed', requestId, error: failure });
+      enqueue.assign({ resuming: null, lastError: failure, config: context.liveConfig });
+    }),
+  },
+});
+
+/**
+ * Bridge message on a live connection: a user text that re-anchors the model after a change. It
+ * asks for a response at once when the turn is idle (or the provider takes turns by itself);
+ * otherwise the response is owed until the turn ends.
+ */
+function sendBridge(
+  context: SessionContext,
+  enqueue: { sendTo: (...args: any[]) => void; assign: (...args: any[]) => void },
+  check: (guard: any) => boolean,
+  text: string,
+): void {
+  const idle = check(stateIn('#realtimeSession.link.connected.turn.idle'));
+  const respondNow = idle || !context.capabilities.needsFollowUpResponse;
+  enqueue.sendTo('model', { type: 'client.text', text, role: 'user', respond: respondNow } satisfies ClientIntent);
+  if (!respondNow) enqueue.assign({ followUpOwed: true });
+}
+
+export function toolActorId(callId: string): `tool.${string}` {
+  return `tool.${callId}`;
+}
+
+/** The client intent an application event maps to (for deferral while the connection is swapped). */
+function toClientIntent(event: SessionIntent): ClientIntent | undefined {
+  switch (event.type) {
+    case 'session.sendText':
+      return { type: 'client.text', text: event.text, role: 'user', respond: event.respond ?? true };
+    case 'session.commitAudio':
+      return { type: 'client.commitAudio' };
+    case 'session.clearAudio':
+      return { type: 'client.clearAudio' };
+    case 'session.createResponse':
+      return { type: 'client.createResponse' };
+    default:
+      return undefined;
+  }
+}
+
+/** Builds the machine's initial context from its input. */
+export function initialContext(input: SessionInput): SessionContext {
+  return {
+    provider: input.provider,
+    model: input.model,
+    config: input.config,
+    liveConfig: input.config,
+    capabilities: input.capabilities,
+    options: { ...DEFAULT_SESSION_OPTIONS, ...input.options },
+    audio: input.audio ?? new AudioPlane(),
+    logger: input.logger ?? silentLogger,
+    connectionId: 0,
+    connectReason: 'initial',
+    resumptionHandle: undefined,
+    providerSessionId: undefined,
+    hasProducedAudio: false,
+    followUpOwed: false,
+    toolCalls: {},
+    runningTools: [],
+    toolQueue: [],
+    pending: null,
+    resuming: null,
+    inFlightUpdates: {},
+    bridgeMessage: undefined,
+    deferredIntents: [],
+    goAwayDeadline: null,
+    lastError: null,
+    closeInfo: null,
+  };
+}
+
+export type { ModelEvent };

@@ -1,0 +1,168 @@
+/**
+ * The session machine's types: input, context, the events it accepts, and the events it emits.
+ * Emitted event names are public API (`session.on(name, …)`); keep them stable.
+ */
+import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
+import type { AudioPlane } from '../adapters/audio-plane.js';
+import type { Capabilities, ConnectReason } from '../adapters/adapter.js';
+import type { ClientIntent, ModelEvent } from '../adapters/events.js';
+import type { ErrorInfo } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MutableField, SessionConfig, SessionDelta } from './config.js';
+import type { ToolOutcome, ToolParentEvent, ToolStatus } from './tool.machine.js';
+
+export interface SessionOptions {
+  autoExecuteTools: boolean;
+  autoRespondTools: boolean;
+  maxConcurrentTools: number;
+  /** Default per-call limit for tools that set none. */
+  toolTimeoutMs: number;
+  /** Reconnect (with the resumption handle or a history replay) when the provider drops the socket. */
+  autoReconnect: boolean;
+  /** Attempts per resumption, counting the first. */
+  maxResumeAttempts: number;
+}
+
+export interface SessionInput {
+  provider: string;
+  model: string;
+  config: SessionConfig;
+  capabilities: Capabilities;
+  options?: Partial<SessionOptions>;
+  /** Created by the machine when absent; the facade passes its own so it can listen. */
+  audio?: AudioPlane;
+  logger?: Logger;
+}
+
+/** A tool call the session knows about and has not answered yet. */
+export interface ToolCallRecord {
+  callId: string;
+  name: string;
+  /** The connection that issued it: its output goes to that connection or nowhere. */
+  connectionId: number;
+  /** `actor`: a spawned tool actor runs it; `application`: autoExecuteTools is off. */
+  runner: 'actor' | 'application';
+}
+
+export interface PendingResumption {
+  reason: 'mutation' | 'goAway';
+  bridgeMessage: string | undefined;
+  /** Update requests waiting for this resumption (resolved 'resumed' or rejected). */
+  requestIds: string[];
+  changed: MutableField[];
+}
+
+/**
+ * What the executing resumption is for: a `mutation` (or `goAway`) applies the canonical config; a
+ * `reconnect` follows an unexpected drop; a `restore` reconnects with the last config the provider
+ * accepted after a mutation was dropped.
+ */
+export type ResumptionKind = 'mutation' | 'goAway' | 'reconnect' | 'restore';
+
+export interface ResumptionInProgress extends PendingResumption {
+  kind: ResumptionKind;
+  /** Failed attempts so far. */
+  attempts: number;
+}
+
+export interface InFlightUpdate {
+  changed: MutableField[];
+  bridgeMessage: string | undefined;
+}
+
+export interface SessionContext {
+  provider: string;
+  model: string;
+  /** The canonical config: every connection is opened with it, every delta merged into it. */
+  config: SessionConfig;
+  /** What the live connection runs; a dropped mutation reverts `config` to it. */
+  liveConfig: SessionConfig;
+  capabilities: Capabilities;
+  options: SessionOptions;
+  audio: AudioPlane;
+  logger: Logger;
+  connectionId: number;
+  connectReason: ConnectReason;
+  /** The latest resumable handle (Gemini); read when a connection attempt starts. */
+  resumptionHandle: string | undefined;
+  providerSessionId: string | undefined;
+  /** Whether the live connection has produced audio (OpenAI voice changes stop being in place). */
+  hasProducedAudio: boolean;
+  /** A follow-up response is owed once the turn is idle (tool outputs were sent). */
+  followUpOwed: boolean;
+  toolCalls: Record<string, ToolCallRecord>;
+  /** Tool actors holding a concurrency slot. */
+  runningTools: string[];
+  /** Tool actors waiting for a slot, in arrival order. */
+  toolQueue: string[];
+  pending: PendingResumption | null;
+  /** Set while a resumption (or reconnect) is executing. */
+  resuming: ResumptionInProgress | null;
+  inFlightUpdates: Record<string, InFlightUpdate>;
+  /** Bridge message to send once the new connection is up. */
+  bridgeMessage: string | undefined;
+  /** Intents the application sent while the connection was being swapped, replayed after. */
+  deferredIntents: ClientIntent[];
+  /** Wall-clock deadline (ms) announced by goAway. */
+  goAwayDeadline: number | null;
+  lastError: ErrorInfo | null;
+  closeInfo: { code: number | undefined; reason: string } | null;
+}
+
+/** Intents from the application (the facade, or a parent machine via `sendTo`). */
+export type SessionIntent =
+  | { type: 'session.connect' }
+  | { type: 'session.sendText'; text: string; respond?: boolean }
+  | { type: 'session.sendAudio'; audio: Buffer; sampleRate?: number }
+  | { type: 'session.commitAudio' }
+  | { type: 'session.clearAudio' }
+  | { type: 'session.createResponse' }
+  | { type: 'session.interrupt'; playedMs?: number }
+  | { type: 'session.update'; requestId: string; delta: SessionDelta; bridgeMessage?: string }
+  | { type: 'session.toolResult'; callId: string; output: unknown }
+  | { type: 'session.approveTool'; callId: string }
+  | { type: 'session.rejectTool'; callId: string; reason?: string }
+  | { type: 'session.close' };
+
+/** Raised internally: tear down the connection and open a new one. */
+export type InternalEvent = { type: 'link.restart' };
+
+export type SessionEvent =
+  | SessionIntent
+  | ModelEvent
+  | ToolParentEvent
+  | InternalEvent
+  | DoneActorEvent<ToolOutcome, `tool.${string}`>
+  | ErrorActorEvent<unknown, `tool.${string}`>;
+
+/** Events the session emits (control plane). Data-plane events (audio, text, transcript) come from the audio plane. */
+export type SessionEmitted =
+  | { type: 'response_created'; responseId: string | undefined }
+  | { type: 'response_done'; responseId: string | undefined; status: string; reason: string | undefined }
+  | { type: 'speech_started'; audioStartMs: number | undefined; itemId: string | undefined }
+  | { type: 'speech_stopped'; audioEndMs: number | undefined; itemId: string | undefined }
+  | { type: 'tool_call'; callId: string; name: string; arguments: string }
+  | { type: 'tool_approval_requested'; callId: string; name: string; args: unknown }
+  | {
+      type: 'tool_result';
+      callId: string;
+      name: string;
+      status: ToolStatus;
+      output: unknown;
+      /** Whether the output was sent to the model (false: silent, autoRespond off, or its connection is gone). */
+      delivered: boolean;
+      durationMs: number;
+    }
+  | { type: 'interrupted'; source: 'user' | 'client' | 'server' }
+  | { type: 'resumption_queued'; reason: 'mutation' | 'goAway'; changed: MutableField[] }
+  | { type: 'session_resumed'; reason: ConnectReason; connectionId: number; restored: boolean }
+  | { type: 'resumption_failed'; error: ErrorInfo; attempts: number }
+  | { type: 'session_updated'; requestId: string; outcome: 'applied' | 'resumed' | 'queued'; changed: MutableField[] }
+  | { type: 'update_failed'; requestId: string; error: ErrorInfo }
+  | { type: 'go_away'; timeLeftMs: number }
+  | { type: 'usage'; inputTokens: number | undefined; outputTokens: number | undefined; totalTokens: number | undefined }
+  | { type: 'connected'; connectionId: number; providerSessionId: string | undefined }
+  | { type: 'error'; error: ErrorInfo }
+  | { type: 'closed'; code: number | undefined; reason: string };
+
+export type SessionEmittedType = SessionEmitted['type'];

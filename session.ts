@@ -1,0 +1,397 @@
+/**
+ * `createRealtimeSession()`: the facade over the session actor. It validates options, wires the
+ * model adapter and the tool registry into the machine through `.provide()`, and offers verbs,
+ * `on()` listeners and an RxJS `events$` stream. Audio goes straight to the audio plane (never
+ * through the statechart); every other verb is one event to the actor.
+ */
+import { Observable, Subject } from 'rxjs';
+import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { z } from 'zod';
+import { AudioPlane } from './adapters/audio-plane.js';
+import { capabilitiesFor, type ModelAdapter } from './adapters/adapter.js';
+import type { DataEvent } from './adapters/events.js';
+import { ConfigValidationError, NotConnectedError, UpdateFailedError, VoxstateError, type ErrorInfo } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import {
+  parseSessionConfig,
+  parseSessionDelta,
+  type SessionConfigInput,
+  type SessionDeltaInput,
+  type ToolSpec,
+} from './machines/config.js';
+import { realtimeSessionMachine } from './machines/session.machine.js';
+import type { SessionEmitted, SessionOptions } from './machines/session.types.js';
+import { toToolSpec, type AnyToolDefinition } from './tools/define.js';
+import { ToolRegistry } from './tools/registry.js';
+import { createToolCallLogic } from './tools/runtime.js';
+
+/** Rust-style callback object (parity with adk-realtime's `EventHandler`). All optional. */
+export interface EventHandler {
+  onAudio?(audio: Buffer, itemId: string | undefined): void;
+  onText?(text: string, itemId: string | undefined): void;
+  /** Assistant transcript deltas. */
+  onTranscript?(text: string, itemId: string | undefined): void;
+  onSpeechStarted?(audioStartMs: number | undefined): void;
+  onSpeechStopped?(audioEndMs: number | undefined): void;
+  onResponseDone?(): void;
+  onError?(error: ErrorInfo): void;
+}
+
+export type SessionTool = AnyToolDefinition | ToolSpec;
+
+export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'>, Partial<SessionOptions> {
+  model: ModelAdapter;
+  /** Tools with handlers (`defineTool`), or plain specs the application answers itself. */
+  tools?: SessionTool[];
+  /** PCM16 rate of the audio the application sends (24000 or 16000). Default 24000. */
+  inputSampleRate?: 16_000 | 24_000;
+  /** User audio kept while a connection is swapped. Default 5000 ms. */
+  maxBufferedAudioMs?: number;
+  /** How long `connect()` waits for the provider. Default 15000 ms. */
+  connectTimeoutMs?: number;
+  eventHandler?: EventHandler;
+  /** Passed to the actor: an XState inspection observer or callback (see `createVoxstateInspector`). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  logger?: Logger;
+}
+
+/** Every event a session emits: control-plane events from the statechart plus data-plane events. */
+export type SessionEventMap = { [E in SessionEmitted as E['type']]: E } & {
+  audio: Extract<DataEvent, { type: 'audio' }>;
+  text: Extract<DataEvent, { type: 'text' }>;
+  transcript: Extract<DataEvent, { type: 'transcript' }>;
+};
+export type SessionEventName = keyof SessionEventMap;
+export type AnySessionEvent = SessionEventMap[SessionEventName];
+
+export type UpdateOutcome = 'applied' | 'resumed' | 'queued';
+
+const SESSION_KEYS = [
+  'autoExecuteTools',
+  'autoRespondTools',
+  'maxConcurrentTools',
+  'toolTimeoutMs',
+  'autoReconnect',
+  'maxResumeAttempts',
+] as const;
+
+const FacadeOptionsSchema = z.object({
+  inputSampleRate: z.union([z.literal(16_000), z.literal(24_000)]).default(24_000),
+  maxBufferedAudioMs: z.number().int().positive().default(5_000),
+  connectTimeoutMs: z.number().int().positive().default(15_000),
+  autoExecuteTools: z.boolean().optional(),
+  autoRespondTools: z.boolean().optional(),
+  // 0 behaves as 1 (one tool at a time), as in the Rust runner.
+  maxConcurrentTools: z.number().int().nonnegative().optional(),
+  toolTimeoutMs: z.number().int().positive().optional(),
+  autoReconnect: z.boolean().optional(),
+  maxResumeAttempts: z.number().int().min(1).max(10).optional(),
+});
+
+function isToolDefinition(tool: SessionTool): tool is AnyToolDefinition {
+  return typeof (tool as AnyToolDefinition).execute === 'function';
+}
+
+/**
+ * Splits tools into handlers (registered) and the specs the model sees. A later tool with the same
+ * name replaces an earlier one, as registering twice does.
+ */
+function registerTools(registry: ToolRegistry, tools: readonly SessionTool[]): ToolSpec[] {
+  const specs = new Map<string, ToolSpec>();
+  for (const tool of tools) {
+    if (isToolDefinition(tool)) {
+      registry.register(tool);
+      specs.set(tool.name, toToolSpec(tool));
+    } else {
+      specs.set(tool.name, tool);
+    }
+  }
+  return [...specs.values()];
+}
+
+export function createRealtimeSession(options: RealtimeSessionOptions) {
+  if (!options || typeof options !== 'object' || !options.model || typeof options.model.logic !== 'object') {
+    throw new ConfigValidationError(
+      new z.ZodError([{ code: 'custom', path: ['model'], message: 'Model is required (a model adapter such as openaiRealtime())', input: undefined }]),
+    );
+  }
+  const {
+    model,
+    tools = [],
+    eventHandler,
+    inspect,
+    logger = silentLogger,
+    inputSampleRate: _rate,
+    maxBufferedAudioMs: _max,
+    connectTimeoutMs: _timeout,
+    ...rest
+  } = options;
+  const facadeParsed = FacadeOptionsSchema.safeParse(options);
+  if (!facadeParsed.success) throw new ConfigValidationError(facadeParsed.error);
+  const facade = facadeParsed.data;
+  const sessionOptions: Partial<SessionOptions> = {};
+  const configInput: Record<string, unknown> = { ...rest };
+  for (const key of SESSION_KEYS) {
+    const value = facade[key];
+    if (value !== undefined) (sessionOptions as Record<string, unknown>)[key] = value;
+    delete configInput[key];
+  }
+
+  const registry = new ToolRegistry();
+  configInput['tools'] = registerTools(registry, tools);
+  const config = parseSessionConfig(configInput);
+
+  const events = new Subject<AnySessionEvent>();
+  const audio = new AudioPlane({
+    maxBufferedMs: facade.maxBufferedAudioMs,
+    onOverflow: (droppedBytes) =>
+      publish({
+        type: 'error',
+        error: { code: 'audio_buffer_overflow', message: `Dropped ${droppedBytes} bytes of the oldest user audio while resuming` },
+      }),
+  });
+
+  type Listener = (event: AnySessionEvent) => void;
+  const listeners = new Map<string, Set<Listener>>();
+  function publish(event: AnySessionEvent): void {
+    const set = listeners.get(event.type);
+    if (set) {
+      for (const listener of set) {
+        try {
+          listener(event);
+        } catch (error) {
+          logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
+        }
+      }
+    }
+    const any = listeners.get('*');
+    if (any) for (const listener of any) listener(event);
+    if (events.observed) events.next(event);
+  }
+
+  let handle: RealtimeSession | undefined;
+  const machine = realtimeSessionMachine.provide({
+    actors: {
+      model: model.logic,
+      tool: createToolCallLogic(registry, () => handle),
+    },
+  });
+  const actor = createActor(machine, {
+    input: {
+      provider: model.provider,
+      model: model.model,
+      config,
+      capabilities: capabilitiesFor(model.capabilities, model.model),
+      options: sessionOptions,
+      audio,
+      logger,
+    },
+    ...(inspect ? { inspect } : {}),
+  });
+
+  audio.onOutput((event) => publish(event));
+  actor.on('*', (event) => publish(event as AnySessionEvent));
+  if (eventHandler) attachEventHandler(eventHandler, (type, fn) => on(type, fn));
+  actor.start();
+
+  function on<N extends SessionEventName>(type: N, listener: (event: SessionEventMap[N]) => void): () => void;
+  function on(type: '*', listener: (event: AnySessionEvent) => void): () => void;
+  function on(type: string, listener: (event: never) => void): () => void {
+    let set = listeners.get(type);
+    if (!set) listeners.set(type, (set = new Set()));
+    set.add(listener as Listener);
+    return () => {
+      set.delete(listener as Listener);
+    };
+  }
+
+  function stateName(): string {
+    const snapshot = actor.getSnapshot();
+    return typeof snapshot.value === 'string' ? snapshot.value : JSON.stringify(snapshot.value);
+  }
+
+  /** Connected, or swapping connections (which the application never sees as a disconnect). */
+  function isLive(): boolean {
+    const snapshot = actor.getSnapshot();
+    return (
+      snapshot.status === 'active' &&
+      (snapshot.matches({ link: 'connected' }) || snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff'))
+    );
+  }
+
+  function requireLive(verb: string): void {
+    if (!isLive()) throw new NotConnectedError(verb, stateName());
+  }
+
+  const rejectIfNotLive = (verb: string): Promise<never> | undefined =>
+    isLive() ? undefined : Promise.reject(new NotConnectedError(verb, stateName()));
+
+  let requestSeq = 0;
+
+  const session = {
+    actor: actor as Actor<typeof machine>,
+    events$: events.asObservable() as Observable<AnySessionEvent>,
+    /** Output audio, text and transcript deltas arrive here and on `on('audio' | 'text' | 'transcript')`. */
+    audio,
+    on,
+
+    /** The session's top-level state: 'disconnected', 'link' (see `actor` for detail), 'resumeBackoff', 'failed', 'closed'. */
+    get state(): string {
+      return stateName();
+    },
+    get connected(): boolean {
+      return isLive();
+    },
+
+    async connect(): Promise<void> {
+      const snapshot = actor.getSnapshot();
+      if (snapshot.status !== 'active') throw new VoxstateError({ code: 'session_closed', message: 'The session is closed' });
+      if (isLive()) return;
+      actor.send({ type: 'session.connect' });
+      const settled = await waitFor(
+        actor,
+        (s) => s.status !== 'active' || s.matches({ link: 'connected' }) || s.matches('failed'),
+        { timeout: facade.connectTimeoutMs },
+      ).catch(() => undefined);
+      if (!settled) {
+        actor.send({ type: 'session.close' });
+        throw new VoxstateError({ code: 'connection_failed', message: `No answer from the provider within ${facade.connectTimeoutMs} ms` });
+      }
+      if (!settled.matches({ link: 'connected' })) {
+        const error = settled.context.lastError ?? { code: 'connection_failed', message: 'Connection failed' };
+        throw new VoxstateError(error);
+      }
+    },
+
+    /**
+     * Sends user audio (PCM16 LE mono at `inputSampleRate`). Synchronous and cheap: it is the hot
+     * path. Throws `NotConnectedError` when the session is not live; buffered while resuming.
+     */
+    sendAudio(pcm: Buffer | Uint8Array | Int16Array): void {
+      requireLive('send audio');
+      const buffer = Buffer.isBuffer(pcm) ? pcm : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+      audio.sendUserAudio(buffer, facade.inputSampleRate);
+    },
+
+    async sendText(text: string, opts: { respond?: boolean } = {}): Promise<void> {
+      const rejected = rejectIfNotLive('send text');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.sendText', text, ...(opts.respond === undefined ? {} : { respond: opts.respond }) });
+    },
+    async commitAudio(): Promise<void> {
+      const rejected = rejectIfNotLive('commit audio');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.commitAudio' });
+    },
+    async clearAudio(): Promise<void> {
+      const rejected = rejectIfNotLive('clear audio');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.clearAudio' });
+    },
+    async createResponse(): Promise<void> {
+      const rejected = rejectIfNotLive('create a response');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.createResponse' });
+    },
+    /** Barge-in from the application. `playedMs`: how much of the current assistant audio was played. */
+    async interrupt(opts: { playedMs?: number } = {}): Promise<void> {
+      const rejected = rejectIfNotLive('interrupt');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.interrupt', ...(opts.playedMs === undefined ? {} : { playedMs: opts.playedMs }) });
+    },
+
+    /**
+     * Changes the session's context. Resolves `'applied'` (changed on the open connection),
+     * `'resumed'` (the session was idle and reconnected with the new config), or `'queued'` (the
+     * model is busy; the change runs at the next idle moment — watch `session_resumed` /
+     * `resumption_failed`). Rejects with `ConfigValidationError` for a bad delta and
+     * `UpdateFailedError` when the provider rejects it or every resumption attempt fails.
+     */
+    async updateSession(
+      deltaInput: Omit<SessionDeltaInput, 'tools'> & { tools?: SessionTool[] },
+      opts: { bridgeMessage?: string } = {},
+    ): Promise<UpdateOutcome> {
+      const rejected = rejectIfNotLive('update the session');
+      if (rejected) return rejected;
+      const { tools: deltaTools, ...delta } = deltaInput;
+      const staged = new ToolRegistry();
+      const parsed = parseSessionDelta(deltaTools ? { ...delta, tools: registerTools(staged, deltaTools) } : delta);
+      // Handlers are registered only once the delta validated, so a bad update changes nothing.
+      if (deltaTools) for (const tool of deltaTools) if (isToolDefinition(tool)) registry.register(tool);
+      const requestId = `update_${++requestSeq}`;
+      return new Promise<UpdateOutcome>((resolve, reject) => {
+        const subs = [
+          actor.on('session_updated', (e) => {
+            if (e.requestId !== requestId) return;
+            subs.forEach((s) => s.unsubscribe());
+            resolve(e.outcome);
+          }),
+          actor.on('update_failed', (e) => {
+            if (e.requestId !== requestId) return;
+            subs.forEach((s) => s.unsubscribe());
+            reject(new UpdateFailedError(e.error));
+          }),
+        ];
+        const stop = actor.subscribe({
+          complete: () => {
+            subs.forEach((s) => s.unsubscribe());
+            reject(new VoxstateError({ code: 'session_closed', message: 'The session closed before the update settled' }));
+          },
+        });
+        subs.push(stop);
+        actor.send({
+          type: 'session.update',
+          requestId,
+          delta: parsed,
+          ...(opts.bridgeMessage === undefined ? {} : { bridgeMessage: opts.bridgeMessage }),
+        });
+      });
+    },
+
+    /** Answers a call the application runs itself (`autoExecuteTools: false`) or re-sends a result. */
+    async sendToolResult(callId: string, output: unknown): Promise<void> {
+      const rejected = rejectIfNotLive('send a tool result');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.toolResult', callId, output });
+    },
+    approveTool(callId: string): void {
+      actor.send({ type: 'session.approveTool', callId });
+    },
+    rejectTool(callId: string, reason?: string): void {
+      actor.send({ type: 'session.rejectTool', callId, ...(reason === undefined ? {} : { reason }) });
+    },
+
+    /** Closes the connection (answering outstanding tool calls with a cancellation) and ends the session. */
+    async close(): Promise<void> {
+      if (actor.getSnapshot().status !== 'active') return;
+      if (actor.getSnapshot().matches('disconnected') || actor.getSnapshot().matches('failed')) {
+        actor.stop();
+        events.complete();
+        return;
+      }
+      actor.send({ type: 'session.close' });
+      await waitFor(actor, (s) => s.status !== 'active', { timeout: 5_000 }).catch(() => undefined);
+      actor.stop();
+      events.complete();
+    },
+  };
+  handle = session;
+  return session;
+}
+
+export type RealtimeSession = ReturnType<typeof createRealtimeSession>;
+
+function attachEventHandler(
+  handler: EventHandler,
+  on: <N extends SessionEventName>(type: N, fn: (event: SessionEventMap[N]) => void) => () => void,
+): void {
+  if (handler.onAudio) on('audio', (e) => handler.onAudio!(e.audio, e.itemId));
+  if (handler.onText) on('text', (e) => handler.onText!(e.delta, e.itemId));
+  if (handler.onTranscript) on('transcript', (e) => {
+    if (e.role === 'assistant' && !e.isFinal) handler.onTranscript!(e.text, e.itemId);
+  });
+  if (handler.onSpeechStarted) on('speech_started', (e) => handler.onSpeechStarted!(e.audioStartMs));
+  if (handler.onSpeechStopped) on('speech_stopped', (e) => handler.onSpeechStopped!(e.audioEndMs));
+  if (handler.onResponseDone) on('response_done', () => handler.onResponseDone!());
+  if (handler.onError) on('error', (e) => handler.onError!(e.error));
+}

@@ -1,0 +1,98 @@
+/**
+ * Defining tools. A tool is a name, a description, a zod object for its parameters (or a plain
+ * JSON Schema), and an `execute` function that gets parsed, validated, typed arguments plus an
+ * `AbortSignal` that fires on timeout, cancellation, barge-in (if `cancelOnInterrupt`) or close.
+ */
+import { z } from 'zod';
+import type { ToolSpec } from '../machines/config.js';
+
+export interface ToolExecuteContext<TSession = unknown> {
+  /** Aborted when the call is timed out, cancelled (by the provider, a barge-in, or close). */
+  signal: AbortSignal;
+  callId: string;
+  /** The session that received the call (the `RealtimeSession` facade when there is one). */
+  session: TSession | undefined;
+}
+
+export type ApprovalPolicy<TArgs> = boolean | ((args: TArgs) => boolean | Promise<boolean>);
+
+export interface ToolDefinition<TArgs = unknown, TOutput = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** The JSON Schema sent to the model. */
+  readonly jsonSchema: Record<string, unknown>;
+  /** Validates and parses raw arguments; absent for plain definitions with a JSON Schema only. */
+  readonly schema: z.ZodType<TArgs> | undefined;
+  readonly execute: (args: TArgs, context: ToolExecuteContext) => TOutput | Promise<TOutput>;
+  /** Per-call time limit; the session default applies when absent. */
+  readonly timeoutMs: number | undefined;
+  readonly needsApproval: ApprovalPolicy<TArgs>;
+  /** Abort this tool (and answer with a cancellation) when the user barges in. Default false. */
+  readonly cancelOnInterrupt: boolean;
+}
+
+export type AnyToolDefinition = ToolDefinition<any, unknown>;
+
+export interface DefineToolOptions<TSchema extends z.ZodObject, TOutput> {
+  name: string;
+  description?: string;
+  parameters: TSchema;
+  execute: (args: z.output<TSchema>, context: ToolExecuteContext) => TOutput | Promise<TOutput>;
+  timeoutMs?: number;
+  needsApproval?: ApprovalPolicy<z.output<TSchema>>;
+  cancelOnInterrupt?: boolean;
+}
+
+/**
+ * Defines a tool with a zod object for its parameters. The model sees the *input* side of the
+ * schema (`io: 'input'`), so fields with defaults are optional to it.
+ */
+export function defineTool<TSchema extends z.ZodObject, TOutput>(
+  options: DefineToolOptions<TSchema, TOutput>,
+): ToolDefinition<z.output<TSchema>, TOutput> {
+  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(options.parameters, { io: 'input' }) as Record<string, unknown>;
+  return {
+    name: options.name,
+    description: options.description ?? '',
+    jsonSchema,
+    schema: options.parameters as unknown as z.ZodType<z.output<TSchema>>,
+    execute: options.execute,
+    timeoutMs: options.timeoutMs,
+    needsApproval: options.needsApproval ?? false,
+    cancelOnInterrupt: options.cancelOnInterrupt ?? false,
+  };
+}
+
+/** A call as a plain handler sees it (Rust `ToolCall` parity). */
+export interface ToolCall {
+  callId: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/**
+ * A plain definition plus handler, for tools described by a hand-written JSON Schema (parity with
+ * the Rust runner's `tool(definition, handler)`). Arguments must still be a JSON object.
+ */
+export function toolFromHandler<TOutput>(
+  definition: { name: string; description?: string; parameters?: Record<string, unknown> },
+  handler: (call: ToolCall, context: ToolExecuteContext) => TOutput | Promise<TOutput>,
+  options: { timeoutMs?: number; needsApproval?: ApprovalPolicy<Record<string, unknown>>; cancelOnInterrupt?: boolean } = {},
+): ToolDefinition<Record<string, unknown>, TOutput> {
+  const name = definition.name;
+  return {
+    name,
+    description: definition.description ?? '',
+    jsonSchema: definition.parameters ?? { type: 'object', properties: {} },
+    schema: undefined,
+    execute: (args, context) => handler({ callId: context.callId, name, arguments: args }, context),
+    timeoutMs: options.timeoutMs,
+    needsApproval: options.needsApproval ?? false,
+    cancelOnInterrupt: options.cancelOnInterrupt ?? false,
+  };
+}
+
+/** The data the model sees for a tool. */
+export function toToolSpec(tool: AnyToolDefinition): ToolSpec {
+  return { name: tool.name, description: tool.description, parameters: tool.jsonSchema };
+}
