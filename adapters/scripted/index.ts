@@ -82,7 +82,9 @@ interface LiveConnection {
   sendBack: (event: import("xstate").AnyEventObject) => void;
   input: AdapterInput;
   responseSeq: number;
-  activeResponse: { id: string; cancelled: boolean; finish?: (status: 'completed' | 'cancelled') => void } | undefined;
+  activeResponse:
+    | { id: string; cancelled: boolean; finish?: (status: 'completed' | 'cancelled') => void; finishedEarly?: 'completed' | 'cancelled' }
+    | undefined;
 }
 
 export function createScriptedModel(options: ScriptedModelOptions = {}): ScriptedModel {
@@ -146,9 +148,10 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
     if (response.text && !state.cancelled) c.input.audio.deliver({ type: 'text', delta: response.text, itemId, responseId: id });
     let status: 'completed' | 'cancelled' = state.cancelled ? 'cancelled' : 'completed';
     if (response.holdOpen && !state.cancelled) {
-      status = await new Promise<'completed' | 'cancelled'>((resolve) => {
+      // `finishResponse()` may come before the response reached this point.
+      status = state.finishedEarly ?? (await new Promise<'completed' | 'cancelled'>((resolve) => {
         state.finish = resolve;
-      });
+      }));
     }
     if (c.activeResponse === state) c.activeResponse = undefined;
     if (state.cancelled) return; // the interrupt already reported responseDone
@@ -157,8 +160,8 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
 
   function respond(c: LiveConnection): void {
     if (options.autoRespond === false) return;
-    const next = responses.shift();
-    if (next) void playOn(c, next);
+    // A real provider always answers a response request; an exhausted script answers with nothing.
+    void playOn(c, responses.shift() ?? {});
   }
 
   function handleIntent(c: LiveConnection, intent: ClientIntent): void {
@@ -274,7 +277,10 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
       return playOn(requireNewest(), response);
     },
     finishResponse(status = 'completed') {
-      requireNewest().activeResponse?.finish?.(status);
+      const active = requireNewest().activeResponse;
+      if (!active) return;
+      if (active.finish) active.finish(status);
+      else active.finishedEarly = status;
     },
     drop(code = 1006, reason = 'connection lost') {
       const c = requireNewest();

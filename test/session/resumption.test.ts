@@ -1,0 +1,298 @@
+/**
+ * Context mutation and pending resumption: the behaviour the Rust runner has no tests for.
+ * The scripted model is told that instruction/tool/voice changes need resumption (Gemini-like).
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { UpdateFailedError, createRealtimeSession, defineTool } from '../../index.js';
+import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
+import { record, statePaths, tick, waitUntil } from '../helpers/wait.js';
+
+const geminiLike: ScriptedModelOptions['change'] = {
+  instructions: 'resumption',
+  tools: 'resumption',
+  voice: 'resumption',
+  temperature: 'resumption',
+};
+
+async function connected(options: ScriptedModelOptions = {}, sessionOptions: Record<string, unknown> = {}) {
+  const model = createScriptedModel({ change: geminiLike, ...options });
+  const session = createRealtimeSession({ model, instructions: 'v1', ...sessionOptions });
+  const log = record(session);
+  await session.connect();
+  return { model, session, log };
+}
+
+describe('in-place updates', () => {
+  it('applies a change the adapter can take in place, with the full config, and sends the bridge at once', async () => {
+    const { model, session, log } = await connected({ change: {} });
+    const outcome = await session.updateSession({ instructions: 'v2', temperature: 0.3 }, { bridgeMessage: 'Now in v2.' });
+    expect(outcome).toBe('applied');
+    expect(model.connections).toHaveLength(1);
+    const intents = model.current().intents;
+    const update = intents.find((i) => i.type === 'client.updateConfig');
+    expect(update).toMatchObject({ config: { instructions: 'v2', temperature: 0.3 }, changed: ['instructions', 'temperature'] });
+    await waitUntil(() => intents.some((i) => i.type === 'client.text'));
+    expect(intents.findIndex((i) => i.type === 'client.text')).toBeGreaterThan(intents.indexOf(update!));
+    expect(intents.find((i) => i.type === 'client.text')).toMatchObject({ text: 'Now in v2.', respond: true });
+    expect(log.of('session_updated')[0]).toMatchObject({ outcome: 'applied', changed: ['instructions', 'temperature'] });
+    expect(session.actor.getSnapshot().context.liveConfig.instructions).toBe('v2');
+    await session.close();
+  });
+
+  it('a change the server rejects is reported as a failed update and the config reverts', async () => {
+    const { session, log } = await connected({ change: {}, rejectUpdates: true });
+    await expect(session.updateSession({ instructions: 'v2' })).rejects.toBeInstanceOf(UpdateFailedError);
+    expect(session.actor.getSnapshot().context.config.instructions).toBe('v1');
+    expect(log.of('update_failed')[0]!.error.code).toBe('update_rejected');
+    expect(session.connected).toBe(true);
+    await session.close();
+  });
+
+  it('an update that changes nothing resolves applied and sends nothing', async () => {
+    const { model, session } = await connected();
+    expect(await session.updateSession({ instructions: 'v1' })).toBe('applied');
+    expect(model.current().intents).toEqual([]);
+    expect(model.connections).toHaveLength(1);
+    await session.close();
+  });
+
+  it('a voice change is in place before the first audio and needs resumption after it', async () => {
+    const { model, session } = await connected({ change: { voice: 'beforeAudio' } });
+    expect(await session.updateSession({ voice: 'ash' })).toBe('applied');
+    await model.play({ audio: [Buffer.alloc(4)] });
+    expect(await session.updateSession({ voice: 'verse' })).toBe('resumed');
+    expect(model.connections).toHaveLength(2);
+    expect(model.current().input.config.voice).toBe('verse');
+    // The new connection has produced no audio yet, so the next voice change is in place again.
+    expect(await session.updateSession({ voice: 'ash' })).toBe('applied');
+    await session.close();
+  });
+});
+
+describe('pending resumption', () => {
+  it('resumes at once when idle: close, reconnect with the merged config, then the bridge message', async () => {
+    const { model, session, log } = await connected();
+    const outcome = await session.updateSession({ instructions: 'billing' }, { bridgeMessage: 'You were transferred to billing.' });
+    expect(outcome).toBe('resumed');
+    const [old, fresh] = model.connections;
+    expect(old!.open).toBe(false);
+    expect(old!.intents.some((i) => i.type === 'client.text')).toBe(false);
+    expect(fresh!.input).toMatchObject({ reason: 'mutation', config: { instructions: 'billing' } });
+    expect(fresh!.intents[0]).toEqual({ type: 'client.text', text: 'You were transferred to billing.', role: 'user', respond: true });
+    expect(log.of('session_resumed')[0]).toMatchObject({ reason: 'mutation', connectionId: 2 });
+    await session.close();
+  });
+
+  it('queues while a response is generating and runs after response done', async () => {
+    const { model, session, log } = await connected({ responses: [{ transcript: 'long answer', holdOpen: true }] });
+    await session.sendText('tell me a story');
+    await log.waitFor('response_created');
+    expect(await session.updateSession({ instructions: 'v2' }, { bridgeMessage: 'bridge' })).toBe('queued');
+    expect(log.of('resumption_queued')[0]).toMatchObject({ reason: 'mutation', changed: ['instructions'] });
+    await tick(20);
+    expect(model.connections).toHaveLength(1);
+    expect(statePaths(session)).toContain('link.connected.resumption.pending');
+    model.finishResponse();
+    await log.waitFor('session_resumed');
+    expect(model.connections).toHaveLength(2);
+    expect(model.current().input.config.instructions).toBe('v2');
+    expect(model.current().intents[0]).toMatchObject({ type: 'client.text', text: 'bridge' });
+    // The response_done of the old connection came before the resumption.
+    const types = log.types();
+    expect(types.indexOf('response_done')).toBeLessThan(types.indexOf('session_resumed'));
+    await session.close();
+  });
+
+  it('queues while a tool call is outstanding (even after response done) and answers it on the old connection first', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = defineTool({
+      name: 'slow_lookup',
+      parameters: z.object({}),
+      execute: async () => {
+        await gate;
+        return { done: true };
+      },
+    });
+    const { model, session, log } = await connected({ responses: [{ toolCalls: [{ callId: 'c1', name: 'slow_lookup', arguments: {} }] }] }, { tools: [slow] });
+    await session.sendText('look it up');
+    await log.waitFor('response_done');
+    expect(statePaths(session)).toContain('link.connected.turn.executingTools');
+    expect(await session.updateSession({ instructions: 'v2' })).toBe('queued');
+    await tick(20);
+    expect(model.connections).toHaveLength(1);
+    release();
+    await log.waitFor('session_resumed');
+    const old = model.connections[0]!;
+    const outputIndex = old.intents.findIndex((i) => i.type === 'client.toolOutput' && i.callId === 'c1');
+    expect(outputIndex).toBeGreaterThanOrEqual(0);
+    // The follow-up response for the tool turn ran on the old connection before the swap.
+    expect(old.intents.slice(outputIndex + 1).map((i) => i.type)).toEqual(['client.createResponse']);
+    expect(model.connections[1]!.intents.some((i) => i.type === 'client.toolOutput')).toBe(false);
+    await session.close();
+  });
+
+  it('last write wins: one reconnect with the latest config and only the latest bridge message', async () => {
+    const { model, session, log } = await connected({ responses: [{ holdOpen: true }] });
+    await session.sendText('go');
+    await log.waitFor('response_created');
+    expect(await session.updateSession({ instructions: 'A' }, { bridgeMessage: 'bridge A' })).toBe('queued');
+    expect(await session.updateSession({ instructions: 'B', voice: 'puck' }, { bridgeMessage: 'bridge B' })).toBe('queued');
+    model.finishResponse();
+    await log.waitFor('session_resumed');
+    await tick(10);
+    expect(model.connections).toHaveLength(2);
+    expect(model.current().input.config).toMatchObject({ instructions: 'B', voice: 'puck' });
+    const texts = model.current().intents.filter((i) => i.type === 'client.text');
+    expect(texts).toEqual([{ type: 'client.text', text: 'bridge B', role: 'user', respond: true }]);
+    expect(log.of('resumption_queued').at(-1)!.changed.sort()).toEqual(['instructions', 'voice']);
+    await session.close();
+  });
+
+  it('reads the latest resumable handle when the resumption executes, not when it was queued', async () => {
+    const { model, session, log } = await connected({ responses: [{ holdOpen: true }] });
+    model.push({ type: 'model.resumptionHandle', handle: 'h1', resumable: true });
+    await session.sendText('go');
+    await log.waitFor('response_created');
+    await session.updateSession({ instructions: 'v2' });
+    model.push({ type: 'model.resumptionHandle', handle: 'h2', resumable: true });
+    model.push({ type: 'model.resumptionHandle', handle: '', resumable: false });
+    model.push({ type: 'model.resumptionHandle', handle: 'h3', resumable: false });
+    model.finishResponse();
+    await log.waitFor('session_resumed');
+    expect(model.current().input.resumptionHandle).toBe('h2');
+    // Replacing `extra` does not erase the handle: it is not stored in the config.
+    expect(await session.updateSession({ extra: { any: 1 } })).toBe('applied');
+    expect(session.actor.getSnapshot().context.resumptionHandle).toBe('h2');
+    await session.close();
+  });
+
+  it('is never reported as disconnected while resuming, and user audio sent meanwhile is buffered and flushed in order', async () => {
+    const { model, session, log } = await connected({ connectDelayMs: 30 });
+    const seen = new Set<string>();
+    const sub = session.actor.subscribe((s) => seen.add(JSON.stringify(s.value)));
+    session.sendAudio(Buffer.from([1, 1]));
+    const update = session.updateSession({ instructions: 'v2' });
+    await waitUntil(() => statePaths(session).includes('link.resuming'), 'resuming');
+    expect(session.connected).toBe(true);
+    session.sendAudio(Buffer.from([2, 2]));
+    session.sendAudio(Buffer.from([3, 3]));
+    await session.sendText('typed while resuming');
+    expect(await update).toBe('resumed');
+    sub.unsubscribe();
+    expect([...seen].some((v) => v.includes('disconnected') || v.includes('failed'))).toBe(false);
+    expect(model.connections[0]!.userAudio.map((b) => [...b])).toEqual([[1, 1]]);
+    expect(model.connections[1]!.userAudio.map((b) => [...b])).toEqual([[2, 2], [3, 3]]);
+    expect(model.connections[1]!.intents.some((i) => i.type === 'client.text' && i.text === 'typed while resuming')).toBe(true);
+    expect(log.of('closed')).toHaveLength(0);
+    await session.close();
+  });
+
+  it('bounds the audio buffered while resuming and reports what it dropped', async () => {
+    const { model, session, log } = await connected({ connectDelayMs: 30 }, { maxBufferedAudioMs: 10, inputSampleRate: 16_000 });
+    const update = session.updateSession({ instructions: 'v2' });
+    await waitUntil(() => statePaths(session).includes('link.resuming'), 'resuming');
+    // 10 ms at 16 kHz PCM16 = 320 bytes: send 5 × 160 bytes, the two oldest must go.
+    for (let i = 1; i <= 5; i++) session.sendAudio(Buffer.alloc(160, i));
+    await update;
+    expect(model.current().userAudio.map((b) => b[0])).toEqual([4, 5]);
+    expect(log.of('error').map((e) => e.error.code)).toContain('audio_buffer_overflow');
+    await session.close();
+  });
+});
+
+describe('resumption failures', () => {
+  it('retries with backoff up to 3 attempts in total, then drops the mutation and restores the old config', async () => {
+    // Attempt 1 is the initial connect; attempts 2–4 are the three tries of the mutation.
+    const model = createScriptedModel({ change: geminiLike, failConnect: (attempt) => attempt >= 2 && attempt <= 4 });
+    const session = createRealtimeSession({ model, instructions: 'v1' });
+    const log = record(session);
+    await session.connect();
+    const outcome = session.updateSession({ instructions: 'v2' });
+    await expect(outcome).rejects.toBeInstanceOf(UpdateFailedError);
+    await expect(outcome).rejects.toMatchObject({ code: 'resumption_failed' });
+    expect(log.of('resumption_failed')).toEqual([expect.objectContaining({ attempts: 3 })]);
+    await log.waitFor('session_resumed', (e) => e.reason === 'restore');
+    expect(model.connectAttempts).toBe(5);
+    expect(model.connections.slice(1, 4).map((c) => c.input.config.instructions)).toEqual(['v2', 'v2', 'v2']);
+    expect(model.current().input).toMatchObject({ reason: 'restore', config: { instructions: 'v1' } });
+    expect(session.actor.getSnapshot().context.config.instructions).toBe('v1');
+    expect(session.connected).toBe(true);
+    await session.close();
+  });
+
+  it('a queued mutation that keeps failing is dropped the same way', async () => {
+    const model = createScriptedModel({ change: geminiLike, responses: [{ holdOpen: true }], failConnect: (a) => a >= 2 && a <= 4 });
+    const session = createRealtimeSession({ model, instructions: 'v1' });
+    const log = record(session);
+    await session.connect();
+    await session.sendText('go');
+    await log.waitFor('response_created');
+    expect(await session.updateSession({ instructions: 'v2' })).toBe('queued');
+    model.finishResponse();
+    await log.waitFor('resumption_failed');
+    await log.waitFor('session_resumed', (e) => e.reason === 'restore');
+    expect(session.actor.getSnapshot().context.config.instructions).toBe('v1');
+    await session.close();
+  });
+
+  it('a reconnect after a drop that never succeeds ends in failed with the reason', async () => {
+    const model = createScriptedModel({ failConnect: (a) => a >= 2 });
+    const session = createRealtimeSession({ model });
+    const log = record(session);
+    await session.connect();
+    model.drop();
+    await waitUntil(() => session.state === 'failed', 'failed', 5000);
+    expect(model.connectAttempts).toBe(4);
+    expect(log.of('resumption_failed')[0]!.attempts).toBe(3);
+    await expect(session.sendText('x')).rejects.toMatchObject({ code: 'not_connected' });
+    await session.close();
+  });
+});
+
+describe('goAway', () => {
+  it('emits go_away and resumes at the first idle moment, with the latest handle', async () => {
+    const { model, session, log } = await connected({ responses: [{ holdOpen: true }] });
+    model.push({ type: 'model.resumptionHandle', handle: 'h1', resumable: true });
+    await session.sendText('go');
+    await log.waitFor('response_created');
+    model.push({ type: 'model.goAway', timeLeftMs: 5_000 });
+    expect(log.of('go_away')[0]!.timeLeftMs).toBe(5_000);
+    await tick(20);
+    expect(model.connections).toHaveLength(1);
+    model.finishResponse();
+    await log.waitFor('session_resumed');
+    expect(model.current().input).toMatchObject({ reason: 'reconnect', resumptionHandle: 'h1' });
+    await session.close();
+  });
+
+  it('forces the resumption before the deadline, answering outstanding tool calls on the old connection first', async () => {
+    const hang = defineTool({ name: 'hang', parameters: z.object({}), execute: (_a, { signal }) => new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))) });
+    const { model, session, log } = await connected({ responses: [{ toolCalls: [{ callId: 'g1', name: 'hang', arguments: {} }] }] }, { tools: [hang] });
+    await session.sendText('go');
+    await log.waitFor('tool_call');
+    model.push({ type: 'model.goAway', timeLeftMs: 80 });
+    await log.waitFor('session_resumed', () => true, 2000);
+    const old = model.connections[0]!;
+    expect(old.intents.find((i) => i.type === 'client.toolOutput')).toMatchObject({ callId: 'g1', output: { error: { type: 'cancelled' } } });
+    expect(model.connections[1]!.intents.some((i) => i.type === 'client.toolOutput')).toBe(false);
+    expect(log.of('tool_result')[0]).toMatchObject({ callId: 'g1', status: 'cancelled', delivered: true });
+    await session.close();
+  });
+});
+
+describe('tools in updates', () => {
+  it('registers the handlers of tools added by an update, so the model can call them', async () => {
+    const { model, session, log } = await connected({ change: {}, responses: [{ toolCalls: [{ callId: 'n1', name: 'new_tool', arguments: { q: 'x' } }] }] });
+    const newTool = defineTool({ name: 'new_tool', parameters: z.object({ q: z.string() }), execute: ({ q }) => ({ echoed: q }) });
+    expect(await session.updateSession({ tools: [newTool] })).toBe('applied');
+    await session.sendText('use it');
+    const result = await log.waitFor('tool_result');
+    expect(result).toMatchObject({ status: 'succeeded', output: { echoed: 'x' } });
+    expect(model.current().intents.find((i) => i.type === 'client.updateConfig')).toMatchObject({
+      config: { tools: [{ name: 'new_tool', parameters: { type: 'object', properties: { q: { type: 'string' } } } }] },
+    });
+    await session.close();
+  });
+});
