@@ -1,0 +1,436 @@
+/**
+ * Tools as sub-actors: every call answered exactly once, the follow-up response rule, the
+ * concurrency cap, timeouts, bad input, cancellation, approval, and no leaks.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createRealtimeSession, defineTool, toolFromHandler, type AnyToolDefinition } from '../../index.js';
+import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
+import { record, statePaths, tick, waitUntil } from '../helpers/wait.js';
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+async function start(tools: AnyToolDefinition[], options: ScriptedModelOptions = {}, sessionOptions: Record<string, unknown> = {}) {
+  const model = createScriptedModel(options);
+  const session = createRealtimeSession({ model, tools, ...sessionOptions });
+  const log = record(session);
+  await session.connect();
+  return { model, session, log };
+}
+
+const outputsOf = (model: ReturnType<typeof createScriptedModel>) =>
+  model.current().intents.filter((i): i is Extract<typeof i, { type: 'client.toolOutput' }> => i.type === 'client.toolOutput');
+const responsesRequested = (model: ReturnType<typeof createScriptedModel>) =>
+  model.current().intents.filter((i) => i.type === 'client.createResponse').length;
+
+const echo = defineTool({
+  name: 'echo',
+  description: 'Echoes its input',
+  parameters: z.object({ value: z.string(), times: z.number().int().default(1) }),
+  execute: ({ value, times }) => ({ echoed: value.repeat(times) }),
+});
+
+describe('defining tools', () => {
+  it('sends the input-side JSON Schema (defaulted fields optional) and validates typed arguments', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'e1', name: 'echo', arguments: { value: 'ab' } }] }] });
+    expect(model.current().input.config.tools).toEqual([
+      {
+        name: 'echo',
+        description: 'Echoes its input',
+        parameters: {
+          type: 'object',
+          properties: { value: { type: 'string' }, times: { type: 'integer', default: 1, minimum: -9007199254740991, maximum: 9007199254740991 } },
+          required: ['value'],
+        },
+      },
+    ]);
+    await session.sendText('echo ab');
+    await log.waitFor('tool_result');
+    expect(outputsOf(model)).toEqual([{ type: 'client.toolOutput', callId: 'e1', name: 'echo', output: { echoed: 'ab' } }]);
+    await session.close();
+  });
+
+  it('accepts a plain JSON-Schema definition plus handler, and the last registration of a name wins', async () => {
+    const first = toolFromHandler({ name: 'lookup', parameters: { type: 'object' } }, () => 'first');
+    const second = toolFromHandler({ name: 'lookup', description: 'v2', parameters: { type: 'object' } }, (call) => ({ got: call.arguments, id: call.callId }));
+    const { model, session, log } = await start([first, second], { responses: [{ toolCalls: [{ callId: 'l1', name: 'lookup', arguments: { a: 1 } }] }] });
+    expect(model.current().input.config.tools).toEqual([{ name: 'lookup', description: 'v2', parameters: { type: 'object' } }]);
+    await session.sendText('go');
+    expect((await log.waitFor('tool_result')).output).toEqual({ got: { a: 1 }, id: 'l1' });
+    await session.close();
+  });
+
+  it('gives execute the call id, an AbortSignal and the session', async () => {
+    let seen: { callId: string; aborted: boolean; hasSession: boolean } | undefined;
+    const probe = defineTool({
+      name: 'probe',
+      parameters: z.object({}),
+      execute: (_args, ctx) => {
+        seen = { callId: ctx.callId, aborted: ctx.signal.aborted, hasSession: typeof (ctx.session as { sendText?: unknown })?.sendText === 'function' };
+        return 'ok';
+      },
+    });
+    const { session, log } = await start([probe], { responses: [{ toolCalls: [{ callId: 'p1', name: 'probe', arguments: {} }] }] });
+    await session.sendText('go');
+    await log.waitFor('tool_result');
+    expect(seen).toEqual({ callId: 'p1', aborted: false, hasSession: true });
+    await session.close();
+  });
+});
+
+describe('exactly one output per call, and one follow-up response per tool turn', () => {
+  it('N calls in one response give N outputs and one response request after the response is done', async () => {
+    const { model, session, log } = await start([echo], {
+      responses: [
+        {
+          toolCalls: [
+            { callId: 'a', name: 'echo', arguments: { value: 'a' } },
+            { callId: 'b', name: 'echo', arguments: { value: 'b' } },
+            { callId: 'c', name: 'echo', arguments: { value: 'c' } },
+          ],
+        },
+        { transcript: 'done' },
+      ],
+    });
+    await session.sendText('three');
+    await waitUntil(() => log.of('response_done').length === 2, 'two responses');
+    expect(outputsOf(model).map((o) => o.callId).sort()).toEqual(['a', 'b', 'c']);
+    expect(responsesRequested(model)).toBe(1);
+    const intents = model.current().intents.map((i) => i.type);
+    expect(intents.lastIndexOf('client.toolOutput')).toBeLessThan(intents.indexOf('client.createResponse'));
+    // The follow-up response's own response_done sends nothing more.
+    await tick(20);
+    expect(responsesRequested(model)).toBe(1);
+    expect(statePaths(session)).toContain('link.connected.turn.idle');
+    await session.close();
+  });
+
+  it('waits for tools that outlive the response: the request follows the last tool, not response done', async () => {
+    const gates = [deferred(), deferred()];
+    const slow = defineTool({
+      name: 'slow',
+      parameters: z.object({ i: z.number() }),
+      execute: async ({ i }) => {
+        await gates[i]!.promise;
+        return { i };
+      },
+    });
+    const { model, session, log } = await start([slow], {
+      responses: [{ toolCalls: [{ callId: 's0', name: 'slow', arguments: { i: 0 } }, { callId: 's1', name: 'slow', arguments: { i: 1 } }] }],
+    });
+    await session.sendText('go');
+    await log.waitFor('response_done');
+    expect(statePaths(session)).toContain('link.connected.turn.executingTools');
+    gates[1]!.resolve();
+    await log.waitFor('tool_result', (e) => e.callId === 's1');
+    expect(responsesRequested(model)).toBe(0);
+    gates[0]!.resolve();
+    await waitUntil(() => responsesRequested(model) === 1, 'follow-up');
+    await log.waitFor('response_done', () => log.of('response_done').length === 2);
+    expect(outputsOf(model).map((o) => o.callId)).toEqual(['s1', 's0']);
+    expect(responsesRequested(model)).toBe(1);
+    await session.close();
+  });
+
+  it('a response without tool calls requests nothing', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ transcript: 'plain' }] });
+    await session.sendText('hi');
+    await log.waitFor('response_done');
+    await tick(10);
+    expect(responsesRequested(model)).toBe(0);
+    await session.close();
+  });
+
+  it('turns bad input into structured error outputs: unknown tool, non-JSON and schema failures, a throwing tool', async () => {
+    const boom = defineTool({ name: 'boom', parameters: z.object({}), execute: () => { throw new Error('disk on fire'); } });
+    const { model, session, log } = await start([echo, boom], {
+      responses: [
+        {
+          toolCalls: [
+            { callId: 'u', name: 'nope', arguments: {} },
+            { callId: 'j', name: 'echo', arguments: '{"value": "unterminated' },
+            { callId: 's', name: 'echo', arguments: { value: 42, times: 'x' } },
+            { callId: 'a', name: 'echo', arguments: '[1,2]' },
+            { callId: 't', name: 'boom', arguments: {} },
+          ],
+        },
+      ],
+    });
+    await session.sendText('go');
+    await waitUntil(() => log.of('tool_result').length === 5, 'five results');
+    const byId = Object.fromEntries(outputsOf(model).map((o) => [o.callId, o.output as { error: { type: string; message: string; issues?: unknown[] } }]));
+    expect(byId['u']!.error).toMatchObject({ type: 'unknown_tool', message: expect.stringContaining('Unknown tool: nope (available: echo, boom)') });
+    expect(byId['j']!.error).toMatchObject({ type: 'invalid_arguments', message: expect.stringContaining('not valid JSON') });
+    expect(byId['s']!.error.type).toBe('invalid_arguments');
+    expect(byId['s']!.error.issues).toEqual([
+      { path: 'value', message: expect.stringMatching(/string/) },
+      { path: 'times', message: expect.stringMatching(/number/) },
+    ]);
+    expect(byId['a']!.error).toMatchObject({ type: 'invalid_arguments', message: expect.stringContaining('JSON object') });
+    expect(byId['t']!.error).toEqual({ type: 'tool_error', message: 'boom failed: disk on fire' });
+    expect(log.of('tool_result').map((r) => r.status).sort()).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    await waitUntil(() => responsesRequested(model) === 1, 'one follow-up');
+    await tick(10);
+    expect(responsesRequested(model)).toBe(1);
+    expect(session.connected).toBe(true);
+    await session.close();
+  });
+});
+
+describe('limits', () => {
+  it('caps concurrency (peak running ≤ cap, measured) while intake is never blocked', async () => {
+    let running = 0;
+    let peak = 0;
+    const gates = Array.from({ length: 5 }, () => deferred());
+    const started: number[] = [];
+    const work = defineTool({
+      name: 'work',
+      parameters: z.object({ i: z.number() }),
+      execute: async ({ i }) => {
+        started.push(i);
+        running++;
+        peak = Math.max(peak, running);
+        await gates[i]!.promise;
+        running--;
+        return { i };
+      },
+    });
+    const { model, session, log } = await start([work], {
+      responses: [{ toolCalls: [0, 1, 2, 3, 4].map((i) => ({ callId: `w${i}`, name: 'work', arguments: { i } })) }],
+    }, { maxConcurrentTools: 2 });
+    await session.sendText('go');
+    await waitUntil(() => started.length === 2, 'two started');
+    await tick(10);
+    expect(started).toEqual([0, 1]);
+    expect(session.actor.getSnapshot().context.toolQueue).toEqual(['w2', 'w3', 'w4']);
+    // Intake: audio from the model keeps flowing while every slot is busy.
+    model.deliver({ type: 'audio', audio: Buffer.from([9, 9]), sampleRate: 24_000, itemId: 'x', responseId: undefined });
+    expect(log.of('audio')).toHaveLength(1);
+    for (const gate of gates) gate.resolve();
+    await waitUntil(() => log.of('tool_result').length === 5, 'all results');
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(outputsOf(model)).toHaveLength(5);
+    await session.close();
+  });
+
+  it('runs calls in parallel up to the cap (a 3-party barrier completes)', async () => {
+    let arrived = 0;
+    const barrier = deferred();
+    const meet = defineTool({
+      name: 'meet',
+      parameters: z.object({}),
+      execute: async () => {
+        if (++arrived === 3) barrier.resolve();
+        await barrier.promise;
+        return 'met';
+      },
+    });
+    const { session, log } = await start([meet], {
+      responses: [{ toolCalls: [1, 2, 3].map((i) => ({ callId: `m${i}`, name: 'meet', arguments: {} })) }],
+    }, { maxConcurrentTools: 3 });
+    await session.sendText('go');
+    await waitUntil(() => log.of('tool_result').length === 3, 'barrier');
+    expect(log.of('tool_result').every((r) => r.status === 'succeeded')).toBe(true);
+    await session.close();
+  });
+
+  it('maxConcurrentTools 0 behaves as 1', async () => {
+    let running = 0;
+    let peak = 0;
+    const t = defineTool({ name: 't', parameters: z.object({}), execute: async () => { running++; peak = Math.max(peak, running); await tick(5); running--; return 1; } });
+    const { session, log } = await start([t], { responses: [{ toolCalls: [1, 2, 3].map((i) => ({ callId: `z${i}`, name: 't', arguments: {} })) }] }, { maxConcurrentTools: 0 });
+    await session.sendText('go');
+    await waitUntil(() => log.of('tool_result').length === 3, 'results');
+    expect(peak).toBe(1);
+    await session.close();
+  });
+
+  it('times out a tool that never answers, aborts it, and answers the model', async () => {
+    let aborted = false;
+    const hang = defineTool({
+      name: 'hang',
+      parameters: z.object({}),
+      timeoutMs: 30,
+      execute: (_a, { signal }) => new Promise(() => signal.addEventListener('abort', () => (aborted = true))),
+    });
+    const { model, session, log } = await start([hang], { responses: [{ toolCalls: [{ callId: 'h', name: 'hang', arguments: {} }] }] });
+    await session.sendText('go');
+    const result = await log.waitFor('tool_result');
+    expect(result).toMatchObject({ status: 'timedOut', delivered: true, output: { error: { type: 'timeout', message: 'hang did not answer within 30 ms' } } });
+    expect(aborted).toBe(true);
+    expect(outputsOf(model)).toHaveLength(1);
+    await waitUntil(() => responsesRequested(model) === 1, 'follow-up');
+    await session.close();
+  });
+
+  it('uses the session default timeout for tools without one', async () => {
+    const hang = defineTool({ name: 'hang', parameters: z.object({}), execute: () => new Promise(() => {}) });
+    const { session, log } = await start([hang], { responses: [{ toolCalls: [{ callId: 'h', name: 'hang', arguments: {} }] }] }, { toolTimeoutMs: 20 });
+    await session.sendText('go');
+    expect((await log.waitFor('tool_result')).status).toBe('timedOut');
+    await session.close();
+  });
+});
+
+describe('cancellation', () => {
+  it('on barge-in, cancelOnInterrupt tools are aborted and answered with a cancellation; others finish and are answered', async () => {
+    let abortedCancellable = false;
+    const gate = deferred();
+    const cancellable = defineTool({
+      name: 'search',
+      parameters: z.object({}),
+      cancelOnInterrupt: true,
+      execute: (_a, { signal }) => new Promise((_r, reject) => signal.addEventListener('abort', () => { abortedCancellable = true; reject(new Error('aborted')); })),
+    });
+    const durable = defineTool({ name: 'book', parameters: z.object({}), execute: async () => { await gate.promise; return { booked: true }; } });
+    const { model, session, log } = await start([cancellable, durable], {
+      responses: [{ toolCalls: [{ callId: 'c', name: 'search', arguments: {} }, { callId: 'd', name: 'book', arguments: {} }] }],
+    });
+    await session.sendText('go');
+    await waitUntil(() => log.of('tool_call').length === 2 && model.current().intents.length >= 1, 'calls');
+    await tick(5);
+    await session.interrupt({ playedMs: 120 });
+    const cancelled = await log.waitFor('tool_result', (e) => e.callId === 'c');
+    expect(cancelled).toMatchObject({ status: 'cancelled', delivered: true, output: { error: { type: 'cancelled' } } });
+    expect(abortedCancellable).toBe(true);
+    expect(log.of('interrupted')[0]!.source).toBe('client');
+    gate.resolve();
+    const booked = await log.waitFor('tool_result', (e) => e.callId === 'd');
+    expect(booked).toMatchObject({ status: 'succeeded', delivered: true });
+    expect(outputsOf(model).map((o) => o.callId).sort()).toEqual(['c', 'd']);
+    expect(model.current().intents.find((i) => i.type === 'client.interrupt')).toEqual({ type: 'client.interrupt', playedMs: 120 });
+    await session.close();
+  });
+
+  it('a call the provider cancels is aborted and gets no output', async () => {
+    let aborted = false;
+    const t = defineTool({ name: 'slow', parameters: z.object({}), execute: (_a, { signal }) => new Promise((_r, reject) => signal.addEventListener('abort', () => { aborted = true; reject(new Error('x')); })) });
+    const { model, session, log } = await start([t], { responses: [{ toolCalls: [{ callId: 'x1', name: 'slow', arguments: {} }] }] });
+    await session.sendText('go');
+    await log.waitFor('tool_call');
+    await tick(5);
+    model.push({ type: 'model.toolCallCancelled', callIds: ['x1', 'unknown'] });
+    const result = await log.waitFor('tool_result');
+    expect(result).toMatchObject({ callId: 'x1', status: 'cancelled', delivered: false });
+    expect(aborted).toBe(true);
+    await tick(10);
+    expect(outputsOf(model)).toHaveLength(0);
+    expect(responsesRequested(model)).toBe(0);
+    await session.close();
+  });
+
+  it('close answers outstanding calls with a cancellation before closing and aborts them', async () => {
+    let aborted = false;
+    const t = defineTool({ name: 'slow', parameters: z.object({}), execute: (_a, { signal }) => new Promise(() => signal.addEventListener('abort', () => (aborted = true))) });
+    const { model, session, log } = await start([t], { responses: [{ toolCalls: [{ callId: 'k', name: 'slow', arguments: {} }] }] });
+    await session.sendText('go');
+    await log.waitFor('tool_call');
+    await tick(5);
+    await session.close();
+    const intents = model.current().intents.map((i) => i.type);
+    expect(intents.slice(-2)).toEqual(['client.toolOutput', 'client.close']);
+    expect(aborted).toBe(true);
+  });
+});
+
+describe('approval', () => {
+  it('waits in awaitingApproval, emits tool_approval_requested, runs once approved', async () => {
+    let ran = 0;
+    const refund = defineTool({ name: 'refund', parameters: z.object({ amount: z.number() }), needsApproval: true, execute: ({ amount }) => { ran++; return { refunded: amount }; } });
+    const { model, session, log } = await start([refund], { responses: [{ toolCalls: [{ callId: 'r', name: 'refund', arguments: { amount: 5 } }] }] });
+    await session.sendText('refund me');
+    const request = await log.waitFor('tool_approval_requested');
+    expect(request).toMatchObject({ callId: 'r', name: 'refund', args: { amount: 5 } });
+    expect(session.actor.getSnapshot().children['tool.r']?.getSnapshot().value).toBe('awaitingApproval');
+    await tick(10);
+    expect(ran).toBe(0);
+    session.approveTool('r');
+    expect(await log.waitFor('tool_result')).toMatchObject({ status: 'succeeded', output: { refunded: 5 } });
+    expect(outputsOf(model)).toHaveLength(1);
+    await session.close();
+  });
+
+  it('a rejection sends an error output with the reason; a predicate decides per call', async () => {
+    const refund = defineTool({
+      name: 'refund',
+      parameters: z.object({ amount: z.number() }),
+      needsApproval: ({ amount }) => amount > 100,
+      execute: ({ amount }) => ({ refunded: amount }),
+    });
+    const { model, session, log } = await start([refund], {
+      responses: [{ toolCalls: [{ callId: 'small', name: 'refund', arguments: { amount: 5 } }, { callId: 'big', name: 'refund', arguments: { amount: 500 } }] }],
+    });
+    await session.sendText('refunds');
+    await log.waitFor('tool_approval_requested');
+    expect(log.of('tool_approval_requested').map((e) => e.callId)).toEqual(['big']);
+    session.rejectTool('big', 'over the limit');
+    await waitUntil(() => log.of('tool_result').length === 2, 'both results');
+    const big = outputsOf(model).find((o) => o.callId === 'big')!;
+    expect(big.output).toEqual({ error: { type: 'rejected', message: 'Rejected: over the limit' } });
+    expect(log.of('tool_result').find((r) => r.callId === 'big')!.status).toBe('rejected');
+    expect(log.of('tool_result').find((r) => r.callId === 'small')!.status).toBe('succeeded');
+    await session.close();
+  });
+});
+
+describe('application-run tools', () => {
+  it('autoExecuteTools: false emits the call; sendToolResult answers it and the follow-up is requested once', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'm1', name: 'echo', arguments: { value: 'q' } }] }] }, { autoExecuteTools: false });
+    await session.sendText('go');
+    const call = await log.waitFor('tool_call');
+    expect(call).toEqual({ type: 'tool_call', callId: 'm1', name: 'echo', arguments: '{"value":"q"}' });
+    await log.waitFor('response_done');
+    expect(Object.keys(session.actor.getSnapshot().children)).toEqual(['model']);
+    expect(statePaths(session)).toContain('link.connected.turn.executingTools');
+    await session.sendToolResult('m1', { manual: true });
+    await waitUntil(() => responsesRequested(model) === 1, 'follow-up');
+    expect(outputsOf(model)).toEqual([{ type: 'client.toolOutput', callId: 'm1', name: 'echo', output: { manual: true } }]);
+    await session.close();
+  });
+
+  it('autoRespondTools: false emits results without sending them or requesting a response', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'n1', name: 'echo', arguments: { value: 'q' } }] }] }, { autoRespondTools: false });
+    await session.sendText('go');
+    expect(await log.waitFor('tool_result')).toMatchObject({ status: 'succeeded', delivered: false, output: { echoed: 'q' } });
+    await log.waitFor('response_done');
+    await tick(10);
+    expect(outputsOf(model)).toHaveLength(0);
+    expect(responsesRequested(model)).toBe(0);
+    expect(statePaths(session)).toContain('link.connected.turn.idle');
+    await session.close();
+  });
+});
+
+describe('no leaks', () => {
+  it('1,000 sequential calls leave no tool children, records or listeners behind', async () => {
+    const model = createScriptedModel();
+    const session = createRealtimeSession({ model, tools: [echo] });
+    await session.connect();
+    const listenerCount = () => [...((session.actor as unknown as { eventListeners: Map<string, Set<unknown>> }).eventListeners?.values() ?? [])].reduce((n, s) => n + s.size, 0);
+    const before = listenerCount();
+    let results = 0;
+    session.on('tool_result', () => results++);
+    for (let i = 0; i < 1000; i++) {
+      model.push({ type: 'model.responseCreated' });
+      model.push({ type: 'model.functionCall', callId: `q${i}`, name: 'echo', arguments: '{"value":"v"}' });
+      model.push({ type: 'model.responseDone' });
+      await waitUntil(() => results === i + 1, `result ${i}`);
+      // Answer the follow-up request so the next turn starts from idle.
+      model.push({ type: 'model.responseCreated' });
+      model.push({ type: 'model.responseDone' });
+    }
+    const snapshot = session.actor.getSnapshot();
+    expect(Object.keys(snapshot.children)).toEqual(['model']);
+    expect(snapshot.context.toolCalls).toEqual({});
+    expect(snapshot.context.runningTools).toEqual([]);
+    expect(snapshot.context.toolQueue).toEqual([]);
+    expect(listenerCount()).toBe(before);
+    expect(model.current().intents.filter((i) => i.type === 'client.toolOutput')).toHaveLength(1000);
+    await session.close();
+  }, 30_000);
+});
