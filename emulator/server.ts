@@ -43,6 +43,11 @@ export interface EmulatorRoute {
   /** Matches the request path (without query). */
   matches(pathname: string): boolean;
   handle: ConnectionHandler;
+  /**
+   * Optional handshake check, before the upgrade: return a status (e.g. 401) and message to refuse
+   * the connection the way the real service does, or undefined to accept it.
+   */
+  authorize?(request: IncomingMessage, context: EmulatorContext): { status: number; message: string } | undefined;
 }
 
 export interface EmulatorOptions {
@@ -83,6 +88,14 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
     const route = options.routes.find((r) => r.matches(pathname));
     if (!route) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    const refusal = route.authorize?.(request, context);
+    if (refusal) {
+      const body = JSON.stringify({ error: { message: refusal.message } });
+      socket.end(
+        `HTTP/1.1 ${refusal.status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => route.handle(ws, request, context, ++connections));

@@ -1,0 +1,28 @@
+/**
+ * What can change on a live OpenAI Realtime connection, as data (see docs/providers/openai.md).
+ *
+ * - `voice` is `beforeAudio`: the API refuses a voice change once the model has spoken, so later
+ *   changes go through a new connection with the conversation replayed as text.
+ * - `temperature` is `inPlace` because beta sessions take it in place; the GA session object has
+ *   no temperature at all, so on GA the adapter ignores it (with a warning) rather than failing.
+ * - Input audio must be PCM16 at 24 kHz: the session resamples anything else before it reaches
+ *   the adapter (the adapter reports other rates as an error and drops them).
+ */
+import type { CapabilityTable } from '../adapter.js';
+
+export const OPENAI_CAPABILITIES: CapabilityTable = {
+  default: {
+    change: {
+      instructions: 'inPlace',
+      tools: 'inPlace',
+      toolChoice: 'inPlace',
+      turnDetection: 'inPlace',
+      temperature: 'inPlace',
+      extra: 'inPlace',
+      voice: 'beforeAudio',
+    },
+    needsFollowUpResponse: true,
+    inputSampleRates: [24000],
+    outputSampleRate: 24000,
+  },
+};

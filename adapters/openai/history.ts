@@ -1,0 +1,80 @@
+/**
+ * The conversation as text, kept per session so a new connection (voice change, reconnect) can
+ * replay it. OpenAI cannot resume a session, so this is the only way the model keeps its context.
+ *
+ * It lives outside the connection actor, keyed by the session's AudioPlane (one per session): one
+ * adapter object may serve many sessions, and the actor is recreated for every connection.
+ */
+import type { AudioPlane } from '../audio-plane.js';
+
+export type HistoryItem =
+  | { kind: 'message'; role: 'user' | 'assistant' | 'system'; text: string }
+  | { kind: 'function_call'; callId: string; name: string; arguments: string }
+  | { kind: 'function_call_output'; callId: string; output: string };
+
+export interface HistoryLimits {
+  maxItems: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { maxItems: 50, maxBytes: 100_000 };
+
+function size(item: HistoryItem): number {
+  switch (item.kind) {
+    case 'message':
+      return item.text.length;
+    case 'function_call':
+      return item.name.length + item.arguments.length;
+    case 'function_call_output':
+      return item.output.length;
+  }
+}
+
+export class ConversationHistory {
+  private items: HistoryItem[] = [];
+  private bytes = 0;
+
+  constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
+
+  add(item: HistoryItem): void {
+    if (item.kind === 'message' && item.text.trim() === '') return;
+    this.items.push(item);
+    this.bytes += size(item);
+    this.trim();
+  }
+
+  /** The items to replay, oldest first. Never starts with an output whose call was trimmed away. */
+  snapshot(): readonly HistoryItem[] {
+    return this.items.slice();
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  private trim(): void {
+    while (this.items.length > 1 && (this.items.length > this.limits.maxItems || this.bytes > this.limits.maxBytes)) {
+      this.bytes -= size(this.items.shift()!);
+    }
+    // The API rejects a function_call_output without its function_call.
+    const calls = new Set(this.items.flatMap((i) => (i.kind === 'function_call' ? [i.callId] : [])));
+    while (this.items[0]?.kind === 'function_call_output' && !calls.has(this.items[0].callId)) {
+      this.bytes -= size(this.items.shift()!);
+    }
+  }
+}
+
+/** One history per session (AudioPlane), per adapter object. */
+export class HistoryStore {
+  private readonly byPlane = new WeakMap<AudioPlane, ConversationHistory>();
+  constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
+
+  for(plane: AudioPlane): ConversationHistory {
+    let history = this.byPlane.get(plane);
+    if (!history) {
+      history = new ConversationHistory(this.limits);
+      this.byPlane.set(plane, history);
+    }
+    return history;
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Server frames → neutral events, for one connection. Stateful (which response is active, whether
+ * its audio started, names of beta function calls), but free of I/O: the connection feeds it text
+ * frames and it reports through `InboundSink`.
+ *
+ * Hot path: audio deltas are recognised by a type switch and decoded straight into a Buffer; zod
+ * parses only the control frames, which arrive a few times per turn.
+ */
+import type { DataEvent, ModelEventInput } from '../events.js';
+import type { ErrorInfo } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { ConversationHistory } from './history.js';
+import {
+  BETA_TO_GA,
+  ErrorEventSchema,
+  FunctionCallDoneSchema,
+  IGNORED_SERVER_EVENTS,
+  InputTranscriptCompletedSchema,
+  InputTranscriptDeltaSchema,
+  OutputItemSchema,
+  ResponseCreatedSchema,
+  ResponseDoneSchema,
+  SessionEventSchema,
+  SpeechStartedSchema,
+  SpeechStoppedSchema,
+  TextDeltaSchema,
+  TextDoneSchema,
+  TranscriptDoneSchema,
+} from './wire.js';
+import type { z } from 'zod';
+
+/** Connection state shared by the inbound translator and the outbound intent handler. */
+export interface ConnectionState {
+  responseActive: boolean;
+  responseId: string | undefined;
+  /** Whether `model.interrupted` was already reported for the active response. */
+  interruptReported: boolean;
+  audioStarted: boolean;
+  /** Audio deltas of this response are dropped: it was interrupted and playback flushed. */
+  droppedResponseId: string | undefined;
+  /** The last assistant audio item and how many bytes of it we delivered (for truncation). */
+  lastAudio: { itemId: string; bytes: number } | undefined;
+  /** `session.update`s sent and not yet answered, oldest first (the server answers in order). */
+  pendingUpdates: Array<{ eventId: string; requestId: string | undefined }>;
+}
+
+export function newConnectionState(): ConnectionState {
+  return {
+    responseActive: false,
+    responseId: undefined,
+    interruptReported: false,
+    audioStarted: false,
+    droppedResponseId: undefined,
+    lastAudio: undefined,
+    pendingUpdates: [],
+  };
+}
+
+export interface InboundSink {
+  emit(event: ModelEventInput): void;
+  deliver(event: DataEvent): void;
+  history: ConversationHistory;
+  logger: Logger;
+  redact(text: string): string;
+  /** Whether user speech interrupts a response (turn detection with `interrupt_response`). */
+  speechInterrupts(): boolean;
+  onSessionCreated(providerSessionId: string | undefined): void;
+  /** The answer to the connection's initial `session.update`: applied, or rejected with an error. */
+  onInitialUpdate(error: ErrorInfo | undefined): void;
+}
+
+/** Errors the real service sends without `event_id` that can only be about a session.update. */
+const SESSION_UPDATE_CODES = new Set(['cannot_update_voice']);
+
+const STATUSES = new Set(['completed', 'cancelled', 'incomplete', 'failed']);
+
+export function createInbound(state: ConnectionState, sink: InboundSink): (text: string) => void {
+  const functionNames = new Map<string, string>();
+
+  const invalid = (message: string): void =>
+    sink.emit({ type: 'model.error', error: { code: 'invalid_frame', message: sink.redact(message) } });
+
+  function parse<S extends z.ZodType>(schema: S, frame: unknown, type: string): z.infer<S> | undefined {
+    const result = schema.safeParse(frame);
+    if (result.success) return result.data;
+    invalid(`OpenAI "${type}" frame failed validation: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return undefined;
+  }
+
+  function onAudioDelta(frame: Record<string, unknown>): void {
+    const b64 = frame['delta'];
+    if (typeof b64 !== 'string') return invalid('OpenAI audio delta without a base64 "delta"');
+    const responseId = typeof frame['response_id'] === 'string' ? frame['response_id'] : undefined;
+    if (responseId !== undefined && responseId === state.droppedResponseId) return;
+    const itemId = typeof frame['item_id'] === 'string' ? frame['item_id'] : undefined;
+    if (!state.audioStarted) {
+      state.audioStarted = true;
+      sink.emit({ type: 'model.outputAudioStarted', responseId, itemId });
+    }
+    const audio = Buffer.from(b64, 'base64');
+    if (itemId !== undefined) {
+      if (state.lastAudio?.itemId !== itemId) state.lastAudio = { itemId, bytes: 0 };
+      state.lastAudio.bytes += audio.length;
+    }
+    sink.deliver({ type: 'audio', audio, sampleRate: 24000, itemId, responseId });
+  }
+
+  function onError(frame: unknown): void {
+    const parsed = parse(ErrorEventSchema, frame, 'error');
+    if (!parsed) return;
+    const e = parsed.error;
+    const message = sink.redact(e.message ?? 'OpenAI error');
+    const providerCode = e.code ?? e.type ?? undefined;
+    const info = { message, ...(providerCode ? { providerCode } : {}), ...(e.param ? { param: e.param } : {}) };
+    let pendingIndex = e.event_id ? state.pendingUpdates.findIndex((p) => p.eventId === e.event_id) : -1;
+    const aboutSession = (e.code && SESSION_UPDATE_CODES.has(e.code)) || e.param?.startsWith('session');
+    if (pendingIndex < 0 && !e.event_id && aboutSession && state.pendingUpdates.length > 0) pendingIndex = 0;
+    if (pendingIndex >= 0) {
+      const [pending] = state.pendingUpdates.splice(pendingIndex, 1);
+      if (pending?.requestId !== undefined) {
+        sink.emit({ type: 'model.configRejected', requestId: pending.requestId, error: { code: 'update_rejected', ...info } });
+      } else sink.onInitialUpdate({ code: 'update_rejected', ...info });
+      return;
+    }
+    // Expected race: we cancelled just as the response finished.
+    if (e.code === 'response_cancel_not_active') return sink.logger.debug({ code: e.code }, 'openai: cancel raced response end');
+    sink.emit({ type: 'model.error', error: { code: 'server_error', ...info } });
+  }
+
+  function onResponseDone(frame: unknown): void {
+    const parsed = parse(ResponseDoneSchema, frame, 'response.done');
+    if (!parsed) return;
+    const r = parsed.response;
+    const status = (r.status && STATUSES.has(r.status) ? r.status : 'failed') as 'completed' | 'cancelled' | 'incomplete' | 'failed';
+    const reason = r.status_details?.reason ?? undefined;
+    if (status === 'cancelled' && reason === 'turn_detected' && !state.interruptReported) {
+      sink.emit({ type: 'model.interrupted', source: 'user' });
+    }
+    state.responseActive = false;
+    state.responseId = undefined;
+    sink.emit({ type: 'model.responseDone', responseId: r.id ?? undefined, status, reason });
+    if (r.usage) {
+      sink.emit({
+        type: 'model.usage',
+        inputTokens: r.usage.input_tokens ?? undefined,
+        outputTokens: r.usage.output_tokens ?? undefined,
+        totalTokens: r.usage.total_tokens ?? undefined,
+      });
+    }
+  }
+
+  return function handle(text: string): void {
+    let frame: unknown;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return invalid(`Malformed JSON from OpenAI (${text.length} chars)`);
+    }
+    if (typeof frame !== 'object' || frame === null || typeof (frame as { type?: unknown }).type !== 'string') {
+      return invalid('OpenAI frame without a "type"');
+    }
+    const obj = frame as Record<string, unknown>;
+    const rawType = obj['type'] as string;
+    const type = BETA_TO_GA[rawType] ?? rawType;
+    if (type !== rawType) obj['type'] = type;
+
+    switch (type) {
+      case 'response.output_audio.delta':
+        return onAudioDelta(obj);
+      case 'response.output_audio_transcript.delta':
+      case 'response.output_text.delta': {
+        const p = parse(TextDeltaSchema, obj, type);
+        if (!p || (p.response_id && p.response_id === state.droppedResponseId)) return;
+        const itemId = p.item_id ?? undefined;
+        return sink.deliver(
+          type === 'response.output_text.delta'
+            ? { type: 'text', delta: p.delta, itemId, responseId: p.response_id ?? undefined }
+            : { type: 'transcript', role: 'assistant', text: p.delta, isFinal: false, itemId },
+        );
+      }
+      case 'response.output_audio_transcript.done': {
+        const p = parse(TranscriptDoneSchema, obj, type);
+        if (!p) return;
+        const text = p.transcript ?? '';
+        sink.history.add({ kind: 'message', role: 'assistant', text });
+        return sink.deliver({ type: 'transcript', role: 'assistant', text, isFinal: true, itemId: p.item_id ?? undefined });
+      }
+      case 'response.output_text.done': {
+        const p = parse(TextDoneSchema, obj, type);
+        if (p) sink.history.add({ kind: 'message', role: 'assistant', text: p.text ?? '' });
+        return;
+      }
+      case 'response.created': {
+        const p = parse(ResponseCreatedSchema, obj, type);
+        if (!p) return;
+        state.responseActive = true;
+        state.responseId = p.response.id ?? undefined;
+        state.audioStarted = false;
+        state.interruptReported = false;
+        return sink.emit({ type: 'model.responseCreated', responseId: state.responseId });
+      }
+      case 'response.done':
+        return onResponseDone(obj);
+      case 'response.output_item.added':
+      case 'response.output_item.done': {
+        const p = parse(OutputItemSchema, obj, type);
+        if (p?.item.type === 'function_call' && p.item.name) {
+          if (p.item.call_id) functionNames.set(p.item.call_id, p.item.name);
+          if (p.item.id) functionNames.set(p.item.id, p.item.name);
+        }
+        return;
+      }
+      case 'response.function_call_arguments.done': {
+        const p = parse(FunctionCallDoneSchema, obj, type);
+        if (!p) return;
+        const name = p.name ?? functionNames.get(p.call_id) ?? (p.item_id ? functionNames.get(p.item_id) : undefined) ?? '';
+        sink.history.add({ kind: 'function_call', callId: p.call_id, name, arguments: p.arguments });
+        return sink.emit({ type: 'model.functionCall', callId: p.call_id, name, arguments: p.arguments, responseId: p.response_id ?? undefined });
+      }
+      case 'input_audio_buffer.speech_started': {
+        const p = parse(SpeechStartedSchema, obj, type);
+        if (!p) return;
+        sink.emit({ type: 'model.speechStarted', audioStartMs: p.audio_start_ms ?? undefined, itemId: p.item_id ?? undefined });
+        if (state.responseActive && !state.interruptReported && sink.speechInterrupts()) {
+          state.interruptReported = true;
+          state.droppedResponseId = state.responseId;
+          sink.emit({ type: 'model.interrupted', source: 'user' });
+        }
+        return;
+      }
+      case 'input_audio_buffer.speech_stopped': {
+        const p = parse(SpeechStoppedSchema, obj, type);
+        if (p) sink.emit({ type: 'model.speechStopped', audioEndMs: p.audio_end_ms ?? undefined, itemId: p.item_id ?? undefined });
+        return;
+      }
+      case 'conversation.item.input_audio_transcription.delta': {
+        const p = parse(InputTranscriptDeltaSchema, obj, type);
+        if (p?.delta) sink.deliver({ type: 'transcript', role: 'user', text: p.delta, isFinal: false, itemId: p.item_id ?? undefined });
+        return;
+      }
+      case 'conversation.item.input_audio_transcription.completed': {
+        const p = parse(InputTranscriptCompletedSchema, obj, type);
+        if (!p) return;
+        const text = p.transcript ?? '';
+        sink.history.add({ kind: 'message', role: 'user', text });
+        return sink.deliver({ type: 'transcript', role: 'user', text, isFinal: true, itemId: p.item_id ?? undefined });
+      }
+      case 'session.created':
+      case 'session.updated': {
+        const p = parse(SessionEventSchema, obj, type);
+        if (!p) return;
+        if (type === 'session.created') return sink.onSessionCreated(p.session?.id ?? undefined);
+        const pending = state.pendingUpdates.shift();
+        if (pending?.requestId !== undefined) sink.emit({ type: 'model.configApplied', requestId: pending.requestId });
+        else if (pending) sink.onInitialUpdate(undefined);
+        return;
+      }
+      case 'error':
+        return onError(obj);
+      default:
+        if (!IGNORED_SERVER_EVENTS.has(type)) sink.logger.debug({ type }, 'openai: unknown server event');
+    }
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * `openaiRealtime()`: the OpenAI Realtime model adapter (GA protocol by default, beta on request).
+ * See docs/providers/openai.md.
+ */
+import type { ModelAdapter } from '../adapter.js';
+import { OPENAI_CAPABILITIES } from './capabilities.js';
+import { createConnectionLogic, type ApiKeySource } from './connection.js';
+import { DEFAULT_HISTORY_LIMITS, HistoryStore, type HistoryLimits } from './history.js';
+import type { OpenAIProtocol } from './wire.js';
+
+export interface OpenAIRealtimeOptions {
+  /** A key, or a function returning one (ephemeral `ek_…` secrets), called once per connection. */
+  apiKey: ApiKeySource;
+  /** Default `gpt-realtime`. */
+  model?: string;
+  /** Endpoint override (Azure, proxies, the emulator). Default `wss://api.openai.com/v1/realtime?model=<model>`. */
+  url?: string;
+  /** Extra handshake headers. */
+  headers?: Record<string, string>;
+  /** `ga` (default) or the legacy `beta` protocol (`OpenAI-Beta: realtime=v1`). */
+  protocol?: OpenAIProtocol;
+  /** How the key is sent: `authorization` (Bearer, default) or `api-key` (Azure). */
+  authHeader?: 'authorization' | 'api-key';
+  /** Until `session.created`; default 15000. */
+  connectTimeoutMs?: number;
+  /** How long a close handshake may take before the socket is terminated; default 2000. */
+  closeTimeoutMs?: number;
+  /** Bounds of the conversation replayed on a new connection; default 50 items / 100 KB. */
+  history?: Partial<HistoryLimits>;
+}
+
+export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
+  const model = options.model ?? 'gpt-realtime';
+  const histories = new HistoryStore({ ...DEFAULT_HISTORY_LIMITS, ...options.history });
+  return {
+    provider: 'openai',
+    model,
+    capabilities: OPENAI_CAPABILITIES,
+    logic: createConnectionLogic(
+      {
+        apiKey: options.apiKey,
+        model,
+        url: options.url,
+        headers: options.headers ?? {},
+        protocol: options.protocol ?? 'ga',
+        authHeader: options.authHeader ?? 'authorization',
+        connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+        closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
+      },
+      histories,
+    ),
+  };
+}
+
+export { OPENAI_CAPABILITIES } from './capabilities.js';
+export type { ApiKeySource } from './connection.js';
+export type { HistoryLimits } from './history.js';

@@ -1,0 +1,164 @@
+/**
+ * Pure mapping from the canonical config and the neutral model to OpenAI client frames. The
+ * inbound direction (server frames → neutral events) is stateful and lives in `inbound.ts`.
+ */
+import type { SessionConfig, TurnDetection } from '../../machines/config.js';
+import type { HistoryItem } from './history.js';
+import type {
+  BetaReplayItem,
+  BetaSession,
+  FunctionTool,
+  GAReplayItem,
+  GASession,
+  GATurnDetection,
+  ItemCreateFrame,
+  SessionUpdateFrame,
+  ToolChoiceWire,
+  TruncateFrame,
+} from './wire.js';
+
+export const PCM24K = { type: 'audio/pcm', rate: 24000 } as const;
+
+export interface SessionBuildOptions {
+  /**
+   * Whether to send the voice. In-place updates leave it out unless it changed, because the API
+   * refuses any voice field once the model has spoken (and it cannot change then anyway).
+   */
+  includeVoice: boolean;
+}
+
+export function turnDetectionToWire(td: TurnDetection): GATurnDetection | null {
+  switch (td.type) {
+    case 'none':
+      // null, not omitted: an omitted field keeps the server's default (server_vad).
+      return null;
+    case 'server_vad': {
+      const out: GATurnDetection = {
+        type: 'server_vad',
+        silence_duration_ms: td.silenceDurationMs,
+        create_response: td.createResponse,
+        interrupt_response: td.interruptResponse,
+      };
+      if (td.threshold !== undefined) out.threshold = td.threshold;
+      if (td.prefixPaddingMs !== undefined) out.prefix_padding_ms = td.prefixPaddingMs;
+      return out;
+    }
+    case 'semantic_vad': {
+      const out: GATurnDetection = {
+        type: 'semantic_vad',
+        create_response: td.createResponse,
+        interrupt_response: td.interruptResponse,
+      };
+      if (td.eagerness !== undefined) out.eagerness = td.eagerness;
+      return out;
+    }
+  }
+}
+
+function toolsToWire(config: SessionConfig): FunctionTool[] {
+  return config.tools.map((t) => ({ type: 'function', name: t.name, description: t.description, parameters: t.parameters }));
+}
+
+/** Transcription is fixed for a session's life, so leaving it out when off never needs to clear it. */
+function transcriptionToWire(config: SessionConfig): { model?: string; language?: string } | undefined {
+  if (!config.transcription) return undefined;
+  const out: { model?: string; language?: string } = { model: config.transcription.model ?? 'gpt-4o-mini-transcribe' };
+  if (config.transcription.language) out.language = config.transcription.language;
+  return out;
+}
+
+/** The GA `session.update` session object. `extra` is merged last, shallowly, at the top level. */
+export function toGASession(config: SessionConfig, options: SessionBuildOptions): GASession {
+  const session: GASession = {
+    type: 'realtime',
+    instructions: config.instructions,
+    output_modalities: [config.outputModality],
+    audio: {
+      input: { format: PCM24K, turn_detection: turnDetectionToWire(config.turnDetection) },
+      output: { format: PCM24K },
+    },
+    tools: toolsToWire(config),
+  };
+  const transcription = transcriptionToWire(config);
+  if (transcription) session.audio.input.transcription = transcription;
+  if (options.includeVoice && config.voice) session.audio.output.voice = config.voice;
+  if (config.toolChoice) session.tool_choice = config.toolChoice as ToolChoiceWire;
+  if (config.maxOutputTokens !== undefined) session.max_output_tokens = config.maxOutputTokens;
+  // GA has no session temperature; the capability docs say so and the adapter drops it.
+  return config.extra ? (Object.assign(session, config.extra) as GASession) : session;
+}
+
+/** The beta (flat) session object. Beta tool_choice only takes strings: a named function maps to "required". */
+export function toBetaSession(config: SessionConfig, options: SessionBuildOptions): BetaSession {
+  const session: BetaSession = {
+    modalities: config.outputModality === 'audio' ? ['audio', 'text'] : ['text'],
+    instructions: config.instructions,
+    input_audio_format: 'pcm16',
+    output_audio_format: 'pcm16',
+    turn_detection: turnDetectionToWire(config.turnDetection),
+    tools: toolsToWire(config),
+  };
+  const transcription = transcriptionToWire(config);
+  if (transcription) session.input_audio_transcription = transcription;
+  if (options.includeVoice && config.voice) session.voice = config.voice;
+  if (config.toolChoice) session.tool_choice = typeof config.toolChoice === 'string' ? config.toolChoice : 'required';
+  if (config.temperature !== undefined) session.temperature = config.temperature;
+  if (config.maxOutputTokens !== undefined) session.max_response_output_tokens = config.maxOutputTokens;
+  return config.extra ? (Object.assign(session, config.extra) as BetaSession) : session;
+}
+
+export function sessionUpdate<S>(eventId: string, session: S): SessionUpdateFrame<S> {
+  return { type: 'session.update', event_id: eventId, session };
+}
+
+export function textItem(text: string, role: 'user' | 'system'): ItemCreateFrame<GAReplayItem> {
+  return { type: 'conversation.item.create', item: { type: 'message', role, content: [{ type: 'input_text', text }] } };
+}
+
+export function functionOutputItem(callId: string, output: unknown): ItemCreateFrame<GAReplayItem> {
+  return { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: outputText(output) } };
+}
+
+/** Tool output as JSON text; a string is sent as-is when it already is JSON, else JSON-encoded. */
+export function outputText(output: unknown): string {
+  if (typeof output === 'string') {
+    try {
+      JSON.parse(output);
+      return output;
+    } catch {
+      return JSON.stringify(output);
+    }
+  }
+  return JSON.stringify(output ?? null);
+}
+
+export function truncate(itemId: string, audioEndMs: number): TruncateFrame {
+  return { type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.max(0, Math.floor(audioEndMs)) };
+}
+
+/** GA replay item for one history entry: assistant speech comes back as text, never as audio. */
+export function replayItemGA(item: HistoryItem): ItemCreateFrame<GAReplayItem> {
+  switch (item.kind) {
+    case 'message':
+      return item.role === 'assistant'
+        ? { type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: item.text }] } }
+        : { type: 'conversation.item.create', item: { type: 'message', role: item.role, content: [{ type: 'input_text', text: item.text }] } };
+    case 'function_call':
+      return { type: 'conversation.item.create', item: { type: 'function_call', call_id: item.callId, name: item.name, arguments: item.arguments } };
+    case 'function_call_output':
+      return { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: item.callId, output: item.output } };
+  }
+}
+
+/** Beta differs only in the assistant content type (`text` rather than `output_text`). */
+export function replayItemBeta(item: HistoryItem): ItemCreateFrame<BetaReplayItem> {
+  if (item.kind === 'message' && item.role === 'assistant') {
+    return { type: 'conversation.item.create', item: { type: 'message', role: 'assistant', content: [{ type: 'text', text: item.text }] } };
+  }
+  return replayItemGA(item) as ItemCreateFrame<BetaReplayItem>;
+}
+
+/** 24 kHz PCM16 mono: bytes → milliseconds. */
+export function pcm24kMs(bytes: number): number {
+  return bytes / 48;
+}
