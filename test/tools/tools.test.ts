@@ -346,7 +346,7 @@ describe('approval', () => {
     await session.sendText('refund me');
     const request = await log.waitFor('tool_approval_requested');
     expect(request).toMatchObject({ callId: 'r', name: 'refund', args: { amount: 5 } });
-    expect(session.actor.getSnapshot().children['tool.r']?.getSnapshot().value).toBe('awaitingApproval');
+    expect((session.actor.getSnapshot().children['tool.r']?.getSnapshot() as { value?: unknown } | undefined)?.value).toBe('awaitingApproval');
     await tick(10);
     expect(ran).toBe(0);
     session.approveTool('r');
