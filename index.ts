@@ -2,7 +2,7 @@
  * voxstate: realtime voice-agent sessions as XState v5 actors. Public exports only; every name
  * here is documented in docs/api.md.
  */
-export { createRealtimeSession } from './session.js';
+export { createRealtimeSession, createSessionLogic } from './session.js';
 export type {
   RealtimeSession,
   RealtimeSessionOptions,
@@ -12,6 +12,7 @@ export type {
   SessionEventName,
   AnySessionEvent,
   UpdateOutcome,
+  SessionLogicOptions,
 } from './session.js';
 
 export { realtimeSessionMachine } from './machines/session.machine.js';
@@ -26,7 +27,9 @@ export type {
   SessionEvent,
   SessionEmitted,
   SessionEmittedType,
+  SessionParentEvent,
 } from './machines/session.types.js';
+export { toParentEvent } from './machines/session.setup.js';
 export {
   SessionConfigSchema,
   SessionDeltaSchema,

@@ -20,7 +20,7 @@ import {
   type ToolSpec,
 } from './machines/config.js';
 import { realtimeSessionMachine } from './machines/session.machine.js';
-import type { SessionEmitted, SessionOptions } from './machines/session.types.js';
+import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session.types.js';
 import { toToolSpec, type AnyToolDefinition } from './tools/define.js';
 import { ToolRegistry } from './tools/registry.js';
 import { createToolCallLogic } from './tools/runtime.js';
@@ -73,6 +73,7 @@ const SESSION_KEYS = [
   'toolTimeoutMs',
   'autoReconnect',
   'maxResumeAttempts',
+  'autoConnect',
 ] as const;
 
 const FacadeOptionsSchema = z.object({
@@ -86,6 +87,7 @@ const FacadeOptionsSchema = z.object({
   toolTimeoutMs: z.number().int().positive().optional(),
   autoReconnect: z.boolean().optional(),
   maxResumeAttempts: z.number().int().min(1).max(10).optional(),
+  autoConnect: z.boolean().optional(),
 });
 
 function isToolDefinition(tool: SessionTool): tool is AnyToolDefinition {
@@ -109,7 +111,27 @@ function registerTools(registry: ToolRegistry, tools: readonly SessionTool[]): T
   return [...specs.values()];
 }
 
-export function createRealtimeSession(options: RealtimeSessionOptions) {
+/** What `createSessionLogic` needs: the session options without the facade-only ones. */
+export type SessionLogicOptions = Omit<RealtimeSessionOptions, 'eventHandler' | 'inspect' | 'connectTimeoutMs'>;
+
+interface PreparedSession {
+  /** The session machine with the model adapter and the tool registry provided. */
+  logic: ReturnType<typeof provideSession>;
+  /** The input to create, invoke or spawn it with. */
+  input: SessionInput;
+  registry: ToolRegistry;
+  inputSampleRate: 16_000 | 24_000;
+  connectTimeoutMs: number;
+}
+
+function provideSession(model: ModelAdapter, registry: ToolRegistry, getSession: () => unknown) {
+  return realtimeSessionMachine.provide({
+    actors: { model: model.logic, tool: createToolCallLogic(registry, getSession) },
+  });
+}
+
+/** Validates options and builds the provided machine and its input. Throws ConfigValidationError. */
+function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | undefined, getSession: () => unknown): PreparedSession {
   if (!options || typeof options !== 'object' || !options.model || typeof options.model.logic !== 'object') {
     throw new ConfigValidationError(
       new z.ZodError([{ code: 'custom', path: ['model'], message: 'Model is required (a model adapter such as openaiRealtime())', input: undefined }]),
@@ -118,8 +140,8 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
   const {
     model,
     tools = [],
-    eventHandler,
-    inspect,
+    eventHandler: _handler,
+    inspect: _inspect,
     logger = silentLogger,
     inputSampleRate: _rate,
     maxBufferedAudioMs: _max,
@@ -136,20 +158,52 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     if (value !== undefined) (sessionOptions as Record<string, unknown>)[key] = value;
     delete configInput[key];
   }
-
   const registry = new ToolRegistry();
   configInput['tools'] = registerTools(registry, tools);
   const config = parseSessionConfig(configInput);
+  return {
+    logic: provideSession(model, registry, getSession),
+    input: {
+      provider: model.provider,
+      model: model.model,
+      config,
+      capabilities: capabilitiesFor(model.capabilities, model.model),
+      options: sessionOptions,
+      audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs }),
+      logger,
+    },
+    registry,
+    inputSampleRate: facade.inputSampleRate,
+    connectTimeoutMs: facade.connectTimeoutMs,
+  };
+}
 
+/**
+ * For embedding: the session machine with its model adapter and tools provided, plus the input to
+ * invoke or spawn it with. A parent machine puts `logic` in its `setup({ actors })` and receives the
+ * session's events as `voxstate.<type>` (see `SessionParentEvent`); set `autoConnect: true` or send
+ * `{ type: 'session.connect' }`. Output audio: `input.audio.onOutput(listener)`.
+ */
+export function createSessionLogic(options: SessionLogicOptions): { logic: PreparedSession['logic']; input: SessionInput } {
+  const prepared = prepareSession(options, undefined, () => undefined);
+  return { logic: prepared.logic, input: prepared.input };
+}
+
+export function createRealtimeSession(options: RealtimeSessionOptions) {
   const events = new Subject<AnySessionEvent>();
   const audio = new AudioPlane({
-    maxBufferedMs: facade.maxBufferedAudioMs,
+    maxBufferedMs: options?.maxBufferedAudioMs ?? 5_000,
     onOverflow: (droppedBytes) =>
       publish({
         type: 'error',
         error: { code: 'audio_buffer_overflow', message: `Dropped ${droppedBytes} bytes of the oldest user audio while resuming` },
       }),
   });
+  let handle: RealtimeSession | undefined;
+  const prepared = prepareSession(options, audio, () => handle);
+  const { registry } = prepared;
+  const { eventHandler, inspect, logger = silentLogger } = options;
+  const facade = { inputSampleRate: prepared.inputSampleRate, connectTimeoutMs: prepared.connectTimeoutMs };
 
   type Listener = (event: AnySessionEvent) => void;
   const listeners = new Map<string, Set<Listener>>();
@@ -169,25 +223,8 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     if (events.observed) events.next(event);
   }
 
-  let handle: RealtimeSession | undefined;
-  const machine = realtimeSessionMachine.provide({
-    actors: {
-      model: model.logic,
-      tool: createToolCallLogic(registry, () => handle),
-    },
-  });
-  const actor = createActor(machine, {
-    input: {
-      provider: model.provider,
-      model: model.model,
-      config,
-      capabilities: capabilitiesFor(model.capabilities, model.model),
-      options: sessionOptions,
-      audio,
-      logger,
-    },
-    ...(inspect ? { inspect } : {}),
-  });
+  const machine = prepared.logic;
+  const actor = createActor(machine, { input: prepared.input, ...(inspect ? { inspect } : {}) });
 
   audio.onOutput((event) => publish(event));
   actor.on('*', (event) => publish(event as AnySessionEvent));

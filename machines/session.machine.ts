@@ -14,6 +14,7 @@ import { initialContext, sessionSetup } from './session.setup.js';
 export const realtimeSessionMachine = sessionSetup.createMachine({
   id: 'realtimeSession',
   context: ({ input }) => initialContext(input),
+  entry: 'notifyParentOfEvents',
   initial: 'disconnected',
   on: {
     'xstate.done.actor.tool.*': { actions: 'settleToolCall' },
@@ -25,6 +26,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
   states: {
     disconnected: {
       description: 'Created, not connected yet. `connect()` opens the first connection.',
+      always: { guard: 'shouldAutoConnect', target: 'link.connecting', actions: 'prepareInitialConnection' },
       on: {
         'session.connect': { target: 'link.connecting', actions: 'prepareInitialConnection' },
         'session.close': 'closed',

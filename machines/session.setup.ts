@@ -20,6 +20,7 @@ import type {
   SessionInput,
   SessionIntent,
   SessionOptions,
+  SessionParentEvent,
   ToolCallRecord,
 } from './session.types.js';
 
@@ -30,6 +31,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   toolTimeoutMs: 30_000,
   autoReconnect: true,
   maxResumeAttempts: 3,
+  autoConnect: false,
 };
 
 const MAX_DEFERRED_INTENTS = 100;
@@ -96,9 +98,20 @@ export const sessionSetup = setup({
       return e.resumable && e.handle.length > 0;
     },
     hasPendingGoAway: ({ context }) => context.pending?.reason === 'goAway' || context.goAwayDeadline !== null,
+    shouldAutoConnect: ({ context }) => context.options.autoConnect,
     isFirstAudioOfConnection: ({ context }) => !context.hasProducedAudio,
   },
   actions: {
+    /**
+     * When a parent machine invoked or spawned this session, every event the session emits is also
+     * sent to the parent as `voxstate.<type>` with the session's id, so the parent handles turn ends,
+     * tool results, resumptions, errors and close in its own transitions.
+     */
+    notifyParentOfEvents: ({ self }) => {
+      const parent = self._parent;
+      if (!parent) return;
+      self.on('*', (event) => parent.send(toParentEvent(event as SessionEmitted, self.id)));
+    },
     // ── connection lifecycle ──
     prepareInitialConnection: assign({ connectReason: 'initial' as ConnectReason, lastError: null, closeInfo: null }),
     openConnection: assign({
@@ -477,6 +490,11 @@ function sendBridge(
   const respondNow = idle || !context.capabilities.needsFollowUpResponse;
   enqueue.sendTo('model', { type: 'client.text', text, role: 'user', respond: respondNow } satisfies ClientIntent);
   if (!respondNow) enqueue.assign({ followUpOwed: true });
+}
+
+/** The event a parent machine receives for one emitted session event. */
+export function toParentEvent(event: SessionEmitted, sessionId: string): SessionParentEvent {
+  return { ...event, type: `voxstate.${event.type}`, sessionId } as SessionParentEvent;
 }
 
 export function toolActorId(callId: string): `tool.${string}` {

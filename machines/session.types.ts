@@ -21,6 +21,8 @@ export interface SessionOptions {
   autoReconnect: boolean;
   /** Attempts per resumption, counting the first. */
   maxResumeAttempts: number;
+  /** Connect as soon as the actor starts (for sessions embedded in a parent machine). */
+  autoConnect: boolean;
 }
 
 export interface SessionInput {
@@ -166,3 +168,12 @@ export type SessionEmitted =
   | { type: 'closed'; code: number | undefined; reason: string };
 
 export type SessionEmittedType = SessionEmitted['type'];
+
+/**
+ * What a parent machine receives from an embedded session: each emitted event, renamed
+ * `voxstate.<type>` and tagged with the session actor's id. Add it to the parent's
+ * `types.events` to handle these in transitions.
+ */
+export type SessionParentEvent = {
+  [E in SessionEmitted as E['type']]: Omit<E, 'type'> & { type: `voxstate.${E['type']}`; sessionId: string };
+}[SessionEmittedType];
