@@ -1,0 +1,137 @@
+/**
+ * User audio on its way to Gemini: PCM16 at 16 kHz (Gemini's native input rate), batched into
+ * ≥ 40 ms messages so a 20 ms microphone cadence does not double the frame count. Other rates are
+ * resampled with libsamplerate (WASM), one stateful converter per input rate, so the filter state
+ * carries across chunks and there are no clicks at chunk boundaries.
+ */
+import libsamplerate from '@alexanderolsen/libsamplerate-js';
+
+type Converter = Awaited<ReturnType<typeof libsamplerate.create>>;
+
+export const TARGET_RATE = 16_000;
+/** 40 ms of PCM16 mono at 16 kHz. */
+export const MIN_BATCH_BYTES = (TARGET_RATE * 2 * 40) / 1000;
+
+export class AudioInput {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private readonly converters = new Map<number, Promise<Converter>>();
+  private readonly ready = new Map<number, Converter>();
+  /** Input waiting for its converter to load (first chunks at a new rate), in arrival order. */
+  private waiting: Array<{ pcm: Buffer; rate: number } | { then: () => void }> = [];
+  private closed = false;
+
+  constructor(
+    private readonly send: (pcm16k: Buffer) => void,
+    private readonly onError: (message: string) => void,
+    private readonly minBatchBytes = MIN_BATCH_BYTES,
+  ) {}
+
+  /** Hot path. */
+  push(pcm: Buffer, sampleRate: number): void {
+    if (this.closed || pcm.length < 2) return;
+    if (sampleRate === TARGET_RATE && this.waiting.length === 0) return this.append(pcm);
+    if (sampleRate === TARGET_RATE) {
+      this.waiting.push({ pcm, rate: sampleRate });
+      return;
+    }
+    const converter = this.ready.get(sampleRate);
+    if (converter && this.waiting.length === 0) return this.append(resample(converter, pcm));
+    this.waiting.push({ pcm, rate: sampleRate });
+    this.load(sampleRate);
+  }
+
+  /**
+   * Sends whatever is batched, even under 40 ms, then runs `then` (activityEnd, audioStreamEnd):
+   * both wait for audio still in a loading resampler, so nothing overtakes it.
+   */
+  flush(then?: () => void): void {
+    if (this.waiting.length > 0) {
+      this.waiting.push({ then: () => (this.sendBatch(), then?.()) });
+      return;
+    }
+    this.sendBatch();
+    then?.();
+  }
+
+  private sendBatch(): void {
+    if (this.bytes === 0) return;
+    const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
+    this.chunks = [];
+    this.bytes = 0;
+    this.send(data);
+  }
+
+  /** Drops batched (unsent) audio. */
+  clear(): void {
+    this.chunks = [];
+    this.bytes = 0;
+    this.waiting = [];
+  }
+
+  close(): void {
+    this.closed = true;
+    this.clear();
+    for (const pending of this.converters.values()) void pending.then((c) => c.destroy(), () => undefined);
+    this.converters.clear();
+    this.ready.clear();
+  }
+
+  get bufferedBytes(): number {
+    return this.bytes;
+  }
+
+  private append(pcm16k: Buffer): void {
+    if (pcm16k.length === 0) return;
+    this.chunks.push(pcm16k);
+    this.bytes += pcm16k.length;
+    if (this.bytes >= this.minBatchBytes) this.sendBatch();
+  }
+
+  private load(rate: number): void {
+    if (this.converters.has(rate)) return;
+    const pending = libsamplerate.create(1, rate, TARGET_RATE, { converterType: libsamplerate.ConverterType.SRC_SINC_FASTEST });
+    this.converters.set(rate, pending);
+    pending.then(
+      (converter) => {
+        if (this.closed) return converter.destroy();
+        this.ready.set(rate, converter);
+        this.drain();
+      },
+      (error: unknown) => {
+        this.converters.delete(rate);
+        this.waiting = this.waiting.filter((w) => !('rate' in w) || w.rate !== rate);
+        this.drain();
+        this.onError(`Could not load the ${rate} Hz → 16000 Hz resampler: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+
+  /** Keeps arrival order: stops at the first chunk whose converter is still loading. */
+  private drain(): void {
+    while (this.waiting.length > 0) {
+      const next = this.waiting[0]!;
+      if ('then' in next) next.then();
+      else if (next.rate === TARGET_RATE) this.append(next.pcm);
+      else {
+        const converter = this.ready.get(next.rate);
+        if (!converter) return;
+        this.append(resample(converter, next.pcm));
+      }
+      this.waiting.shift();
+    }
+  }
+}
+
+function resample(converter: Converter, pcm: Buffer): Buffer {
+  const samples = pcm.length >> 1;
+  const input = new Float32Array(samples);
+  for (let i = 0; i < samples; i++) input[i] = pcm.readInt16LE(i * 2) / 32768;
+  const output = converter.full(input);
+  const out = Buffer.allocUnsafe(output.length * 2);
+  for (let i = 0; i < output.length; i++) {
+    const s = Math.round(output[i]! * 32768);
+    out.writeInt16LE(s > 32767 ? 32767 : s < -32768 ? -32768 : s, i * 2);
+  }
+  return out;
+}

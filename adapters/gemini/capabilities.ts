@@ -1,0 +1,38 @@
+/**
+ * What can change on a live Gemini Live connection, as data (see docs/providers/gemini.md).
+ *
+ * The published protocol has no in-session config update: every mutable field needs a new
+ * connection whose `setup` carries the new config and the last resumable handle. The experimental
+ * `contextUpdate` message changes instructions and tools in place on models that support it; it is
+ * opt-in per model (`contextUpdate` option), because an unsupporting server closes the socket.
+ */
+import type { CapabilityTable, Capabilities } from '../adapter.js';
+
+export const GEMINI_DEFAULT_CAPABILITIES: Capabilities = {
+  change: {
+    instructions: 'resumption',
+    tools: 'resumption',
+    toolChoice: 'resumption',
+    voice: 'resumption',
+    temperature: 'resumption',
+    turnDetection: 'resumption',
+    extra: 'resumption',
+  },
+  // Gemini continues by itself once every call of a toolCall has its toolResponse.
+  needsFollowUpResponse: false,
+  inputSampleRates: [16_000, 24_000],
+  outputSampleRate: 24_000,
+};
+
+/** The table for one adapter: `contextUpdateModels` get instructions/tools/toolChoice in place. */
+export function geminiCapabilities(contextUpdateModels: readonly string[] = []): CapabilityTable {
+  const table: CapabilityTable = { default: GEMINI_DEFAULT_CAPABILITIES };
+  if (contextUpdateModels.length > 0) {
+    table.models = Object.fromEntries(
+      contextUpdateModels.map((model) => [model, { change: { instructions: 'inPlace', tools: 'inPlace', toolChoice: 'inPlace' } }]),
+    );
+  }
+  return table;
+}
+
+export const GEMINI_CAPABILITIES: CapabilityTable = geminiCapabilities();

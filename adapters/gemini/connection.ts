@@ -1,0 +1,296 @@
+/**
+ * The Gemini Live connection actor: one `ws` socket per invocation. `setup` goes first and nothing
+ * else is sent before `setupComplete` (intents are queued until then). Credentials are resolved here,
+ * per connection, and every text headed for an event or a log passes through `redactSecrets`.
+ */
+import { fromCallback, type EventObject } from 'xstate';
+import WebSocket from 'ws';
+import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
+import type { ClientIntent, ModelEventInput } from '../events.js';
+import { redactSecrets } from '../../errors.js';
+import { AudioInput } from './audio-in.js';
+import { Inbound } from './inbound.js';
+import {
+  audioMessage,
+  clientTextMessage,
+  contextUpdateMessage,
+  realtimeTextMessage,
+  toolResponseMessage,
+  toSetup,
+  type SchemaDialect,
+} from './map.js';
+import type { ClientMessage } from './wire.js';
+
+export type TokenSource = string | (() => string | Promise<string>);
+
+export interface ConnectionOptions {
+  apiKey: TokenSource | undefined;
+  model: string;
+  url: string | undefined;
+  vertex: { project: string; location: string; accessToken: TokenSource } | undefined;
+  schemaDialect: SchemaDialect;
+  contextWindowCompression: boolean | Record<string, unknown>;
+  contextUpdate: boolean;
+  textInput: 'clientContent' | 'realtimeInput';
+  connectTimeoutMs: number;
+  closeTimeoutMs: number;
+  handleWaitMs: number;
+}
+
+export const GEMINI_API_URL =
+  'wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
+
+export function vertexUrl(location: string): string {
+  return `wss://${location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`;
+}
+
+/** Close codes that mean the server refused something (as opposed to a normal or going-away close). */
+const ERROR_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]);
+
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return 'an invalid URL';
+  }
+}
+
+async function resolveToken(source: TokenSource): Promise<string> {
+  return typeof source === 'string' ? source : await source();
+}
+
+export function createConnectionLogic(options: ConnectionOptions): ModelAdapterLogic {
+  return fromCallback<ClientIntent, AdapterInput>(({ input, sendBack, receive }) => {
+    const { audio, logger, connectionId } = input;
+    const config = input.config;
+    const manual = config.turnDetection.type === 'none';
+    const secrets: string[] = [];
+    let ws: WebSocket | undefined;
+    let stopped = false;
+    let connected = false;
+    let failed = false;
+    let expectedClose = false;
+    let lastError: string | undefined;
+    let activity = false;
+    const outbox: ClientMessage[] = [];
+
+    const redact = (text: string): string => redactSecrets(text, secrets);
+    const emit = (event: ModelEventInput): void => {
+      if (!stopped) sendBack(event as EventObject);
+    };
+    const sendNow = (message: ClientMessage): void => {
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    };
+    const send = (message: ClientMessage): void => {
+      if (connected) sendNow(message);
+      else outbox.push(message);
+    };
+
+    const fail = (message: string, providerCode?: string): void => {
+      if (failed || connected || stopped) return;
+      failed = true;
+      clearTimeout(connectTimer);
+      const error: { code: string; message: string; providerCode?: string } = { code: 'connection_failed', message: redact(message) };
+      if (providerCode) error.providerCode = providerCode;
+      emit({ type: 'model.connectFailed', error });
+      ws?.terminate();
+    };
+    const connectTimer = setTimeout(() => fail(`Gemini Live did not send setupComplete within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
+
+    const audioIn = new AudioInput(
+      (pcm) => sendNow(audioMessage(pcm)),
+      (message) => emit({ type: 'model.error', error: { code: 'invalid_frame', message } }),
+    );
+
+    const inbound = new Inbound({
+      connectionId,
+      emit,
+      deliver: (event) => audio.deliver(event),
+      logger,
+      handleWaitMs: options.handleWaitMs,
+      onSetupComplete(sessionId) {
+        if (connected || failed || stopped) return;
+        connected = true;
+        clearTimeout(connectTimer);
+        audio.attach({ sendAudio }, connectionId);
+        emit({ type: 'model.connected', providerSessionId: sessionId, restored: input.resumptionHandle !== undefined });
+        for (const message of outbox.splice(0)) sendNow(message);
+      },
+    });
+
+    function setActivity(on: boolean): void {
+      if (activity === on) return;
+      activity = on;
+      if (on) send({ realtimeInput: { activityStart: {} } });
+      else audioIn.flush(() => send({ realtimeInput: { activityEnd: {} } }));
+    }
+
+    function sendAudio(pcm: Buffer, sampleRate: number): void {
+      // Manual mode: audio after an end (or at the start) opens a new activity by itself.
+      if (manual && !activity) setActivity(true);
+      audioIn.push(pcm, sampleRate);
+    }
+
+    function onIntent(intent: ClientIntent): void {
+      switch (intent.type) {
+        case 'client.text':
+          return send(
+            options.textInput === 'realtimeInput'
+              ? realtimeTextMessage(intent.text, intent.role)
+              : clientTextMessage(intent.text, intent.role, intent.respond),
+          );
+        case 'client.commitAudio':
+          if (!connected) return;
+          if (manual) {
+            if (activity) setActivity(false);
+            else audioIn.flush();
+          } else {
+            // Tells automatic VAD the stream paused, so it closes the user's turn now.
+            audioIn.flush(() => sendNow({ realtimeInput: { audioStreamEnd: true } }));
+          }
+          return;
+        case 'client.clearAudio':
+          return audioIn.clear();
+        case 'client.createResponse':
+          return logger.debug({}, 'gemini: createResponse is a no-op (Gemini continues by itself)');
+        case 'client.interrupt':
+          audioIn.clear();
+          inbound.clientInterrupt();
+          // Gemini has no response.cancel; in manual mode a new activity interrupts the model.
+          if (manual) setActivity(true);
+          emit({ type: 'model.interrupted', source: 'client' });
+          return;
+        case 'client.toolOutput': {
+          if (!inbound.answer(intent.callId)) {
+            logger.debug({ callId: intent.callId }, 'gemini: output for a cancelled call dropped');
+            return;
+          }
+          const id = inbound.synthetic.has(intent.callId) ? undefined : intent.callId;
+          return send(toolResponseMessage(id, intent.name, intent.output));
+        }
+        case 'client.updateConfig': {
+          const inPlace = new Set(['instructions', 'tools', 'toolChoice']);
+          const unsupported = intent.changed.filter((field) => !inPlace.has(field));
+          if (!options.contextUpdate || unsupported.length > 0) {
+            emit({
+              type: 'model.configRejected',
+              requestId: intent.requestId,
+              error: {
+                code: 'update_rejected',
+                message: options.contextUpdate
+                  ? `Gemini cannot change ${unsupported.join(', ')} in place; it needs a resumption`
+                  : 'Gemini cannot change the config in place (contextUpdate is off for this model)',
+              },
+            });
+            return;
+          }
+          send(contextUpdateMessage(intent.config, intent.changed, options.schemaDialect));
+          // No acknowledgement exists. A server that refuses closes the socket, and the
+          // reconnect that follows sends the new canonical config in `setup` anyway.
+          emit({ type: 'model.configApplied', requestId: intent.requestId });
+          return;
+        }
+        case 'client.activity':
+          if (!manual) return logger.debug({ edge: intent.edge }, 'gemini: activity signals need turnDetection none; ignored');
+          return setActivity(intent.edge === 'start');
+        case 'client.close':
+          expectedClose = true;
+          inbound.release();
+          if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
+          else ws?.terminate();
+          return;
+      }
+    }
+    receive(onIntent);
+
+    function buildUrl(key: string | undefined): string {
+      if (options.vertex && !options.url) return vertexUrl(options.vertex.location);
+      const base = options.url ?? GEMINI_API_URL;
+      if (!key) return base;
+      const url = new URL(base);
+      url.searchParams.set('key', key);
+      return url.toString();
+    }
+
+    function open(key: string | undefined, bearer: string | undefined): void {
+      if (key) secrets.push(key, encodeURIComponent(key));
+      if (bearer) secrets.push(bearer);
+      const url = buildUrl(options.vertex ? undefined : key);
+      const headers: Record<string, string> = {};
+      if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+      try {
+        ws = new WebSocket(url, { headers, perMessageDeflate: false });
+      } catch (error) {
+        return fail(`Could not open ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const socket = ws;
+      socket.on('open', () => {
+        if (stopped) return;
+        const setup = toSetup(config, {
+          model: options.model,
+          vertex: options.vertex,
+          schemaDialect: options.schemaDialect,
+          contextWindowCompression: options.contextWindowCompression,
+          resumptionHandle: input.resumptionHandle,
+        });
+        sendNow(setup);
+      });
+      socket.on('unexpected-response', (_request, response) => {
+        fail(`Gemini Live refused the connection to ${describeUrl(url)}: HTTP ${response.statusCode ?? '?'}`, String(response.statusCode ?? ''));
+      });
+      // Google's service sends JSON in binary frames; both kinds are decoded the same way.
+      socket.on('message', (data) => {
+        if (!stopped) inbound.handle(Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8'));
+      });
+      socket.on('error', (error) => {
+        lastError = error.message;
+        logger.debug({ error: redact(error.message) }, 'gemini: socket error');
+      });
+      socket.on('close', (code, reasonBuffer) => {
+        audio.detach(connectionId);
+        clearTimeout(connectTimer);
+        const reason = redact(reasonBuffer.toString());
+        if (!connected) {
+          if (!expectedClose) {
+            fail(`Could not connect to ${describeUrl(url)}: ${reason ? `closed with code ${code}: ${reason}` : (lastError ?? `closed with code ${code}`)}`, String(code));
+          }
+          return;
+        }
+        inbound.release();
+        if (!expectedClose && !inbound.goAwayReceived && ERROR_CLOSE_CODES.has(code)) {
+          emit({ type: 'model.error', error: { code: 'server_error', providerCode: String(code), message: reason || `Gemini Live closed the connection with code ${code}` } });
+        }
+        emit({ type: 'model.closed', code, reason, expected: expectedClose });
+      });
+    }
+
+    const credentials = options.vertex
+      ? Promise.all([undefined, resolveToken(options.vertex.accessToken)])
+      : Promise.all([options.apiKey === undefined ? undefined : resolveToken(options.apiKey), undefined]);
+    credentials.then(
+      ([key, bearer]) => {
+        if (!stopped) open(key, bearer);
+      },
+      (error: unknown) => fail(`Could not get Gemini credentials: ${error instanceof Error ? error.message : String(error)}`),
+    );
+
+    return () => {
+      stopped = true;
+      expectedClose = true;
+      clearTimeout(connectTimer);
+      inbound.dispose();
+      audioIn.close();
+      audio.detach(connectionId);
+      const socket = ws;
+      if (!socket || socket.readyState === WebSocket.CLOSED) return;
+      if (socket.readyState !== WebSocket.OPEN) return socket.terminate();
+      // Gemini refuses a resume (1011) while the old socket is still open: close it promptly,
+      // and terminate if the handshake stalls.
+      socket.close(1000, 'session closed');
+      const timer = setTimeout(() => socket.terminate(), options.closeTimeoutMs);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    };
+  });
+}

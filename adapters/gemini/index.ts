@@ -1,0 +1,66 @@
+/**
+ * `geminiLive()`: the Gemini Live (BidiGenerateContent) model adapter, for the Gemini Developer API
+ * and Vertex AI. See docs/providers/gemini.md.
+ */
+import type { ModelAdapter } from '../adapter.js';
+import { geminiCapabilities } from './capabilities.js';
+import { createConnectionLogic, type TokenSource } from './connection.js';
+import type { SchemaDialect } from './map.js';
+
+export interface GeminiLiveOptions {
+  /** Gemini Developer API key (sent as `?key=`), or a function returning one, called per connection. Not needed with `vertex`. */
+  apiKey?: TokenSource;
+  /** Default `gemini-2.5-flash-native-audio-preview-12-2025`. `models/…` and full Vertex paths are kept as given. */
+  model?: string;
+  /** Endpoint override (proxies, the emulator). The API key is still appended as `?key=`. */
+  url?: string;
+  /** Vertex AI: regional endpoint, `Authorization: Bearer <accessToken>`, publisher model path. */
+  vertex?: { project: string; location: string; accessToken: TokenSource };
+  /** Tool schema field: `openapi` (legacy `parameters`, default) or `jsonSchema` (`parametersJsonSchema`). */
+  schemaDialect?: SchemaDialect;
+  /** Default true (`{slidingWindow:{}}`): without it audio sessions end at 15 minutes. An object is sent as-is. */
+  contextWindowCompression?: boolean | Record<string, unknown>;
+  /**
+   * Experimental in-place `contextUpdate` for instructions and tools. Off by default; when on, the
+   * capabilities table marks instructions/tools/toolChoice `inPlace` for this model.
+   */
+  contextUpdate?: boolean;
+  /** How `client.text` is sent. Default: `realtimeInput` for `gemini-3*` models, `clientContent` otherwise. */
+  textInput?: 'clientContent' | 'realtimeInput';
+  /** Until `setupComplete`; default 15000. */
+  connectTimeoutMs?: number;
+  /** How long a close handshake may take before the socket is terminated; default 2000. */
+  closeTimeoutMs?: number;
+  /** How long `responseDone` waits for the fresh resumption handle after `turnComplete`; default 250, 0 = never. */
+  handleWaitMs?: number;
+}
+
+export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
+
+export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
+  const model = options.model ?? GEMINI_DEFAULT_MODEL;
+  if (!options.apiKey && !options.vertex) throw new Error('geminiLive needs an apiKey or vertex credentials');
+  const bareModel = model.split('/').pop() ?? model;
+  return {
+    provider: 'gemini',
+    model,
+    capabilities: geminiCapabilities(options.contextUpdate ? [model] : []),
+    logic: createConnectionLogic({
+      apiKey: options.apiKey,
+      model,
+      url: options.url,
+      vertex: options.vertex,
+      schemaDialect: options.schemaDialect ?? 'openapi',
+      contextWindowCompression: options.contextWindowCompression ?? true,
+      contextUpdate: options.contextUpdate ?? false,
+      textInput: options.textInput ?? (bareModel.startsWith('gemini-3') ? 'realtimeInput' : 'clientContent'),
+      connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+      closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
+      handleWaitMs: options.handleWaitMs ?? 250,
+    }),
+  };
+}
+
+export { GEMINI_CAPABILITIES, GEMINI_DEFAULT_CAPABILITIES, geminiCapabilities } from './capabilities.js';
+export { GEMINI_API_URL, vertexUrl, type TokenSource } from './connection.js';
+export { toSetup, toOpenApiSchema, modelPath, type SchemaDialect } from './map.js';

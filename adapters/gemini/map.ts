@@ -1,0 +1,214 @@
+/**
+ * Pure mapping from the canonical SessionConfig and client intents to Gemini Live client
+ * messages. No I/O here, so every frame shape is unit-testable and type-checked against the SDK.
+ */
+import type {
+  ActivityHandling,
+  Content,
+  FunctionResponse,
+  LiveClientSetup,
+  Modality,
+  Schema,
+  Tool,
+} from '@google/genai';
+import type { SessionConfig, ToolSpec } from '../../machines/config.js';
+import type { ClientMessage, FunctionDeclaration } from './wire.js';
+
+/**
+ * `openapi`: the legacy `parameters` field, an OpenAPI 3 subset with upper-case types (what every
+ * Live model accepts, and what Google's own SDK tests send). `jsonSchema`: `parametersJsonSchema`,
+ * plain JSON Schema, for newer models. Mixing both in one setup is refused with close code 1007.
+ */
+export type SchemaDialect = 'openapi' | 'jsonSchema';
+
+export interface SetupOptions {
+  /** Model id as given by the user (`gemini-…`, `models/gemini-…` or a full Vertex path). */
+  model: string;
+  vertex?: { project: string; location: string } | undefined;
+  schemaDialect: SchemaDialect;
+  /** `true` = `{slidingWindow:{}}`; an object is sent as-is; `false` = omitted. */
+  contextWindowCompression: boolean | Record<string, unknown>;
+  /** Latest resumable handle; `sessionResumption` is always present so the server sends handles. */
+  resumptionHandle: string | undefined;
+}
+
+export function modelPath(model: string, vertex?: { project: string; location: string }): string {
+  if (model.includes('/') && (model.startsWith('models/') || model.startsWith('projects/') || model.startsWith('tunedModels/'))) {
+    return model;
+  }
+  const id = model.replace(/^models\//, '');
+  return vertex ? `projects/${vertex.project}/locations/${vertex.location}/publishers/google/models/${id}` : `models/${id}`;
+}
+
+export function toSetup(config: SessionConfig, options: SetupOptions): { setup: LiveClientSetup } {
+  const audio = config.outputModality === 'audio';
+  const generationConfig: NonNullable<LiveClientSetup['generationConfig']> = {
+    responseModalities: [(audio ? 'AUDIO' : 'TEXT') as Modality],
+  };
+  if (audio && config.voice) generationConfig.speechConfig = { voiceConfig: { prebuiltVoiceConfig: { voiceName: config.voice } } };
+  if (config.temperature !== undefined) generationConfig.temperature = config.temperature;
+  if (typeof config.maxOutputTokens === 'number') generationConfig.maxOutputTokens = config.maxOutputTokens;
+
+  const setup: LiveClientSetup = { model: modelPath(options.model, options.vertex), generationConfig };
+  if (config.instructions) setup.systemInstruction = systemInstruction(config.instructions);
+  const tools = toTools(config, options.schemaDialect);
+  if (tools) setup.tools = tools;
+
+  const td = config.turnDetection;
+  if (td.type === 'none') {
+    setup.realtimeInputConfig = { automaticActivityDetection: { disabled: true } };
+  } else if (td.type === 'server_vad') {
+    const detection: Record<string, number> = { silenceDurationMs: td.silenceDurationMs };
+    if (td.prefixPaddingMs !== undefined) detection['prefixPaddingMs'] = td.prefixPaddingMs;
+    setup.realtimeInputConfig = { automaticActivityDetection: detection };
+    if (!td.interruptResponse) setup.realtimeInputConfig.activityHandling = 'NO_INTERRUPTION' as ActivityHandling;
+  } else if (!td.interruptResponse) {
+    setup.realtimeInputConfig = { activityHandling: 'NO_INTERRUPTION' as ActivityHandling };
+  }
+
+  if (config.transcription) setup.inputAudioTranscription = {};
+  // Without it a spoken reply has no text at all: no assistant transcript, nothing to log.
+  if (audio) setup.outputAudioTranscription = {};
+  const cwc = options.contextWindowCompression;
+  if (cwc) setup.contextWindowCompression = cwc === true ? { slidingWindow: {} } : (cwc as LiveClientSetup['contextWindowCompression'] & object);
+  setup.sessionResumption = options.resumptionHandle ? { handle: options.resumptionHandle } : {};
+
+  return { setup: mergeExtra(setup, config.extra) };
+}
+
+/** `extra` is merged last, one level deep for objects (so `generationConfig.thinkingConfig` can be added). */
+function mergeExtra(setup: LiveClientSetup, extra: Record<string, unknown> | undefined): LiveClientSetup {
+  if (!extra) return setup;
+  const out: Record<string, unknown> = { ...setup };
+  for (const [key, value] of Object.entries(extra)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value;
+  }
+  return out as LiveClientSetup;
+}
+
+export function systemInstruction(text: string): Content {
+  return { parts: [{ text }] };
+}
+
+/** `toolChoice: 'none'` sends no declarations: Gemini has no tool_choice, and a declared tool may be called. */
+export function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: SchemaDialect): Tool[] | undefined {
+  if (config.tools.length === 0 || config.toolChoice === 'none') return undefined;
+  return [{ functionDeclarations: config.tools.map((tool) => toFunctionDeclaration(tool, dialect)) }];
+}
+
+export function toFunctionDeclaration(tool: ToolSpec, dialect: SchemaDialect): FunctionDeclaration {
+  const declaration: FunctionDeclaration = { name: tool.name };
+  if (tool.description) declaration.description = tool.description;
+  const params = tool.parameters;
+  const empty = params['type'] === 'object' && Object.keys((params['properties'] as object | undefined) ?? {}).length === 0;
+  // A parameterless function is declared without a schema: an empty OBJECT is refused by some models.
+  if (empty) return declaration;
+  if (dialect === 'jsonSchema') {
+    const { $schema: _ignored, ...rest } = params;
+    declaration.parametersJsonSchema = rest;
+  } else {
+    declaration.parameters = toOpenApiSchema(params, (params['$defs'] ?? params['definitions']) as Record<string, unknown> | undefined) as Schema;
+  }
+  return declaration;
+}
+
+const OPENAPI_KEYS = new Set([
+  'description', 'format', 'enum', 'required', 'minItems', 'maxItems', 'minimum', 'maximum', 'minLength', 'maxLength',
+  'pattern', 'title', 'default', 'example', 'minProperties', 'maxProperties', 'propertyOrdering', 'nullable',
+]);
+
+/**
+ * JSON Schema → the OpenAPI subset of the legacy `parameters` field: upper-case `type`, `nullable`
+ * instead of `type: [..., "null"]`, `enum` for `const`, local `$ref`s inlined, and keywords the
+ * subset lacks (`$schema`, `additionalProperties`, `$defs`, …) dropped.
+ */
+export function toOpenApiSchema(schema: unknown, defs: Record<string, unknown> | undefined, depth = 0): Record<string, unknown> {
+  if (!isPlainObject(schema) || depth > 32) return {};
+  const ref = schema['$ref'];
+  if (typeof ref === 'string' && defs) {
+    const name = ref.replace(/^#\/(\$defs|definitions)\//, '');
+    return toOpenApiSchema(defs[name], defs, depth + 1);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) if (OPENAPI_KEYS.has(key)) out[key] = value;
+  if ('const' in schema) out['enum'] = [schema['const']];
+  let type = schema['type'];
+  if (Array.isArray(type)) {
+    if (type.includes('null')) out['nullable'] = true;
+    type = type.find((t) => t !== 'null');
+  }
+  const union = (schema['anyOf'] ?? schema['oneOf']) as unknown[] | undefined;
+  if (Array.isArray(union)) {
+    const nonNull = union.filter((s) => !(isPlainObject(s) && s['type'] === 'null'));
+    if (nonNull.length < union.length) out['nullable'] = true;
+    if (nonNull.length === 1) Object.assign(out, toOpenApiSchema(nonNull[0], defs, depth + 1), out['nullable'] ? { nullable: true } : {});
+    else out['anyOf'] = nonNull.map((s) => toOpenApiSchema(s, defs, depth + 1));
+  }
+  if (typeof type === 'string') out['type'] = type.toUpperCase();
+  if (isPlainObject(schema['properties'])) {
+    out['properties'] = Object.fromEntries(
+      Object.entries(schema['properties']).map(([k, v]) => [k, toOpenApiSchema(v, defs, depth + 1)]),
+    );
+  }
+  if (schema['items'] !== undefined) out['items'] = toOpenApiSchema(schema['items'], defs, depth + 1);
+  if (Array.isArray(out['enum'])) out['enum'] = (out['enum'] as unknown[]).map(String);
+  return out;
+}
+
+// ── client messages ──
+
+/** `role: 'system'` has no turn equivalent on Gemini: it goes as a user turn marked as a system note. */
+export function clientTextMessage(text: string, role: 'user' | 'system', respond: boolean): ClientMessage {
+  const body = role === 'system' ? `[system] ${text}` : text;
+  return { clientContent: { turns: [{ role: 'user', parts: [{ text: body }] }], turnComplete: respond } };
+}
+
+/** Gemini 3.x Live takes mid-session text as `realtimeInput.text` (clientContent only seeds history). */
+export function realtimeTextMessage(text: string, role: 'user' | 'system'): ClientMessage {
+  return { realtimeInput: { text: role === 'system' ? `[system] ${text}` : text } };
+}
+
+export function audioMessage(pcm16k: Buffer): ClientMessage {
+  return { realtimeInput: { audio: { mimeType: 'audio/pcm;rate=16000', data: pcm16k.toString('base64') } } };
+}
+
+/**
+ * Plain objects go as the `response` as-is (an `{error: …}` output included); anything else is
+ * wrapped as `{result: value}`. A string holding a JSON object is sent as that object.
+ */
+export function toolResponseValue(output: unknown): Record<string, unknown> {
+  if (typeof output === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(output);
+      if (isPlainObject(parsed)) return parsed;
+    } catch {
+      // not JSON: a plain string result
+    }
+    return { result: output };
+  }
+  if (isPlainObject(output)) return output;
+  return { result: output ?? null };
+}
+
+export function toolResponseMessage(callId: string | undefined, name: string, output: unknown): ClientMessage {
+  const response: FunctionResponse = { name, response: toolResponseValue(output) };
+  if (callId !== undefined) response.id = callId;
+  return { toolResponse: { functionResponses: [response] } };
+}
+
+/** The experimental in-place update. `tools: {tools: []}` clears every tool; an absent key leaves them. */
+export function contextUpdateMessage(
+  config: SessionConfig,
+  changed: readonly string[],
+  dialect: SchemaDialect,
+): ClientMessage {
+  const update: NonNullable<ClientMessage['contextUpdate']> = {};
+  if (changed.includes('instructions')) update.systemInstruction = systemInstruction(config.instructions);
+  if (changed.includes('tools') || changed.includes('toolChoice')) update.tools = { tools: toTools(config, dialect) ?? [] };
+  return { contextUpdate: update };
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}

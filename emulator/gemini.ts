@@ -1,0 +1,515 @@
+/**
+ * The Gemini Live side of the emulator: BidiGenerateContent on the Gemini API paths (v1alpha,
+ * v1beta) and the Vertex `LlmBidiService` path. Replies come from the shared Brain, spoken as
+ * synthetic PCM16 24 kHz audio paced with timers, so barge-in, tool-call cancellation, handles and
+ * goAway can be exercised over a real socket. See docs/emulator.md ("Gemini").
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
+import type { BrainTool } from './brain.js';
+import type { EmulatorContext, EmulatorRoute } from './server.js';
+import { rms, synthesize } from './speech.js';
+
+export type GeminiFault =
+  | { type: 'malformed' }
+  | { type: 'unknown' }
+  | { type: 'close'; code?: number; reason?: string };
+
+export interface GeminiEmulatorOptions {
+  /** Output pacing: 1 = real time; default 20. */
+  realtimeFactor?: number;
+  /** Audio per `modelTurn` message, in ms; default 40. */
+  chunkMs?: number;
+  /** `all` (default, like Google's service), `setupComplete` (only that one) or `none`: which server frames are binary. */
+  binaryFrames?: 'all' | 'setupComplete' | 'none';
+  /** RMS (0..32767) above which an input chunk counts as speech; default 500. */
+  vadRmsThreshold?: number;
+  /** Silence that ends a spoken turn with automatic activity detection, in ms of audio; default 200. */
+  vadSilenceMs?: number;
+  /** Send `goAway` this long after `setupComplete` (off by default). */
+  goAwayAfterMs?: number;
+  /** `timeLeft` announced by goAway, then the close; default 1000. */
+  goAwayTimeLeftMs?: number;
+  /** Close code when the goAway time runs out; default 1008 ("The operation was aborted."). */
+  goAwayCloseCode?: number;
+  /** Also send `turnComplete` right after a `toolCall` (before the toolResponse); default false. */
+  turnCompleteAfterToolCall?: boolean;
+  /** Withdraw outstanding tool calls (`toolCallCancellation`) when the user barges in; default true. */
+  cancelToolCallsOnInterrupt?: boolean;
+  /** Accept the experimental `contextUpdate` (default true); false closes with 1007 like older servers. */
+  contextUpdate?: boolean;
+  /** When set, connections must present this key (`?key=` or Bearer); else HTTP 401. */
+  apiKey?: string;
+  /** Faults fired once, right after the first client message of that kind (`setup`, `clientContent`, `realtimeInput`, `toolResponse`). */
+  faults?: ReadonlyArray<{ on: string; fault: GeminiFault }>;
+}
+
+export interface GeminiEmulatorControl {
+  /** Ids of the open Gemini connections, oldest first. */
+  connections(): number[];
+  inject(fault: GeminiFault, connection?: number): void;
+  /** Sends `goAway{timeLeft}` now and closes when it runs out. */
+  goAway(timeLeftMs: number, connection?: number): void;
+  /** The conversation a connection holds (restored turns included), oldest first. */
+  history(connection?: number): ReadonlyArray<{ role: 'user' | 'model'; text: string }>;
+}
+
+type Json = Record<string, unknown>;
+interface Turn {
+  role: 'user' | 'model';
+  text: string;
+}
+interface Conversation {
+  turns: Turn[];
+  modelTurns: number;
+  spokenTurns: number;
+}
+interface Generation {
+  timers: Set<NodeJS.Timeout>;
+  pendingCalls: Map<string, string>;
+  outputs: Array<{ name: string; output: string }>;
+  spoken: string;
+  done: boolean;
+}
+
+const OUTPUT_RATE = 24_000;
+const registries = new WeakMap<EmulatorContext, Map<number, GeminiConnection>>();
+const handleStores = new WeakMap<EmulatorContext, Map<string, Conversation>>();
+
+const PATHS = [
+  /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)\.GenerativeService\.BidiGenerateContent(Constrained)?$/,
+  /^\/ws\/google\.cloud\.aiplatform\.v1(beta1)?\.LlmBidiService\/BidiGenerateContent$/,
+];
+
+export const geminiRoute: EmulatorRoute = {
+  protocol: 'gemini',
+  matches: (pathname) => PATHS.some((p) => p.test(pathname)),
+  authorize(request, context) {
+    const required = optionsOf(context).apiKey;
+    if (required === undefined) return undefined;
+    const url = new URL(request.url ?? '/', 'http://x');
+    const auth = String(request.headers['authorization'] ?? '');
+    const presented = url.searchParams.get('key') ?? (auth.startsWith('Bearer ') ? auth.slice(7) : undefined);
+    if (presented !== required) return { status: 401, message: 'API key not valid. Please pass a valid API key.' };
+    return undefined;
+  },
+  handle: (socket, request, context, connection) => {
+    new GeminiConnection(socket, request, context, connection);
+  },
+};
+
+export function geminiControl(context: EmulatorContext): GeminiEmulatorControl {
+  const registry = (): Map<number, GeminiConnection> => registries.get(context) ?? new Map();
+  const pick = (connection?: number): GeminiConnection => {
+    const id = connection ?? [...registry().keys()].pop();
+    const found = id === undefined ? undefined : registry().get(id);
+    if (!found) throw new Error(`no live Gemini emulator connection ${connection ?? ''}`.trim());
+    return found;
+  };
+  return {
+    connections: () => [...registry().keys()],
+    inject: (fault, connection) => pick(connection).fault(fault),
+    goAway: (timeLeftMs, connection) => pick(connection).goAway(timeLeftMs),
+    history: (connection) => [...pick(connection).conversation.turns],
+  };
+}
+
+function optionsOf(context: EmulatorContext): GeminiEmulatorOptions {
+  return (context.options['gemini'] as GeminiEmulatorOptions | undefined) ?? {};
+}
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const CLIENT_KEYS = ['setup', 'clientContent', 'realtimeInput', 'toolResponse', 'contextUpdate'] as const;
+
+class GeminiConnection {
+  private readonly options: GeminiEmulatorOptions;
+  private readonly factor: number;
+  private setupDone = false;
+  private closed = false;
+  private instructions = '';
+  private tools: BrainTool[] = [];
+  private manual = false;
+  private audioOut = true;
+  private inputTranscription = false;
+  private outputTranscription = false;
+  private resumption = false;
+  conversation: Conversation = { turns: [], modelTurns: 0, spokenTurns: 0 };
+  private generation: Generation | undefined;
+  private calls = 0;
+  private readonly firedFaults = new Set<number>();
+  private readonly lifetimeTimers = new Set<NodeJS.Timeout>();
+  // Energy-based activity detection (automatic mode) and manual activity.
+  private speaking = false;
+  private speechMs = 0;
+  private silenceMs = 0;
+
+  constructor(
+    private readonly socket: WebSocket,
+    _request: IncomingMessage,
+    private readonly context: EmulatorContext,
+    private readonly connection: number,
+  ) {
+    this.options = optionsOf(context);
+    this.factor = Math.max(0.01, this.options.realtimeFactor ?? 20);
+    let registry = registries.get(context);
+    if (!registry) registries.set(context, (registry = new Map()));
+    registry.set(connection, this);
+    socket.on('message', (data) => this.onFrame(String(data)));
+    socket.on('close', () => {
+      this.closed = true;
+      this.stopGeneration();
+      for (const t of this.lifetimeTimers) clearTimeout(t);
+      registry.delete(connection);
+    });
+  }
+
+  // ── output ──
+
+  private send(message: Json): void {
+    if (this.closed || this.socket.readyState !== WebSocket.OPEN) return;
+    this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'out', frame: message });
+    const text = JSON.stringify(message);
+    const mode = this.options.binaryFrames ?? 'all';
+    const binary = mode === 'all' || (mode === 'setupComplete' && 'setupComplete' in message);
+    this.socket.send(binary ? Buffer.from(text) : text, { binary });
+  }
+
+  private close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'out', frame: { close: { code, reason } } });
+    this.closed = true;
+    this.stopGeneration();
+    this.socket.close(code, reason);
+  }
+
+  private later(ms: number, fn: () => void, timers: Set<NodeJS.Timeout> = this.lifetimeTimers): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (!this.closed) fn();
+    }, ms);
+    timers.add(timer);
+  }
+
+  fault(fault: GeminiFault): void {
+    if (fault.type === 'malformed') {
+      this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'out', frame: { malformed: true } });
+      this.socket.send('{"serverContent": {"modelTurn": ');
+    } else if (fault.type === 'unknown') this.send({ somethingNew: { hello: 1 } });
+    else this.close(fault.code ?? 1011, fault.reason ?? 'Internal error encountered.');
+  }
+
+  goAway(timeLeftMs: number): void {
+    this.send({ goAway: { timeLeft: `${timeLeftMs / 1000}s` } });
+    this.later(timeLeftMs, () => this.close(this.options.goAwayCloseCode ?? 1008, 'The operation was aborted.'));
+  }
+
+  // ── input ──
+
+  private onFrame(text: string): void {
+    if (this.closed) return;
+    let message: Json;
+    try {
+      message = obj(JSON.parse(text));
+    } catch {
+      this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'in', frame: { malformed: text.slice(0, 200) } });
+      return this.close(1007, 'Invalid JSON payload received.');
+    }
+    this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'in', frame: message });
+    const keys = Object.keys(message);
+    const kind = keys[0];
+    if (keys.length !== 1 || !CLIENT_KEYS.includes(kind as (typeof CLIENT_KEYS)[number])) {
+      return this.close(1007, `Invalid JSON payload received. Unknown name "${keys.find((k) => !CLIENT_KEYS.includes(k as never)) ?? keys.join(',')}": Cannot find field.`);
+    }
+    if (kind === 'setup') {
+      if (this.setupDone) return this.close(1007, 'Request contains an invalid argument: setup must be the first and only setup message.');
+      this.onSetup(obj(message['setup']));
+    } else if (!this.setupDone) {
+      return this.close(1007, 'Request contains an invalid argument: the first message must be setup.');
+    } else if (kind === 'clientContent') this.onClientContent(obj(message['clientContent']));
+    else if (kind === 'realtimeInput') this.onRealtimeInput(obj(message['realtimeInput']));
+    else if (kind === 'toolResponse') this.onToolResponse(obj(message['toolResponse']));
+    else if (kind === 'contextUpdate') {
+      if (this.options.contextUpdate === false) return this.close(1007, 'Invalid JSON payload received. Unknown name "contextUpdate": Cannot find field.');
+      this.onContextUpdate(obj(message['contextUpdate']));
+    }
+    this.fireFaults(kind!);
+  }
+
+  private fireFaults(kind: string): void {
+    (this.options.faults ?? []).forEach((entry, i) => {
+      if (entry.on === kind && !this.firedFaults.has(i)) {
+        this.firedFaults.add(i);
+        this.fault(entry.fault);
+      }
+    });
+  }
+
+  private onSetup(setup: Json): void {
+    if (typeof setup['model'] !== 'string' || !setup['model']) return this.close(1007, 'Request contains an invalid argument: setup.model is required.');
+    const declarations = Array.isArray(setup['tools']) ? setup['tools'].flatMap((t) => (Array.isArray(obj(t)['functionDeclarations']) ? (obj(t)['functionDeclarations'] as unknown[]) : [])) : [];
+    for (const d of declarations) {
+      if ('parameters' in obj(d) && 'parametersJsonSchema' in obj(d)) {
+        return this.close(1007, 'Request contains an invalid argument: parameters and parametersJsonSchema are mutually exclusive.');
+      }
+    }
+    const resumption = setup['sessionResumption'];
+    const handle = typeof obj(resumption)['handle'] === 'string' ? (obj(resumption)['handle'] as string) : undefined;
+    if (handle !== undefined) {
+      const saved = handleStores.get(this.context)?.get(handle);
+      if (!saved) return this.close(1008, 'Session resumption handle is invalid or expired.');
+      this.conversation = { ...saved, turns: [...saved.turns] };
+    }
+    this.setupDone = true;
+    this.applyContext(setup['systemInstruction'], setup['tools']);
+    const generation = obj(setup['generationConfig']);
+    const modalities = Array.isArray(generation['responseModalities']) ? generation['responseModalities'] : ['AUDIO'];
+    this.audioOut = !modalities.includes('TEXT');
+    this.manual = obj(obj(setup['realtimeInputConfig'])['automaticActivityDetection'])['disabled'] === true;
+    this.inputTranscription = 'inputAudioTranscription' in setup;
+    this.outputTranscription = 'outputAudioTranscription' in setup;
+    this.resumption = resumption !== undefined;
+    this.send({ setupComplete: {} });
+    if (this.options.goAwayAfterMs !== undefined) {
+      this.later(this.options.goAwayAfterMs, () => this.goAway(this.options.goAwayTimeLeftMs ?? 1000));
+    }
+  }
+
+  private applyContext(instruction: unknown, tools: unknown): void {
+    if (instruction !== undefined) {
+      const parts = Array.isArray(obj(instruction)['parts']) ? (obj(instruction)['parts'] as unknown[]) : [];
+      this.instructions = typeof instruction === 'string' ? instruction : parts.map((p) => String(obj(p)['text'] ?? '')).join('\n');
+    }
+    if (tools !== undefined) {
+      this.tools = (Array.isArray(tools) ? tools : []).flatMap((t) =>
+        (Array.isArray(obj(t)['functionDeclarations']) ? (obj(t)['functionDeclarations'] as unknown[]) : []).map((d) => {
+          const decl = obj(d);
+          return {
+            name: String(decl['name'] ?? ''),
+            description: typeof decl['description'] === 'string' ? decl['description'] : undefined,
+            parameters: obj(decl['parametersJsonSchema'] ?? decl['parameters']),
+          } as BrainTool;
+        }),
+      );
+    }
+  }
+
+  private onContextUpdate(update: Json): void {
+    this.applyContext(update['systemInstruction'], 'tools' in update ? obj(update['tools'])['tools'] ?? [] : undefined);
+  }
+
+  private onClientContent(content: Json): void {
+    const turns = Array.isArray(content['turns']) ? content['turns'] : [];
+    let lastUser: string | undefined;
+    for (const turn of turns) {
+      const t = obj(turn);
+      const text = (Array.isArray(t['parts']) ? t['parts'] : []).map((p) => String(obj(p)['text'] ?? '')).join('');
+      const role = t['role'] === 'model' ? 'model' : 'user';
+      this.conversation.turns.push({ role, text });
+      if (role === 'user') lastUser = text;
+    }
+    if (content['turnComplete'] === true) {
+      // clientContent interrupts the current generation.
+      if (this.generation) this.interrupt();
+      this.generate(lastUser, []);
+    }
+  }
+
+  private onRealtimeInput(input: Json): void {
+    if (typeof input['text'] === 'string') {
+      if (this.generation) this.interrupt();
+      this.conversation.turns.push({ role: 'user', text: input['text'] });
+      return this.generate(input['text'], []);
+    }
+    if ('activityStart' in input) {
+      if (!this.manual) return this.close(1007, 'Request contains an invalid argument: activityStart requires automatic activity detection to be disabled.');
+      this.startSpeech();
+    }
+    const audio = obj(input['audio']);
+    if (typeof audio['data'] === 'string') this.onAudio(Buffer.from(audio['data'], 'base64'), String(audio['mimeType'] ?? ''));
+    if ('activityEnd' in input) {
+      if (!this.manual) return this.close(1007, 'Request contains an invalid argument: activityEnd requires automatic activity detection to be disabled.');
+      this.endSpeech();
+    }
+    if (input['audioStreamEnd'] === true && this.speaking) this.endSpeech();
+  }
+
+  private onAudio(pcm: Buffer, mimeType: string): void {
+    const rate = Number(/rate=(\d+)/.exec(mimeType)?.[1] ?? 16_000);
+    const ms = (pcm.length / 2 / rate) * 1000;
+    if (this.manual) {
+      if (this.speaking) this.speechMs += ms;
+      return;
+    }
+    const loud = rms(pcm) > (this.options.vadRmsThreshold ?? 500);
+    if (loud) {
+      if (!this.speaking) this.startSpeech();
+      this.speechMs += ms;
+      this.silenceMs = 0;
+    } else if (this.speaking) {
+      this.silenceMs += ms;
+      if (this.silenceMs >= (this.options.vadSilenceMs ?? 200)) this.endSpeech();
+    }
+  }
+
+  private startSpeech(): void {
+    if (this.speaking) return;
+    this.speaking = true;
+    this.speechMs = 0;
+    this.silenceMs = 0;
+    if (this.generation) this.interrupt();
+  }
+
+  private endSpeech(): void {
+    if (!this.speaking) return;
+    this.speaking = false;
+    const said = this.context.brain.transcribe?.(this.conversation.spokenTurns++, this.speechMs) ?? '';
+    if (this.inputTranscription && said) this.send({ serverContent: { inputTranscription: { text: said } } });
+    this.conversation.turns.push({ role: 'user', text: said });
+    this.generate(said, []);
+  }
+
+  private onToolResponse(response: Json): void {
+    const generation = this.generation;
+    const answers = Array.isArray(response['functionResponses']) ? response['functionResponses'] : [];
+    if (!generation) return;
+    for (const answer of answers) {
+      const a = obj(answer);
+      const id = typeof a['id'] === 'string' ? a['id'] : [...generation.pendingCalls].find(([, name]) => name === a['name'])?.[0];
+      if (!id || !generation.pendingCalls.has(id)) continue;
+      const name = generation.pendingCalls.get(id)!;
+      generation.pendingCalls.delete(id);
+      const output = JSON.stringify(a['response'] ?? {});
+      generation.outputs.push({ name, output });
+      this.conversation.turns.push({ role: 'user', text: `[${name} returned ${output}]` });
+    }
+    if (generation.pendingCalls.size === 0 && generation.outputs.length > 0) {
+      const outputs = generation.outputs;
+      generation.outputs = [];
+      this.continueWith(generation, undefined, outputs);
+    }
+  }
+
+  // ── the model turn ──
+
+  private generate(userText: string | undefined, toolOutputs: Array<{ name: string; output: string }>): void {
+    const generation: Generation = { timers: new Set(), pendingCalls: new Map(), outputs: [], spoken: '', done: false };
+    this.generation = generation;
+    if (this.resumption) this.send({ sessionResumptionUpdate: { newHandle: '', resumable: false } });
+    this.continueWith(generation, userText, toolOutputs);
+  }
+
+  private continueWith(generation: Generation, userText: string | undefined, toolOutputs: Array<{ name: string; output: string }>): void {
+    const reply = this.context.brain.reply({
+      instructions: this.instructions,
+      tools: this.tools,
+      userText,
+      toolOutputs,
+      turnIndex: this.conversation.modelTurns,
+    });
+    const delay = (n: number): number => (n * (this.options.chunkMs ?? 40)) / this.factor;
+    if (reply.toolCalls && reply.toolCalls.length > 0) {
+      const functionCalls = reply.toolCalls.map((call) => {
+        const id = `function-call-${this.connection}-${++this.calls}`;
+        generation.pendingCalls.set(id, call.name);
+        let args: unknown = {};
+        try {
+          args = JSON.parse(call.arguments);
+        } catch {
+          args = {};
+        }
+        return { id, name: call.name, args };
+      });
+      this.later(delay(1), () => {
+        this.send({ toolCall: { functionCalls } });
+        this.send({ serverContent: { generationComplete: true } });
+        if (this.options.turnCompleteAfterToolCall) this.send({ serverContent: { turnComplete: true } });
+      }, generation.timers);
+      return;
+    }
+    this.speak(generation, reply.text);
+  }
+
+  private speak(generation: Generation, text: string): void {
+    const chunkMs = this.options.chunkMs ?? 40;
+    const words = text.split(/\s+/).filter(Boolean);
+    const frames: Json[] = [];
+    if (this.audioOut) {
+      const pcm = synthesize(text, OUTPUT_RATE);
+      const chunkBytes = Math.round((OUTPUT_RATE * 2 * chunkMs) / 1000);
+      const chunks = Math.ceil(pcm.length / chunkBytes);
+      const wordsPerChunk = words.length / Math.max(1, chunks);
+      for (let i = 0; i < chunks; i++) {
+        const data = pcm.subarray(i * chunkBytes, (i + 1) * chunkBytes).toString('base64');
+        frames.push({ serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } } });
+        const from = Math.round(i * wordsPerChunk);
+        const to = Math.round((i + 1) * wordsPerChunk);
+        if (this.outputTranscription && to > from) {
+          frames.push({ serverContent: { outputTranscription: { text: (from > 0 ? ' ' : '') + words.slice(from, to).join(' ') } } });
+        }
+      }
+    } else {
+      for (let i = 0; i < words.length; i += 3) {
+        frames.push({ serverContent: { modelTurn: { parts: [{ text: (i > 0 ? ' ' : '') + words.slice(i, i + 3).join(' ') }] } } });
+      }
+    }
+    let step = 0;
+    const tick = (): void => {
+      const frame = frames[step++];
+      if (frame) {
+        this.send(frame);
+        const said = obj(obj(obj(frame['serverContent'])['outputTranscription']))['text'];
+        const typed = obj((obj(obj(frame['serverContent'])['modelTurn'])['parts'] as unknown[] | undefined)?.[0])['text'];
+        if (typeof said === 'string') generation.spoken += said;
+        if (typeof typed === 'string') generation.spoken += typed;
+        if (!this.audioOut || 'modelTurn' in obj(frame['serverContent'])) return this.later(chunkMs / this.factor, tick, generation.timers);
+        return tick();
+      }
+      if (!this.audioOut || !this.outputTranscription) generation.spoken = text;
+      this.send({ serverContent: { generationComplete: true } });
+      this.finish(generation, false);
+    };
+    this.later(chunkMs / this.factor, tick, generation.timers);
+  }
+
+  /** Ends the turn: `turnComplete` (+usage), the model's words in the history, a fresh handle. */
+  private finish(generation: Generation, interrupted: boolean): void {
+    if (generation.done) return;
+    generation.done = true;
+    this.stopGeneration();
+    const words = generation.spoken.trim().split(/\s+/).filter(Boolean).length;
+    this.send({
+      serverContent: { turnComplete: true },
+      usageMetadata: { promptTokenCount: 10 * this.conversation.turns.length, responseTokenCount: words, totalTokenCount: 10 * this.conversation.turns.length + words },
+    });
+    this.conversation.turns.push({ role: 'model', text: generation.spoken.trim() + (interrupted ? ' [interrupted]' : '') });
+    this.conversation.modelTurns++;
+    if (this.resumption) {
+      const handle = `gh_${randomBytes(12).toString('hex')}`;
+      let store = handleStores.get(this.context);
+      if (!store) handleStores.set(this.context, (store = new Map()));
+      store.set(handle, { ...this.conversation, turns: [...this.conversation.turns] });
+      this.send({ sessionResumptionUpdate: { newHandle: handle, resumable: true } });
+    }
+  }
+
+  private interrupt(): void {
+    const generation = this.generation;
+    if (!generation || generation.done) return;
+    for (const t of generation.timers) clearTimeout(t);
+    generation.timers.clear();
+    this.send({ serverContent: { interrupted: true } });
+    if (generation.pendingCalls.size > 0 && this.options.cancelToolCallsOnInterrupt !== false) {
+      this.send({ toolCallCancellation: { ids: [...generation.pendingCalls.keys()] } });
+      generation.pendingCalls.clear();
+    }
+    this.finish(generation, true);
+  }
+
+  private stopGeneration(): void {
+    const generation = this.generation;
+    if (!generation) return;
+    for (const t of generation.timers) clearTimeout(t);
+    generation.timers.clear();
+    this.generation = undefined;
+  }
+}
