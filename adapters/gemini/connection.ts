@@ -3,6 +3,7 @@
  * else is sent before `setupComplete` (intents are queued until then). Credentials are resolved here,
  * per connection, and every text headed for an event or a log passes through `redactSecrets`.
  */
+import { closeWithin, describeUrl, frameText } from '../socket.js';
 import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
@@ -46,15 +47,6 @@ export function vertexUrl(location: string): string {
 
 /** Close codes that mean the server refused something (as opposed to a normal or going-away close). */
 const ERROR_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]);
-
-function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return 'an invalid URL';
-  }
-}
 
 async function resolveToken(source: TokenSource): Promise<string> {
   return typeof source === 'string' ? source : await source();
@@ -241,7 +233,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       });
       // Google's service sends JSON in binary frames; both kinds are decoded the same way.
       socket.on('message', (data) => {
-        if (!stopped) inbound.handle(Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8'));
+        if (!stopped) inbound.handle(frameText(data));
       });
       socket.on('error', (error) => {
         lastError = error.message;
@@ -282,15 +274,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       inbound.dispose();
       audioIn.close();
       audio.detach(connectionId);
-      const socket = ws;
-      if (!socket || socket.readyState === WebSocket.CLOSED) return;
-      if (socket.readyState !== WebSocket.OPEN) return socket.terminate();
-      // Gemini refuses a resume (1011) while the old socket is still open: close it promptly,
-      // and terminate if the handshake stalls.
-      socket.close(1000, 'session closed');
-      const timer = setTimeout(() => socket.terminate(), options.closeTimeoutMs);
-      timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      closeWithin(ws, options.closeTimeoutMs);
     };
   });
 }

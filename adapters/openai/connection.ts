@@ -3,6 +3,7 @@
  * into frames (single writer, each frame stringified once) and feeds server frames to the inbound
  * translator. The API key is resolved here, per connection, and never leaves this closure.
  */
+import { closeWithin, describeUrl, frameText } from '../socket.js';
 import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
@@ -43,15 +44,6 @@ export function defaultUrl(model: string): string {
 }
 
 /** Host and path only: query strings may carry credentials (Azure `api-key=`). */
-function describeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return 'an invalid URL';
-  }
-}
-
 export function createConnectionLogic(options: ConnectionOptions, histories: HistoryStore): ModelAdapterLogic {
   return fromCallback<ClientIntent, AdapterInput>(({ input, sendBack, receive }) => {
     const { audio, logger, connectionId } = input;
@@ -214,7 +206,7 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
         sendRaw(JSON.stringify(sessionUpdate(eventId, buildSession(true))));
       });
       socket.on('message', (data) => {
-        if (!stopped) handle(String(data));
+        if (!stopped) handle(frameText(data));
       });
       socket.on('error', (error) => {
         lastError = error.message;
@@ -250,14 +242,7 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       expectedClose = true;
       clearTimeout(connectTimer);
       audio.detach(connectionId);
-      const socket = ws;
-      if (!socket || socket.readyState === WebSocket.CLOSED) return;
-      if (socket.readyState !== WebSocket.OPEN) return socket.terminate();
-      socket.close(1000, 'session closed');
-      // A stalled close handshake must not keep the socket (and the process) alive.
-      const timer = setTimeout(() => socket.terminate(), options.closeTimeoutMs);
-      timer.unref();
-      socket.once('close', () => clearTimeout(timer));
+      closeWithin(ws, options.closeTimeoutMs);
     };
   });
 }
