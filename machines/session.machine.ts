@@ -88,6 +88,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'session.clearAudio': { actions: 'deferIntent' },
             'session.createResponse': { actions: 'deferIntent' },
             'session.sendAudio': { actions: 'forwardAudio' },
+            'session.update': { actions: 'deferUpdate' },
           },
         },
 
@@ -211,7 +212,15 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
       description: 'A resumption attempt failed; waiting before the next one. Still not reported as disconnected.',
       entry: 'holdUserAudio',
       after: { resumeBackoff: 'link.resuming' },
-      on: { 'session.close': 'closed' },
+      on: {
+        'session.close': 'closed',
+        'session.sendText': { actions: 'deferIntent' },
+        'session.commitAudio': { actions: 'deferIntent' },
+        'session.clearAudio': { actions: 'deferIntent' },
+        'session.createResponse': { actions: 'deferIntent' },
+        'session.sendAudio': { actions: 'forwardAudio' },
+        'session.update': { actions: 'deferUpdate' },
+      },
     },
 
     failed: {

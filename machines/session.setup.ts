@@ -180,6 +180,10 @@ export const sessionSetup = setup({
       },
     }),
 
+    deferUpdate: assign({
+      deferredUpdates: ({ context, event }) => [...context.deferredUpdates, as(event, 'session.update')],
+    }),
+
     // ── model facts → emitted events ──
     emitResponseCreated: emit(({ event }) => ({ type: 'response_created' as const, responseId: as(event, 'model.responseCreated').responseId })),
     emitResponseDone: emit(({ event }) => {
@@ -447,7 +451,9 @@ export const sessionSetup = setup({
         enqueue.sendTo('model', { type: 'client.text', text: resuming.bridgeMessage, role: 'user', respond: true } satisfies ClientIntent);
       }
       for (const intent of context.deferredIntents) enqueue.sendTo('model', intent);
-      enqueue.assign({ resuming: null, deferredIntents: [] });
+      // Updates that arrived during the swap are handled now, as if sent on the new connection.
+      for (const update of context.deferredUpdates) enqueue.raise(update);
+      enqueue.assign({ resuming: null, deferredIntents: [], deferredUpdates: [] });
     }),
     /** Every attempt failed: drop the mutation (revert to what the provider last ran) and say so. */
     dropMutation: enqueueActions(({ context, enqueue }) => {
@@ -542,6 +548,7 @@ export function initialContext(input: SessionInput): SessionContext {
     inFlightUpdates: {},
     bridgeMessage: undefined,
     deferredIntents: [],
+    deferredUpdates: [],
     goAwayDeadline: null,
     lastError: null,
     closeInfo: null,

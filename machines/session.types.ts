@@ -105,6 +105,8 @@ export interface SessionContext {
   bridgeMessage: string | undefined;
   /** Intents the application sent while the connection was being swapped, replayed after. */
   deferredIntents: ClientIntent[];
+  /** Updates requested while the connection was being swapped, handled once it is up. */
+  deferredUpdates: Array<Extract<SessionIntent, { type: 'session.update' }>>;
   /** Wall-clock deadline (ms) announced by goAway. */
   goAwayDeadline: number | null;
   lastError: ErrorInfo | null;

@@ -189,6 +189,20 @@ describe('pending resumption', () => {
     await session.close();
   });
 
+  it('an update or text sent while resuming or backing off is handled once the new connection is up', async () => {
+    const { model, session, log } = await connected({ connectDelayMs: 20, failConnect: (a) => a === 2 });
+    const first = session.updateSession({ instructions: 'v2' });
+    await waitUntil(() => statePaths(session).includes('resumeBackoff'), 'backoff');
+    await session.sendText('typed during backoff');
+    const second = session.updateSession({ temperature: 0.5 });
+    expect(await first).toBe('resumed');
+    expect(await second).toBe('resumed');
+    expect(model.current().input.config).toMatchObject({ instructions: 'v2', temperature: 0.5 });
+    expect(model.connections.some((c) => c.intents.some((i) => i.type === 'client.text' && i.text === 'typed during backoff'))).toBe(true);
+    expect(log.of('session_updated').map((e) => e.outcome)).toEqual(['resumed', 'resumed']);
+    await session.close();
+  });
+
   it('bounds the audio buffered while resuming and reports what it dropped', async () => {
     const { model, session, log } = await connected({ connectDelayMs: 30 }, { maxBufferedAudioMs: 10, inputSampleRate: 16_000 });
     const update = session.updateSession({ instructions: 'v2' });
