@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
 import { redactSecrets } from '../../errors.js';
-import { AudioInput } from './audio-in.js';
+import { AudioInput } from '../audio.js';
 import { Inbound } from './inbound.js';
 import {
   audioMessage,
@@ -93,6 +93,8 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
     const audioIn = new AudioInput(
       (pcm) => sendNow(audioMessage(pcm)),
       (message) => emit({ type: 'model.error', error: { code: 'invalid_frame', message } }),
+      // Gemini's native input rate, in ≥ 40 ms messages (1280 bytes).
+      { targetRate: 16_000, minBatchBytes: 1280 },
     );
 
     const inbound = new Inbound({

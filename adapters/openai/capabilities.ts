@@ -22,7 +22,7 @@ export const OPENAI_CAPABILITIES: CapabilityTable = {
       voice: 'beforeAudio',
     },
     needsFollowUpResponse: true,
-    inputSampleRates: [24000],
+    inputSampleRates: [24000, 16000],
     outputSampleRate: 24000,
   },
 };

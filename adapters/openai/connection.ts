@@ -4,6 +4,7 @@
  * translator. The API key is resolved here, per connection, and never leaves this closure.
  */
 import { closeWithin, describeUrl, frameText } from '../socket.js';
+import { AudioInput } from '../audio.js';
 import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
@@ -60,7 +61,6 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
     let expectedClose = false;
     let lastError: string | undefined;
     let updates = 0;
-    let warnedRate = false;
     const outbox: string[] = [];
 
     const redact = (text: string): string => redactSecrets(text, key ? [key] : []);
@@ -111,16 +111,15 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       for (const text of outbox.splice(0)) sendRaw(text);
     }
 
-    function sendAudio(pcm: Buffer, sampleRate: number): void {
-      if (sampleRate !== 24000) {
-        if (!warnedRate) {
-          warnedRate = true;
-          emit({ type: 'model.error', error: { code: 'invalid_frame', message: `OpenAI Realtime takes 24000 Hz PCM16 only; dropped ${sampleRate} Hz audio` } });
-        }
-        return;
-      }
+    // OpenAI takes 24 kHz PCM16 only: other rates (16 kHz microphones) are resampled, unbatched.
+    const audioIn = new AudioInput(
       // Base64 needs no JSON escaping, so the frame is built without JSON.stringify on the hot path.
-      sendRaw(`{"type":"input_audio_buffer.append","audio":"${pcm.toString('base64')}"}`);
+      (pcm) => sendRaw(`{"type":"input_audio_buffer.append","audio":"${pcm.toString('base64')}"}`),
+      (message) => emit({ type: 'model.error', error: { code: 'invalid_frame', message } }),
+      { targetRate: 24_000, minBatchBytes: 0 },
+    );
+    function sendAudio(pcm: Buffer, sampleRate: number): void {
+      audioIn.push(pcm, sampleRate);
     }
 
     const handle = createInbound(state, {
@@ -158,8 +157,10 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
           if (intent.respond) send({ type: 'response.create' });
           return;
         case 'client.commitAudio':
-          return send({ type: 'input_audio_buffer.commit' });
+          // Audio still in a loading resampler must reach the buffer before the commit.
+          return audioIn.flush(() => send({ type: 'input_audio_buffer.commit' }));
         case 'client.clearAudio':
+          audioIn.clear();
           return send({ type: 'input_audio_buffer.clear' });
         case 'client.createResponse':
           return send({ type: 'response.create' });
@@ -241,6 +242,7 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       stopped = true;
       expectedClose = true;
       clearTimeout(connectTimer);
+      audioIn.close();
       audio.detach(connectionId);
       closeWithin(ws, options.closeTimeoutMs);
     };

@@ -113,16 +113,19 @@ describe('openai adapter: audio', () => {
     expect(delivered.every((d) => d.sampleRate === 24000 && d.itemId && d.responseId)).toBe(true);
   });
 
-  it('reports (once) and drops audio at a rate other than 24 kHz', async () => {
+  it('resamples 16 kHz input to 24 kHz in order, and commits after the resampled audio', async () => {
     fx = await fixture();
     const h = fx.start(fx.adapter(), { config: { turnDetection: { type: 'none' } } });
     await h.waitForEvent('model.connected');
-    h.audio.sendUserAudio(silence(20), 16000);
-    h.audio.sendUserAudio(silence(20), 16000);
-    const error = await h.waitForEvent('model.error');
-    expect(error.error.message).toContain('16000');
-    expect(h.events.filter((e) => e.type === 'model.error')).toHaveLength(1);
-    expect(fx.inbound('input_audio_buffer.append')).toHaveLength(0);
+    // 3 × 20 ms at 16 kHz (640 bytes each) → about 3 × 960 bytes at 24 kHz.
+    for (let i = 0; i < 3; i++) h.audio.sendUserAudio(tone(20, 16000), 16000);
+    h.send({ type: 'client.commitAudio' });
+    await until(() => fx!.inbound('input_audio_buffer.commit').length === 1, 'commit');
+    const frames = fx.inbound().map((f) => f['type']);
+    expect(frames.lastIndexOf('input_audio_buffer.append')).toBeLessThan(frames.indexOf('input_audio_buffer.commit'));
+    const appended = Buffer.concat(fx.inbound('input_audio_buffer.append').map((f) => Buffer.from(String(f['audio']), 'base64')));
+    expect(Math.abs(appended.length - 3 * 960)).toBeLessThanOrEqual(64);
+    expect(h.events.filter((e) => e.type === 'model.error')).toHaveLength(0);
   });
 
   it('runs a spoken turn through the emulator VAD with a scripted user transcript', async () => {

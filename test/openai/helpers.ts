@@ -66,11 +66,11 @@ export const timeTool = {
   parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
 };
 
-/** A loud 24 kHz PCM16 tone (speech for the emulator's energy VAD). */
-export function tone(ms: number, amplitude = 8000): Buffer {
-  const n = Math.round((24000 * ms) / 1000);
+/** A loud PCM16 tone (speech for the emulator's energy VAD), 24 kHz unless told. */
+export function tone(ms: number, rate = 24000, amplitude = 8000): Buffer {
+  const n = Math.round((rate * ms) / 1000);
   const pcm = Buffer.alloc(n * 2);
-  for (let i = 0; i < n; i++) pcm.writeInt16LE(Math.round(amplitude * Math.sin((2 * Math.PI * 220 * i) / 24000)), i * 2);
+  for (let i = 0; i < n; i++) pcm.writeInt16LE(Math.round(amplitude * Math.sin((2 * Math.PI * 220 * i) / rate)), i * 2);
   return pcm;
 }
 

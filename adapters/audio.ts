@@ -1,16 +1,20 @@
 /**
- * User audio on its way to Gemini: PCM16 at 16 kHz (Gemini's native input rate), batched into
- * ≥ 40 ms messages so a 20 ms microphone cadence does not double the frame count. Other rates are
- * resampled with libsamplerate (WASM), one stateful converter per input rate, so the filter state
- * carries across chunks and there are no clicks at chunk boundaries.
+ * User audio on its way to a provider: PCM16 at the provider's input rate (Gemini 16 kHz, OpenAI
+ * 24 kHz), optionally batched (Gemini: ≥ 40 ms messages, so a 20 ms microphone cadence does not
+ * double the frame count). Other rates are resampled with libsamplerate (WASM), one stateful
+ * converter per input rate, so the filter state carries across chunks and there are no clicks at
+ * chunk boundaries. Audio at the target rate passes through untouched.
  */
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 
 type Converter = Awaited<ReturnType<typeof libsamplerate.create>>;
 
-export const TARGET_RATE = 16_000;
-/** 40 ms of PCM16 mono at 16 kHz. */
-export const MIN_BATCH_BYTES = (TARGET_RATE * 2 * 40) / 1000;
+export interface AudioInputOptions {
+  /** The rate the provider takes. */
+  targetRate: number;
+  /** Send once this many bytes are batched; 0 sends every chunk at once. */
+  minBatchBytes: number;
+}
 
 export class AudioInput {
   private chunks: Buffer[] = [];
@@ -21,17 +25,23 @@ export class AudioInput {
   private waiting: Array<{ pcm: Buffer; rate: number } | { then: () => void }> = [];
   private closed = false;
 
+  private readonly targetRate: number;
+  private readonly minBatchBytes: number;
+
   constructor(
-    private readonly send: (pcm16k: Buffer) => void,
+    private readonly send: (pcm: Buffer) => void,
     private readonly onError: (message: string) => void,
-    private readonly minBatchBytes = MIN_BATCH_BYTES,
-  ) {}
+    options: AudioInputOptions,
+  ) {
+    this.targetRate = options.targetRate;
+    this.minBatchBytes = options.minBatchBytes;
+  }
 
   /** Hot path. */
   push(pcm: Buffer, sampleRate: number): void {
     if (this.closed || pcm.length < 2) return;
-    if (sampleRate === TARGET_RATE && this.waiting.length === 0) return this.append(pcm);
-    if (sampleRate === TARGET_RATE) {
+    if (sampleRate === this.targetRate && this.waiting.length === 0) return this.append(pcm);
+    if (sampleRate === this.targetRate) {
       this.waiting.push({ pcm, rate: sampleRate });
       return;
     }
@@ -81,16 +91,16 @@ export class AudioInput {
     return this.bytes;
   }
 
-  private append(pcm16k: Buffer): void {
-    if (pcm16k.length === 0) return;
-    this.chunks.push(pcm16k);
-    this.bytes += pcm16k.length;
+  private append(pcm: Buffer): void {
+    if (pcm.length === 0) return;
+    this.chunks.push(pcm);
+    this.bytes += pcm.length;
     if (this.bytes >= this.minBatchBytes) this.sendBatch();
   }
 
   private load(rate: number): void {
     if (this.converters.has(rate)) return;
-    const pending = libsamplerate.create(1, rate, TARGET_RATE, { converterType: libsamplerate.ConverterType.SRC_SINC_FASTEST });
+    const pending = libsamplerate.create(1, rate, this.targetRate, { converterType: libsamplerate.ConverterType.SRC_SINC_FASTEST });
     this.converters.set(rate, pending);
     pending.then(
       (converter) => {
@@ -102,7 +112,7 @@ export class AudioInput {
         this.converters.delete(rate);
         this.waiting = this.waiting.filter((w) => !('rate' in w) || w.rate !== rate);
         this.drain();
-        this.onError(`Could not load the ${rate} Hz → 16000 Hz resampler: ${error instanceof Error ? error.message : String(error)}`);
+        this.onError(`Could not load the ${rate} Hz → ${this.targetRate} Hz resampler: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
   }
@@ -112,7 +122,7 @@ export class AudioInput {
     while (this.waiting.length > 0) {
       const next = this.waiting[0]!;
       if ('then' in next) next.then();
-      else if (next.rate === TARGET_RATE) this.append(next.pcm);
+      else if (next.rate === this.targetRate) this.append(next.pcm);
       else {
         const converter = this.ready.get(next.rate);
         if (!converter) return;
