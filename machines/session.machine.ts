@@ -119,6 +119,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
           },
           states: {
             turn: {
+              description: 'Who has the floor: nobody (idle), the model (generating), or the tools (executingTools).',
               initial: 'idle',
               states: {
                 idle: {
@@ -163,6 +164,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               },
             },
             resumption: {
+              description: 'A context change the provider cannot apply in place, waiting for the turn to become idle.',
               initial: 'none',
               states: {
                 none: {
