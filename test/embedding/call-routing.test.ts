@@ -44,9 +44,11 @@ function callRouter(options: { model: ReturnType<typeof createScriptedModel> }) 
   }).createMachine({
     id: 'callRouter',
     context: { log: [] },
-    invoke: { id: 'call', src: 'call', input },
+    // The session's `closed` event arrives first (with code and reason); the call is over when the
+    // session actor itself is done.
+    invoke: { id: 'call', src: 'call', input, onDone: '.hungUp' },
     initial: 'ringing',
-    on: { 'voxstate.closed': '.hungUp', hangup: { actions: 'hangUp' } },
+    on: { 'voxstate.closed': { actions: 'note' }, hangup: { actions: 'hangUp' } },
     states: {
       ringing: { on: { 'voxstate.connected': 'triage' } },
       triage: {
@@ -90,6 +92,7 @@ describe('embedding the session in a parent machine', () => {
     router.send({ type: 'hangup' });
     await waitFor(router, (s) => s.status === 'done', { timeout: 2000 });
     expect(router.getSnapshot().value).toBe('hungUp');
+    expect(router.getSnapshot().context.log.at(-1)).toBe('voxstate.closed');
   });
 
   it('tags every parent event with the session id, so one parent can run several sessions', async () => {
