@@ -57,7 +57,7 @@ export function createRuleBrain(options: { transcripts?: readonly string[] } = {
         .map((tool) => ({ name: tool.name, arguments: JSON.stringify(guessArguments(tool, userText ?? '')) }));
       if (calls.length > 0) return { text: '', toolCalls: calls };
       const persona = instructions.split(/[.!?\n]/)[0]?.trim();
-      const said = userText ? `You said: ${userText}.` : 'I am listening.';
+      const said = userText ? `You said: ${/[.!?]$/.test(userText.trim()) ? userText.trim() : `${userText.trim()}.`}` : 'I am listening.';
       return { text: persona ? `${said} (${persona})` : said };
     },
   };

@@ -1,0 +1,126 @@
+/**
+ * `voxstate run`: one spoken turn from a WAV file against a real provider (or any endpoint with
+ * --url, such as the emulator): stream it like a microphone, let server VAD end the turn (or
+ * commit when it did not), wait for the answer and its tool follow-ups, write the reply to a WAV.
+ */
+import { createRealtimeSession } from '../index.js';
+import { intOption, parseCommand } from './args.js';
+import { UsageError } from './errors.js';
+import { startInspectorRelay, type InspectorRelay } from './inspect.js';
+import { apiKeyFor, PROVIDERS, providerNamed } from './providers.js';
+import { settle, silence, streamAudio } from './stream.js';
+import { printSummary } from './summary.js';
+import { record, Timeline } from './timeline.js';
+import { demoTools } from './tools.js';
+import { loadWav, writeWav } from './wav.js';
+
+export const runSpec = {
+  name: 'run',
+  usage: 'voxstate run --provider openai|gemini --input in.wav [--output out.wav] [--instructions TEXT] [--voice NAME] [--tools demo] [--model ID] [--url WS_URL] [--fast] [--timeout S] [--inspect]',
+  help: `
+Sends one spoken turn from a WAV file to the provider and writes the spoken answer to a WAV.
+Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the provider takes
+(24 kHz for OpenAI, 16 kHz for Gemini). Keys come from OPENAI_API_KEY or GEMINI_API_KEY
+(GOOGLE_API_KEY also works for Gemini).
+
+  --provider <name>       openai (default) or gemini
+  -i, --input <wav>       the user's audio (required)
+  -o, --output <wav>      the assistant's audio (default out/reply.wav, 24 kHz mono PCM16)
+  --instructions <text>   system instructions (default: a short helpful assistant)
+  --voice <name>          provider voice, e.g. alloy (OpenAI) or Puck (Gemini)
+  --tools demo            declare the demo tools get_weather and book_table (canned data;
+                          book_table needs approval, which the CLI grants and prints)
+  --model <id>            provider model (default: the adapter's default)
+  --url <ws-url>          endpoint override, e.g. the URL "voxstate emulator" prints
+  --fast                  stream the file as fast as possible instead of in real time
+  --timeout <s>           give up waiting for the answer after this many seconds (default 60)
+  --inspect               start a Stately inspector relay on 127.0.0.1 and print its URL
+  --debug                 print stack traces
+  -h, --help              this help`,
+  options: {
+    provider: { type: 'string' },
+    input: { type: 'string', short: 'i' },
+    output: { type: 'string', short: 'o' },
+    instructions: { type: 'string' },
+    voice: { type: 'string' },
+    tools: { type: 'string' },
+    model: { type: 'string' },
+    url: { type: 'string' },
+    fast: { type: 'boolean' },
+    timeout: { type: 'string' },
+    inspect: { type: 'boolean' },
+  },
+} as const;
+
+export async function run(argv: string[]): Promise<number> {
+  const args = parseCommand(runSpec, argv);
+  if (!args) return 0;
+  const provider = providerNamed(args.provider);
+  if (!args.input) throw new UsageError(`--input <wav> is required\nusage: ${runSpec.usage}`);
+  if (args.tools !== undefined && args.tools !== 'demo') throw new UsageError(`--tools takes "demo", got "${args.tools}"`);
+  if (args.url !== undefined && !/^wss?:\/\//.test(args.url)) throw new UsageError(`--url must start with ws:// or wss://, got "${args.url}"`);
+  const timeoutMs = (intOption('timeout', args.timeout, 60) || 60) * 1000;
+  const apiKey = apiKeyFor(provider);
+  const info = PROVIDERS[provider];
+  const input = await loadWav(args.input, info.inputRate);
+  const output = args.output ?? 'out/reply.wav';
+  const pace = args.fast ? Infinity : 1;
+
+  const relay: InspectorRelay | undefined = args.inspect ? await startInspectorRelay() : undefined;
+  const session = createRealtimeSession({
+    model: await info.create({ apiKey, ...(args.model ? { model: args.model } : {}), ...(args.url ? { url: args.url } : {}) }),
+    instructions: args.instructions ?? 'You are a helpful voice assistant. Keep answers short.',
+    ...(args.voice ? { voice: args.voice } : {}),
+    tools: args.tools === 'demo' ? demoTools : [],
+    transcription: {},
+    inputSampleRate: info.inputRate,
+    ...(relay ? { inspect: relay.inspect } : {}),
+  });
+  const timeline = new Timeline();
+  const rec = record(session, timeline);
+  session.on('tool_approval_requested', (e) => {
+    timeline.line('tool', `approved ${e.name} (run approves every call)`);
+    session.approveTool(e.callId);
+  });
+  try {
+    const { source } = input;
+    console.log(`voxstate run: ${provider}${args.url ? ` at ${args.url}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${source.bitDepth}-bit, ${(source.durationMs / 1000).toFixed(1)} s)`);
+    if (relay) console.log(`inspector: open ${relay.url} in a browser (it loads https://stately.ai/inspect)`);
+    await session.connect();
+    let speaking = false;
+    let turnEnded = false;
+    session.on('speech_started', () => (speaking = true));
+    session.on('speech_stopped', () => {
+      speaking = false;
+      turnEnded = true;
+    });
+    const responded = rec.next('response_done', () => true, timeoutMs);
+    responded.catch(() => undefined);
+    timeline.line('user', `streaming ${args.input}${pace === Infinity ? ' (fast)' : ' in real time'}`);
+    rec.userTurn(await streamAudio(session, input.pcm, info.inputRate, pace));
+    if (provider === 'gemini') {
+      // Gemini reports no VAD events; audioStreamEnd (what a commit maps to) closes the turn.
+      timeline.line('user', 'end of file: audio stream ended');
+      await session.commitAudio();
+    } else {
+      // Trailing silence lets server VAD close the turn; a file that ends mid-word gets a commit.
+      await streamAudio(session, silence(800, info.inputRate), info.inputRate, pace);
+      if (!turnEnded || speaking) {
+        timeline.line('user', 'committing the turn (server VAD did not end it)');
+        await session.commitAudio();
+        await session.createResponse();
+      }
+    }
+    await responded;
+    await settle(session, 1_000, timeoutMs);
+    await session.close();
+    const { pcm, sampleRate } = rec.assistantAudio();
+    writeWav(output, pcm, sampleRate);
+    printSummary({ provider, target: args.url ?? 'provider default endpoint', stats: rec.stats, output, elapsedMs: timeline.elapsedMs() });
+    return 0;
+  } finally {
+    rec.stop();
+    await session.close().catch(() => undefined);
+    await relay?.stop();
+  }
+}
