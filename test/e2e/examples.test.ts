@@ -20,6 +20,14 @@ describe.concurrent('examples', { timeout: 60_000 }, () => {
     expect(result.stdout).toMatch(/received [1-9]\d*\.\d s of 24 kHz audio/);
   });
 
+  it('weather (the README program): a tool call, then a spoken answer', async () => {
+    const result = await run(join(ROOT, 'examples/weather.ts'), [], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('tool: get_weather → {"city":"Paris","sky":"sunny","celsius":21}');
+    expect(result.stdout).toMatch(/^assistant: .*sunny/m);
+    expect(result.stdout).toMatch(/^audio: [1-9]\d*\.\d s$/m);
+  });
+
   it('tools-with-approval: small refund runs, 150 is approved, 900 is rejected', async () => {
     const result = await run(join(ROOT, 'examples/tools-with-approval.ts'), [], { env });
     expect(result.code).toBe(0);
