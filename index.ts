@@ -62,3 +62,24 @@ export {
 } from './errors.js';
 export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
+
+export {
+  createVoxstateInspector,
+  createInspectionCallback,
+  sanitizeInspectionEvent,
+  createPreFilter,
+  toStatelyEvent,
+  DEFAULT_DROPPED_EVENTS,
+} from './inspect/inspector.js';
+export type {
+  VoxstateInspector,
+  VoxstateInspectorOptions,
+  VoxstateInspectorStats,
+  InspectionFilterOptions,
+  InspectionCallbackOptions,
+  SanitizedInspectionEvent,
+} from './inspect/inspector.js';
+export { startInspectorRelay } from './inspect/relay.js';
+export type { InspectorRelay, InspectorRelayOptions } from './inspect/relay.js';
+export { sanitizeValue, isSecretKey } from './inspect/sanitize.js';
+export type { SanitizeOptions } from './inspect/sanitize.js';

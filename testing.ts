@@ -9,3 +9,25 @@ export type {
   ScriptedToolCall,
   ScriptedConnection,
 } from './adapters/scripted/index.js';
+export {
+  createEmbeddingTestModel,
+  createTransitionCoverage,
+  listTransitions,
+  sessionParentEvents,
+  driveScriptedSession,
+  serializeStateWith,
+  sessionStimuli,
+  serializeSessionState,
+  sessionInvariants,
+  createSessionDriver,
+  ToolGates,
+  toolDoneEvent,
+  settle,
+} from './testing/model-based.js';
+export type {
+  TransitionInfo,
+  TransitionCoverage,
+  ModelTool,
+  SessionStimuliOptions,
+  SessionDriverOptions,
+} from './testing/model-based.js';

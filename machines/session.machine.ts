@@ -20,8 +20,14 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
     'xstate.done.actor.tool.*': { actions: 'settleToolCall' },
     'tool.ready': { actions: 'grantToolSlot' },
     'tool.approvalRequested': { actions: 'emitApprovalRequest' },
-    'session.approveTool': { actions: 'forwardApproval' },
-    'session.rejectTool': { actions: 'forwardRejection' },
+    'session.approveTool': [
+      { guard: 'isToolActorCall', actions: 'forwardApproval' },
+      { actions: 'reportUnknownToolCall' },
+    ],
+    'session.rejectTool': [
+      { guard: 'isToolActorCall', actions: 'forwardRejection' },
+      { actions: 'reportUnknownToolCall' },
+    ],
   },
   states: {
     disconnected: {
@@ -169,7 +175,6 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               states: {
                 none: {
                   description: 'No context change is waiting.',
-                  always: { guard: 'hasPendingResumption', target: 'pending' },
                   on: {
                     'session.update': [
                       { guard: 'isNoOpUpdate', actions: 'acknowledgeNoOpUpdate' },

@@ -35,6 +35,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
 };
 
 const MAX_DEFERRED_INTENTS = 100;
+const MAX_DEFERRED_UPDATES = 20;
 
 type Of<T extends SessionEvent['type']> = Extract<SessionEvent, { type: T }>;
 const as = <T extends SessionEvent['type']>(event: SessionEvent, _type: T) => event as Of<T>;
@@ -86,7 +87,11 @@ export const sessionSetup = setup({
     isFollowUpOwed: ({ context }) => context.followUpOwed,
     hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
     hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
-    hasPendingResumption: ({ context }) => context.pending !== null,
+    /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */
+    isToolActorCall: ({ context, event }) => {
+      const callId = (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId;
+      return context.toolCalls[callId]?.runner === 'actor';
+    },
     isNoOpUpdate: ({ context, event }) => mergedFor(context, event).changed.length === 0,
     canApplyInPlace: ({ context, event }) =>
       canApplyInPlace(context.capabilities, mergedFor(context, event).changed, context.hasProducedAudio),
@@ -180,9 +185,25 @@ export const sessionSetup = setup({
       },
     }),
 
-    deferUpdate: assign({
-      deferredUpdates: ({ context, event }) => [...context.deferredUpdates, as(event, 'session.update')],
+    deferUpdate: enqueueActions(({ context, event, enqueue }) => {
+      const update = as(event, 'session.update');
+      if (context.deferredUpdates.length >= MAX_DEFERRED_UPDATES) {
+        enqueue.emit({
+          type: 'update_failed',
+          requestId: update.requestId,
+          error: { code: 'resumption_failed', message: `More than ${MAX_DEFERRED_UPDATES} updates while the connection was being replaced` },
+        });
+        return;
+      }
+      enqueue.assign({ deferredUpdates: [...context.deferredUpdates, update] });
     }),
+    reportUnknownToolCall: emit(({ event }) => ({
+      type: 'error' as const,
+      error: {
+        code: 'tool_error',
+        message: `No tool call ${(event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId} is waiting for a decision`,
+      },
+    })),
 
     // ── model facts → emitted events ──
     emitResponseCreated: emit(({ event }) => ({ type: 'response_created' as const, responseId: as(event, 'model.responseCreated').responseId })),
@@ -475,8 +496,10 @@ export const sessionSetup = setup({
       const attempts = (resuming?.attempts ?? 0) + 1;
       const failure = { code: 'resumption_failed', message: `Could not reconnect after ${attempts} attempts: ${error.message}` };
       enqueue.emit({ type: 'resumption_failed', error: failure, attempts });
-      for (const requestId of resuming?.requestIds ?? []) enqueue.emit({ type: 'update_failed', requestId, error: failure });
-      enqueue.assign({ resuming: null, lastError: failure, config: context.liveConfig });
+      // Updates waiting for the swap, and the swap's own, fail with it: there is no connection to apply them on.
+      const requestIds = [...(resuming?.requestIds ?? []), ...context.deferredUpdates.map((u) => u.requestId)];
+      for (const requestId of requestIds) enqueue.emit({ type: 'update_failed', requestId, error: failure });
+      enqueue.assign({ resuming: null, lastError: failure, config: context.liveConfig, deferredUpdates: [], deferredIntents: [] });
     }),
   },
 });
