@@ -1,0 +1,46 @@
+/**
+ * Regression tests for machine bugs the model-based work found (fixed): each asserts the behaviour
+ * the model and the API promise.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRealtimeSession } from '../../index.js';
+import { createScriptedModel } from '../../testing.js';
+import { waitUntil } from '../helpers/wait.js';
+
+describe('session machine findings (fixed)', () => {
+  it('approveTool / rejectTool for an unknown or already settled call id leaves the session running', async () => {
+    const model = createScriptedModel();
+    const session = createRealtimeSession({ model });
+    const errors: unknown[] = [];
+    session.actor.subscribe({ error: (e) => errors.push(e) }); // without an observer the error is thrown out of the process
+    await session.connect();
+    const reported: string[] = [];
+    session.on('error', (e) => reported.push(e.error.message));
+    session.approveTool('no_such_call');
+    session.rejectTool('no_such_call', 'no');
+    expect(session.actor.getSnapshot().status).toBe('active');
+    expect(errors).toEqual([]);
+    expect(reported).toEqual(['No tool call no_such_call is waiting for a decision', 'No tool call no_such_call is waiting for a decision']);
+    await session.close();
+  });
+
+  it('an update deferred during a reconnect that ends in `failed` settles (instead of pending until close)', async () => {
+    const model = createScriptedModel({ change: { instructions: 'resumption' }, connectDelayMs: 5, failConnect: (n) => n > 1 });
+    const session = createRealtimeSession({ model, instructions: 'a', maxResumeAttempts: 1 });
+    await session.connect();
+    model.drop(); // unexpected drop → reconnect
+    await waitUntil(() => session.actor.getSnapshot().matches({ link: 'resuming' }), 'resuming');
+    let outcome = 'pending';
+    session.updateSession({ instructions: 'b' }).then(
+      (o) => (outcome = o),
+      () => (outcome = 'rejected'),
+    );
+    await waitUntil(() => session.actor.getSnapshot().matches('failed'), 'failed');
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      expect(outcome).toBe('rejected');
+    } finally {
+      await session.close();
+    }
+  });
+});

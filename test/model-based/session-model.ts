@@ -1,0 +1,154 @@
+/**
+ * The session model: scenarios (tools, options, stimuli), path generation over the real session
+ * machine, and the replay of one path on the real runtime. Used by session.test.ts.
+ */
+import { expect } from 'vitest';
+import { SimulatedClock, createActor, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
+import { z } from 'zod';
+import { createSessionLogic, defineTool, realtimeSessionMachine, type SessionLogicOptions } from '../../index.js';
+import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
+import {
+  ToolGates,
+  createSessionDriver,
+  createTransitionCoverage,
+  serializeSessionState,
+  sessionInvariants,
+  sessionStimuli,
+  type ModelTool,
+  type SessionStimuliOptions,
+} from '../../testing/model-based.js';
+import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
+
+export const coverage = createTransitionCoverage(realtimeSessionMachine);
+
+export interface Scenario {
+  name: string;
+  tools: ModelTool[];
+  stimuli?: SessionStimuliOptions;
+  session?: Partial<SessionLogicOptions>;
+  model?: ScriptedModelOptions;
+  /** Start the traversal after these events (from the initial state). */
+  prefix?: AnyEventObject[];
+  paths: 'shortest+edges' | 'simple';
+  maxPaths?: number;
+  maxSteps?: number;
+}
+
+function setupRuntime(scenario: Scenario) {
+  const model = createScriptedModel({
+    autoRespond: false,
+    connectDelayMs: 1e9, // the path decides when (and whether) a connection comes up
+    change: { instructions: 'resumption', temperature: 'inPlace' },
+    ...scenario.model,
+  });
+  const gates = new ToolGates();
+  const tools = scenario.tools.map((t) =>
+    defineTool({
+      name: t.name,
+      description: t.name,
+      parameters: z.object({}),
+      needsApproval: t.approval ?? false,
+      execute: (_args, ctx) => gates.wait(ctx.callId),
+    }),
+  );
+  const { logic, input } = createSessionLogic({
+    model,
+    tools,
+    instructions: 'A',
+    maxResumeAttempts: 2,
+    toolTimeoutMs: 1e9, // tool timeouts belong to the tool machine's suite
+    ...scenario.session,
+  });
+  return { model, gates, logic, input };
+}
+
+export function pathsFor(scenario: Scenario): Path[] {
+  const { input } = setupRuntime(scenario);
+  const events = (s: AnyMachineSnapshot) => sessionStimuli(s, { tools: scenario.tools, ...scenario.stimuli });
+  let fromState: AnyMachineSnapshot | undefined;
+  let prefixSteps: Path['steps'] = [];
+  if (scenario.prefix) {
+    // Replayed by the traversal's own transition function (a mock actor scope: no side effects).
+    const head = replay(realtimeSessionMachine, input, scenario.prefix);
+    prefixSteps = head.steps;
+    fromState = head.state;
+  }
+  const options = { input, events, serializeState: serializeSessionState, ...(fromState ? { fromState } : {}) };
+  let paths: Path[];
+  if (scenario.paths === 'shortest+edges') {
+    paths = shortestPlusEdges(realtimeSessionMachine, options).paths;
+  } else {
+    paths = boundedSimplePaths(realtimeSessionMachine, options, scenario.maxSteps ?? 8, 4_000);
+  }
+  if (prefixSteps.length) paths = paths.map((p) => ({ ...p, steps: [...prefixSteps, ...p.steps.slice(1)] }));
+  if (scenario.paths === 'simple') paths = paths.filter((p) => p.steps.length > prefixSteps.length);
+  paths.sort((a, b) => describePath(a).localeCompare(describePath(b)));
+  return scenario.maxPaths ? spread(paths, scenario.maxPaths) : paths;
+}
+
+/** At most `n` paths, spread evenly over the sorted list (deterministic). */
+function spread<T>(items: T[], n: number): T[] {
+  if (items.length <= n) return items;
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]!);
+}
+
+export async function runPath(scenario: Scenario, path: Path): Promise<void> {
+  const { model, gates, logic, input } = setupRuntime(scenario);
+  coverage.track(logic);
+  const clock = new SimulatedClock();
+  const actor = createActor(logic, { input, clock, inspect: coverage.inspect });
+  let actorError: unknown;
+  actor.subscribe({ error: (e) => (actorError = e) });
+  actor.start();
+  const driver = createSessionDriver({ actor, model, clock, gates });
+  // The path's states are representatives of abstract states (serializeSessionState merges, e.g.,
+  // one and two deferred updates); the exact expectation is the model replaying the same events.
+  const expected = replay(realtimeSessionMachine, input, path.steps.slice(1).map((s) => s.event)).steps;
+  try {
+    for (const [i, step] of path.steps.entries()) {
+      await driver.exec(step.event);
+      if (actorError) throw new Error(`the session actor failed at step ${i} (${step.event.type}): ${String(actorError)}`);
+      expect(sessionInvariants(actor.getSnapshot()), `after step ${i}: ${step.event.type}`).toEqual(sessionInvariants(expected[i]!.state));
+    }
+  } finally {
+    actor.stop();
+  }
+}
+
+export const scenarios: Scenario[] = [
+  {
+    // Everything the outside world can do, one plain tool at a time.
+    name: 'all stimuli, one actor-run tool',
+    tools: [{ name: 'work' }],
+    stimuli: { maxOutstandingTools: 1 },
+    paths: 'shortest+edges',
+  },
+  {
+    // Approval and concurrency: two tools, one of which asks first, from a connected session.
+    name: 'approval and two concurrent tools',
+    tools: [{ name: 'work' }, { name: 'guarded', approval: true }],
+    stimuli: { only: ['model.functionCall', 'model.responseCreated', 'model.responseDone', 'tool.ready', 'xstate.done.actor.*', 'session.createResponse', 'model.interrupted'] },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 8,
+    maxPaths: 120,
+  },
+  {
+    // The application runs the tools itself (autoExecuteTools: false); no automatic reconnects.
+    name: 'application-run tools, no auto-reconnect',
+    tools: [{ name: 'work' }],
+    session: { autoExecuteTools: false, autoReconnect: false },
+    stimuli: { maxOutstandingTools: 1, exclude: ['session.sendAudio', 'session.clearAudio', 'session.commitAudio', 'model.speech*', 'model.usage', 'model.error'] },
+    paths: 'shortest+edges',
+    maxPaths: 150,
+  },
+  {
+    // Sessions embedded in a parent machine connect by themselves.
+    name: 'autoConnect',
+    tools: [],
+    session: { autoConnect: true },
+    stimuli: { only: ['model.connected', 'model.connectFailed', 'session.close', 'model.closed'] },
+    paths: 'shortest+edges',
+  },
+];
+
