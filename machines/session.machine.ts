@@ -11,6 +11,25 @@
 import type { ModelAdapterLogic } from '../adapters/adapter.js';
 import { initialContext, sessionSetup } from './session.setup.js';
 
+// While a replacement connection is being opened, intents wait for it and audio goes to the
+// bounded hold buffer (forwardAudio decides), so nothing the application sends is lost.
+const heldUntilReconnected = {
+  'session.sendText': { actions: 'deferIntent' },
+  'session.commitAudio': { actions: 'deferIntent' },
+  'session.clearAudio': { actions: 'deferIntent' },
+  'session.createResponse': { actions: 'deferIntent' },
+  'session.sendAudio': { actions: 'forwardAudio' },
+  'session.update': { actions: 'deferUpdate' },
+} as const;
+
+// A resumption attempt that did not produce a connection: retry (up to the cap), or give up on
+// the mutation and restore the old config, or fail when nothing can be restored.
+const resumptionAttemptFailed = [
+  { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'countFailedAttempt'] },
+  { guard: 'isMutationResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'dropMutation'] },
+  { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'failResumption'] },
+] as const;
+
 export const realtimeSessionMachine = sessionSetup.createMachine({
   id: 'realtimeSession',
   context: ({ input }) => initialContext(input),
@@ -79,22 +98,9 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               target: 'connected',
               actions: ['markConnected', 'emitConnected', 'completeResumption', 'releaseUserAudio'],
             },
-            'model.connectFailed': [
-              { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'countFailedAttempt'] },
-              { guard: 'isMutationResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'dropMutation'] },
-              { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'failResumption'] },
-            ],
-            'model.closed': [
-              { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'countFailedAttempt'] },
-              { guard: 'isMutationResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'dropMutation'] },
-              { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'failResumption'] },
-            ],
-            'session.sendText': { actions: 'deferIntent' },
-            'session.commitAudio': { actions: 'deferIntent' },
-            'session.clearAudio': { actions: 'deferIntent' },
-            'session.createResponse': { actions: 'deferIntent' },
-            'session.sendAudio': { actions: 'forwardAudio' },
-            'session.update': { actions: 'deferUpdate' },
+            'model.connectFailed': resumptionAttemptFailed,
+            'model.closed': resumptionAttemptFailed,
+            ...heldUntilReconnected,
           },
         },
 
@@ -221,12 +227,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
       after: { resumeBackoff: 'link.resuming' },
       on: {
         'session.close': 'closed',
-        'session.sendText': { actions: 'deferIntent' },
-        'session.commitAudio': { actions: 'deferIntent' },
-        'session.clearAudio': { actions: 'deferIntent' },
-        'session.createResponse': { actions: 'deferIntent' },
-        'session.sendAudio': { actions: 'forwardAudio' },
-        'session.update': { actions: 'deferUpdate' },
+        ...heldUntilReconnected,
       },
     },
 
