@@ -141,6 +141,9 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                     'model.responseCreated': { target: 'generating', actions: 'emitResponseCreated' },
                     'model.functionCall': { target: 'executingTools', actions: 'admitToolCall' },
                     'session.createResponse': { target: 'generating.requested', actions: 'forwardCreateResponse' },
+                    // A message that asks for a reply makes the turn busy at once, so a resumption
+                    // cannot replace the connection before the reply starts.
+                    'session.sendText': { guard: 'asksForResponse', target: 'generating.requested', actions: 'forwardText' },
                   },
                 },
                 generating: {
@@ -149,7 +152,13 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                   states: {
                     requested: {
                       description: 'A response was asked for and has not started yet.',
-                      after: { responseStartTimeout: '#realtimeSession.link.connected.turn.idle' },
+                      // Calls admitted meanwhile still hold the turn: their outputs are owed.
+                      after: {
+                        responseStartTimeout: [
+                          { guard: 'hasOutstandingToolCalls', target: '#realtimeSession.link.connected.turn.executingTools' },
+                          { target: '#realtimeSession.link.connected.turn.idle' },
+                        ],
+                      },
                     },
                     streaming: { description: 'The model is streaming its response.' },
                   },

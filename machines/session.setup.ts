@@ -13,6 +13,7 @@ import { mergeSessionDelta, type MutableField, type SessionConfig } from './conf
 import { toolCallMachine, type ToolOutcome } from './tool.machine.js';
 import { toolErrorOutput } from '../tools/outputs.js';
 import type {
+  DeferredIntent,
   PendingResumption,
   SessionContext,
   SessionEmitted,
@@ -85,6 +86,7 @@ export const sessionSetup = setup({
   guards: {
     isTurnIdle: and([stateIn('#realtimeSession.link.connected.turn.idle'), ({ context }: { context: SessionContext }) => !context.followUpOwed]),
     isFollowUpOwed: ({ context }) => context.followUpOwed,
+    asksForResponse: ({ event }) => as(event, 'session.sendText').respond ?? true,
     hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
     hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
     /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */
@@ -179,9 +181,8 @@ export const sessionSetup = setup({
     },
     deferIntent: assign({
       deferredIntents: ({ context, event }) => {
-        const intent = toClientIntent(event as SessionIntent);
-        if (!intent || context.deferredIntents.length >= MAX_DEFERRED_INTENTS) return context.deferredIntents;
-        return [...context.deferredIntents, intent];
+        if (context.deferredIntents.length >= MAX_DEFERRED_INTENTS) return context.deferredIntents;
+        return [...context.deferredIntents, event as DeferredIntent];
       },
     }),
 
@@ -467,12 +468,12 @@ export const sessionSetup = setup({
       for (const requestId of resuming?.requestIds ?? []) {
         enqueue.emit({ type: 'session_updated', requestId, outcome: 'resumed', changed: resuming?.changed ?? [] });
       }
-      // After a reconnect the turn is idle by construction: ask for the answer at once.
-      if (resuming?.bridgeMessage) {
-        enqueue.sendTo('model', { type: 'client.text', text: resuming.bridgeMessage, role: 'user', respond: true } satisfies ClientIntent);
-      }
-      for (const intent of context.deferredIntents) enqueue.sendTo('model', intent);
-      // Updates that arrived during the swap are handled now, as if sent on the new connection.
+      // Everything is handled by the new connection's own transitions, in the order it was asked
+      // for: the bridge (the turn is idle, so it asks for the answer at once and the turn becomes
+      // busy), then what the application sent during the swap, then updates requested meanwhile
+      // (which therefore queue behind the reply instead of replacing the connection again).
+      if (resuming?.bridgeMessage) enqueue.raise({ type: 'session.sendText', text: resuming.bridgeMessage, respond: true });
+      for (const intent of context.deferredIntents) enqueue.raise(intent);
       for (const update of context.deferredUpdates) enqueue.raise(update);
       enqueue.assign({ resuming: null, deferredIntents: [], deferredUpdates: [] });
     }),
@@ -507,17 +508,18 @@ export const sessionSetup = setup({
 /**
  * Bridge message on a live connection: a user text that re-anchors the model after a change. It
  * asks for a response at once when the turn is idle (or the provider takes turns by itself);
- * otherwise the response is owed until the turn ends.
+ * otherwise the response is owed until the turn ends. Raised as the application's own text so
+ * the turn region treats it the same way (an idle turn becomes busy).
  */
 function sendBridge(
   context: SessionContext,
-  enqueue: { sendTo: (...args: any[]) => void; assign: (...args: any[]) => void },
+  enqueue: { raise: (...args: any[]) => void; assign: (...args: any[]) => void },
   check: (guard: any) => boolean,
   text: string,
 ): void {
   const idle = check(stateIn('#realtimeSession.link.connected.turn.idle'));
   const respondNow = idle || !context.capabilities.needsFollowUpResponse;
-  enqueue.sendTo('model', { type: 'client.text', text, role: 'user', respond: respondNow } satisfies ClientIntent);
+  enqueue.raise({ type: 'session.sendText', text, respond: respondNow });
   if (!respondNow) enqueue.assign({ followUpOwed: true });
 }
 
@@ -528,22 +530,6 @@ export function toParentEvent(event: SessionEmitted, sessionId: string): Session
 
 export function toolActorId(callId: string): `tool.${string}` {
   return `tool.${callId}`;
-}
-
-/** The client intent an application event maps to (for deferral while the connection is swapped). */
-function toClientIntent(event: SessionIntent): ClientIntent | undefined {
-  switch (event.type) {
-    case 'session.sendText':
-      return { type: 'client.text', text: event.text, role: 'user', respond: event.respond ?? true };
-    case 'session.commitAudio':
-      return { type: 'client.commitAudio' };
-    case 'session.clearAudio':
-      return { type: 'client.clearAudio' };
-    case 'session.createResponse':
-      return { type: 'client.createResponse' };
-    default:
-      return undefined;
-  }
 }
 
 /** Builds the machine's initial context from its input. */

@@ -104,7 +104,7 @@ export interface SessionContext {
   /** Bridge message to send once the new connection is up. */
   bridgeMessage: string | undefined;
   /** Intents the application sent while the connection was being swapped, replayed after. */
-  deferredIntents: ClientIntent[];
+  deferredIntents: DeferredIntent[];
   /** Updates requested while the connection was being swapped, handled once it is up. */
   deferredUpdates: Array<Extract<SessionIntent, { type: 'session.update' }>>;
   /** Wall-clock deadline (ms) announced by goAway. */
@@ -127,6 +127,12 @@ export type SessionIntent =
   | { type: 'session.approveTool'; callId: string }
   | { type: 'session.rejectTool'; callId: string; reason?: string }
   | { type: 'session.close' };
+
+/** Application intents held while the connection is swapped, and handled by the new one. */
+export type DeferredIntent = Extract<
+  SessionIntent,
+  { type: 'session.sendText' | 'session.commitAudio' | 'session.clearAudio' | 'session.createResponse' }
+>;
 
 /** Raised internally: tear down the connection and open a new one. */
 export type InternalEvent = { type: 'link.restart' };

@@ -200,6 +200,7 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     { type: 'session.connect' },
     { type: 'session.close' },
     { type: 'session.sendText', text: 'hello', respond: false },
+    { type: 'session.sendText', text: 'hello', respond: true },
     { type: 'session.sendAudio', audio: Buffer.alloc(4) },
     { type: 'session.commitAudio' },
     { type: 'session.clearAudio' },

@@ -18,6 +18,7 @@ import {
   type SessionStimuliOptions,
 } from '../../testing/model-based.js';
 import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
+import { sessionPropertyViolations } from './properties.js';
 
 export const coverage = createTransitionCoverage(realtimeSessionMachine);
 
@@ -109,6 +110,7 @@ export async function runPath(scenario: Scenario, path: Path): Promise<void> {
       await driver.exec(step.event);
       if (actorError) throw new Error(`the session actor failed at step ${i} (${step.event.type}): ${String(actorError)}`);
       expect(sessionInvariants(actor.getSnapshot()), `after step ${i}: ${step.event.type}`).toEqual(sessionInvariants(expected[i]!.state));
+      expect(sessionPropertyViolations(actor.getSnapshot()), `properties after step ${i}: ${step.event.type}`).toEqual([]);
     }
   } finally {
     actor.stop();

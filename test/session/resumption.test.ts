@@ -3,8 +3,9 @@
  * The scripted model is told that instruction/tool/voice changes need resumption (Gemini-like).
  */
 import { describe, expect, it } from 'vitest';
+import { SimulatedClock, createActor, waitFor } from 'xstate';
 import { z } from 'zod';
-import { UpdateFailedError, createRealtimeSession, defineTool } from '../../index.js';
+import { UpdateFailedError, createRealtimeSession, createSessionLogic, defineTool } from '../../index.js';
 import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
 import { record, statePaths, tick, waitUntil } from '../helpers/wait.js';
 
@@ -130,7 +131,82 @@ describe('pending resumption', () => {
     // The follow-up response for the tool turn ran on the old connection before the swap.
     expect(old.intents.slice(outputIndex + 1).map((i) => i.type)).toEqual(['client.createResponse']);
     expect(model.connections[1]!.intents.some((i) => i.type === 'client.toolOutput')).toBe(false);
+    // ...and it was allowed to finish: the swap waited for the follow-up's response_done.
+    const types = log.types();
+    const result = types.indexOf('tool_result');
+    expect(types.slice(result)).toEqual(expect.arrayContaining(['response_created', 'response_done', 'session_resumed']));
+    expect(types.indexOf('response_created', result)).toBeLessThan(types.indexOf('response_done', result));
+    expect(types.indexOf('response_done', result)).toBeLessThan(types.indexOf('session_resumed', result));
     await session.close();
+  });
+
+  it('a message that asks for a reply makes the turn busy: a resumption queues behind the reply', async () => {
+    const { model, session, log } = await connected({ autoRespond: false });
+    await session.sendText('what is the weather?');
+    expect(statePaths(session)).toContain('link.connected.turn.generating.requested');
+    expect(await session.updateSession({ instructions: 'v2' })).toBe('queued');
+    await tick(20);
+    expect(model.connections).toHaveLength(1);
+    await model.play({ transcript: 'Sunny.' });
+    await log.waitFor('session_resumed');
+    expect(model.connections).toHaveLength(2);
+    expect(log.types().indexOf('response_done')).toBeLessThan(log.types().indexOf('session_resumed'));
+    // A text that asks for no reply leaves the turn idle, so the next change applies at once.
+    await session.sendText('just so you know', { respond: false });
+    expect(statePaths(session)).toContain('link.connected.turn.idle');
+    expect(await session.updateSession({ instructions: 'v3' })).toBe('resumed');
+    await session.close();
+  });
+
+  it('the bridge after a reconnect holds the turn: an update requested during the swap waits for its reply', async () => {
+    const { model, session, log } = await connected({ connectDelayMs: 20, autoRespond: false });
+    const first = session.updateSession({ instructions: 'v2' }, { bridgeMessage: 'You are now v2.' });
+    await waitUntil(() => statePaths(session).includes('link.resuming'), 'resuming');
+    const second = session.updateSession({ instructions: 'v3' });
+    expect(await first).toBe('resumed');
+    expect(await second).toBe('queued');
+    expect(statePaths(session)).toContain('link.connected.turn.generating.requested');
+    await tick(30);
+    // The connection that carries the bridge is not replaced before the bridge is answered.
+    expect(model.connections).toHaveLength(2);
+    expect(model.current().intents[0]).toMatchObject({ type: 'client.text', text: 'You are now v2.', respond: true });
+    await model.play({ transcript: 'Hello from v2.' });
+    await waitUntil(() => model.connections.length === 3, 'the queued update to run');
+    expect(model.current().input.config.instructions).toBe('v3');
+    expect(log.of('session_resumed')).toHaveLength(1);
+    await waitUntil(() => log.of('session_resumed').length === 2, 'the second resumption');
+    await session.close();
+  });
+
+  it('an in-place bridge on an idle turn makes the turn busy until its reply', async () => {
+    const { model, session } = await connected({ change: { instructions: 'inPlace', voice: 'resumption' }, autoRespond: false });
+    expect(await session.updateSession({ instructions: 'v2' }, { bridgeMessage: 'Switching.' })).toBe('applied');
+    await waitUntil(() => statePaths(session).includes('link.connected.turn.generating.requested'), 'the bridge to ask for a reply');
+    expect(await session.updateSession({ voice: 'puck' })).toBe('queued');
+    await model.play({});
+    await waitUntil(() => model.connections.length === 2, 'the queued voice change');
+    await session.close();
+  });
+
+  it('a call admitted before its response started still holds the turn when the start times out', async () => {
+    const slow = defineTool({ name: 'slow', parameters: z.object({}), execute: (_a, { signal }) => new Promise((_r, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')))) });
+    const model = createScriptedModel({ change: geminiLike, autoRespond: false });
+    const { logic, input } = createSessionLogic({ model, tools: [slow], instructions: 'v1', toolTimeoutMs: 60_000 });
+    const clock = new SimulatedClock();
+    const actor = createActor(logic, { input, clock }).start();
+    try {
+      actor.send({ type: 'session.connect' });
+      await waitFor(actor, (s) => s.matches({ link: 'connected' }), { timeout: 1_000 });
+      actor.send({ type: 'session.createResponse' });
+      model.push({ type: 'model.functionCall', callId: 'c1', name: 'slow', arguments: '{}' });
+      clock.increment(16_000); // past responseStartTimeout (15 s) with no response_created
+      expect(actor.getSnapshot().matches({ link: { connected: { turn: 'executingTools' } } })).toBe(true);
+      actor.send({ type: 'session.update', requestId: 'u1', delta: { instructions: 'v2' } });
+      expect(actor.getSnapshot().matches({ link: { connected: { resumption: 'pending' } } })).toBe(true);
+      expect(model.connections).toHaveLength(1);
+    } finally {
+      actor.stop();
+    }
   });
 
   it('last write wins: one reconnect with the latest config and only the latest bridge message', async () => {
@@ -196,10 +272,19 @@ describe('pending resumption', () => {
     await session.sendText('typed during backoff');
     const second = session.updateSession({ temperature: 0.5 });
     expect(await first).toBe('resumed');
-    expect(await second).toBe('resumed');
+    // The text asks for a reply, so the later update waits for that reply instead of replacing
+    // the connection that is producing it.
+    expect(await second).toBe('queued');
+    await waitUntil(() => log.of('session_resumed').length === 2, 'the second resumption');
     expect(model.current().input.config).toMatchObject({ instructions: 'v2', temperature: 0.5 });
-    expect(model.connections.some((c) => c.intents.some((i) => i.type === 'client.text' && i.text === 'typed during backoff'))).toBe(true);
-    expect(log.of('session_updated').map((e) => e.outcome)).toEqual(['resumed', 'resumed']);
+    const answered = model.connections.filter((c) => c.intents.some((i) => i.type === 'client.text' && i.text === 'typed during backoff'));
+    expect(answered).toHaveLength(1);
+    const types = log.types();
+    const firstResumed = types.indexOf('session_resumed');
+    const replyDone = types.indexOf('response_done', firstResumed);
+    expect(replyDone).toBeGreaterThan(firstResumed);
+    expect(types.indexOf('session_resumed', firstResumed + 1)).toBeGreaterThan(replyDone);
+    expect(log.of('session_updated').map((e) => e.outcome)).toEqual(['resumed', 'queued']);
     await session.close();
   });
 

@@ -1,0 +1,47 @@
+/**
+ * Properties of the session that hold in every stable snapshot, stated from the issue's spec and
+ * not from the chart: the model-based replay compares the real actor with the chart, so without
+ * these a wrong chart would agree with itself. Each returns a sentence for every violation.
+ */
+import type { AnyMachineSnapshot } from 'xstate';
+import type { SessionContext } from '../../machines/session.types.js';
+
+export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[] {
+  if (snapshot.status !== 'active') return [];
+  const ctx = snapshot.context as SessionContext;
+  const out: string[] = [];
+  const calls = Object.values(ctx.toolCalls);
+  const toolChildren = Object.keys(snapshot.children).filter((id) => id.startsWith('tool.'));
+  const connected = snapshot.matches({ link: 'connected' });
+
+  // The turn is idle only when the response is done and every call is answered (Rust runner bug).
+  if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
+    if (calls.length > 0) out.push(`turn idle with ${calls.length} outstanding tool call(s)`);
+    if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
+    if (ctx.pending) out.push('a resumption is pending although the turn is idle');
+  }
+  // Outputs are owed to the connection that issued the call, so no call outlives its connection.
+  if (!connected && !snapshot.matches({ link: 'closing' })) {
+    if (calls.length > 0) out.push(`${calls.length} tool call(s) outstanding with no live connection`);
+    if (toolChildren.length > 0) out.push(`tool actors alive with no live connection: ${toolChildren.join(', ')}`);
+  }
+  for (const call of calls) {
+    if (call.connectionId !== ctx.connectionId) out.push(`call ${call.callId} belongs to connection ${call.connectionId}, not ${ctx.connectionId}`);
+    if (call.runner === 'actor' && !snapshot.children[`tool.${call.callId}`]) out.push(`call ${call.callId} has no tool actor`);
+  }
+  // Finished tool actors are stopped: every tool child is an outstanding call.
+  for (const id of toolChildren) {
+    if (!ctx.toolCalls[id.slice('tool.'.length)]) out.push(`tool actor ${id} outlived its call`);
+  }
+  if (ctx.runningTools.length > Math.max(1, ctx.options.maxConcurrentTools)) {
+    out.push(`${ctx.runningTools.length} tools running, over the cap of ${ctx.options.maxConcurrentTools}`);
+  }
+  for (const id of [...ctx.runningTools, ...ctx.toolQueue]) {
+    if (!ctx.toolCalls[id]) out.push(`slot or queue entry ${id} without an outstanding call`);
+  }
+  if (connected && ctx.resuming) out.push('connected while a resumption is still marked as executing');
+  if ((snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff')) && !ctx.resuming) {
+    out.push('resuming without a resumption in progress');
+  }
+  return out;
+}
