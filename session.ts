@@ -20,6 +20,7 @@ import {
   type ToolSpec,
 } from './machines/config.js';
 import { realtimeSessionMachine } from './machines/session.machine.js';
+import { toolResultRefusal } from './machines/session.setup.js';
 import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session.types.js';
 import { toToolSpec, type AnyToolDefinition } from './tools/define.js';
 import { ToolRegistry } from './tools/registry.js';
@@ -389,6 +390,8 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     async sendToolResult(callId: string, output: unknown): Promise<void> {
       const rejected = rejectIfNotLive('send a tool result');
       if (rejected) return rejected;
+      const refusal = toolResultRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.toolResult', callId, output });
     },
     approveTool(callId: string): void {

@@ -127,7 +127,10 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'session.commitAudio': { actions: 'forwardCommitAudio' },
             'session.clearAudio': { actions: 'forwardClearAudio' },
             'session.interrupt': { actions: 'forwardInterrupt' },
-            'session.toolResult': { actions: 'deliverApplicationToolResult' },
+            'session.toolResult': [
+              { guard: 'canAcceptToolResult', actions: 'deliverApplicationToolResult' },
+              { actions: 'reportRefusedToolResult' },
+            ],
           },
           states: {
             turn: {

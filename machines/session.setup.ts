@@ -94,6 +94,7 @@ export const sessionSetup = setup({
       const callId = (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId;
       return context.toolCalls[callId]?.runner === 'actor';
     },
+    canAcceptToolResult: ({ context, event }) => toolResultRefusal(context, as(event, 'session.toolResult').callId) === undefined,
     isNoOpUpdate: ({ context, event }) => mergedFor(context, event).changed.length === 0,
     canApplyInPlace: ({ context, event }) =>
       canApplyInPlace(context.capabilities, mergedFor(context, event).changed, context.hasProducedAudio),
@@ -125,6 +126,8 @@ export const sessionSetup = setup({
       connectionId: ({ context }) => context.connectionId + 1,
       hasProducedAudio: false,
       providerSessionId: undefined,
+      // Results owed to the old connection can never be sent on the new one.
+      unsentToolResults: {},
     }),
     markConnected: assign(({ context, event }) => ({
       liveConfig: context.config,
@@ -198,6 +201,10 @@ export const sessionSetup = setup({
       }
       enqueue.assign({ deferredUpdates: [...context.deferredUpdates, update] });
     }),
+    reportRefusedToolResult: emit(({ context, event }) => ({
+      type: 'error' as const,
+      error: { code: 'tool_error', message: toolResultRefusal(context, as(event, 'session.toolResult').callId) ?? 'Tool result refused' },
+    })),
     reportUnknownToolCall: emit(({ event }) => ({
       type: 'error' as const,
       error: {
@@ -293,11 +300,15 @@ export const sessionSetup = setup({
         running = [...running, next];
         enqueue.sendTo(toolActorId(next), { type: 'tool.start' });
       }
+      // Not sent because autoRespondTools is off: the application may still send it, once, on this connection.
+      const unsent =
+        record !== undefined && !outcome.silent && !context.options.autoRespondTools && record.connectionId === context.connectionId;
       enqueue.assign({
         toolCalls,
         runningTools: running,
         toolQueue: queue,
         followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse),
+        ...(unsent ? { unsentToolResults: rememberUnsent(context.unsentToolResults, record) } : {}),
       });
       enqueue.emit({
         type: 'tool_result',
@@ -309,18 +320,19 @@ export const sessionSetup = setup({
         durationMs: outcome.durationMs,
       });
     }),
+    /** Guarded by `canAcceptToolResult`: the call is the application's to answer, on this connection, once. */
     deliverApplicationToolResult: enqueueActions(({ context, event, enqueue }) => {
       const { callId, output } = as(event, 'session.toolResult');
-      const record = context.toolCalls[callId];
-      const deliver = record === undefined || record.connectionId === context.connectionId;
-      const name = record?.name ?? '';
-      if (deliver) enqueue.sendTo('model', { type: 'client.toolOutput', callId, name, output });
-      if (record) {
-        const { [callId]: _answered, ...toolCalls } = context.toolCalls;
-        enqueue.assign({ toolCalls });
-      }
-      enqueue.assign({ followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse) });
-      enqueue.emit({ type: 'tool_result', callId, name, status: 'succeeded', output, delivered: deliver, durationMs: 0 });
+      const { [callId]: outstanding, ...toolCalls } = context.toolCalls;
+      const { [callId]: unsent, ...unsentToolResults } = context.unsentToolResults;
+      const name = outstanding?.name ?? unsent?.name ?? '';
+      enqueue.sendTo('model', { type: 'client.toolOutput', callId, name, output });
+      enqueue.assign({
+        toolCalls,
+        unsentToolResults,
+        followUpOwed: context.followUpOwed || context.capabilities.needsFollowUpResponse,
+      });
+      enqueue.emit({ type: 'tool_result', callId, name, status: 'succeeded', output, delivered: true, durationMs: 0 });
     }),
     interruptToolCalls: enqueueActions(({ context, enqueue }) => {
       for (const record of Object.values(context.toolCalls)) {
@@ -523,6 +535,30 @@ function sendBridge(
   if (!respondNow) enqueue.assign({ followUpOwed: true });
 }
 
+/** How many settled-but-unsent results (autoRespondTools off) stay answerable; the oldest go first. */
+const MAX_UNSENT_TOOL_RESULTS = 64;
+
+function rememberUnsent(unsent: SessionContext['unsentToolResults'], record: ToolCallRecord): SessionContext['unsentToolResults'] {
+  const entries = Object.entries(unsent);
+  if (entries.length >= MAX_UNSENT_TOOL_RESULTS) entries.splice(0, entries.length - MAX_UNSENT_TOOL_RESULTS + 1);
+  return Object.fromEntries([...entries, [record.callId, { name: record.name, connectionId: record.connectionId }]]);
+}
+
+/**
+ * Why the application may not answer `callId` now, or `undefined` when it may: a result goes only
+ * to a call the application runs (or whose result it holds back), on the connection that issued it,
+ * once. Anything else would reach a provider that never asked, or answer a call twice.
+ */
+export function toolResultRefusal(context: SessionContext, callId: string): string | undefined {
+  const outstanding = context.toolCalls[callId];
+  if (outstanding) {
+    if (outstanding.runner === 'application') return undefined;
+    return `Tool call ${callId} is run by its tool actor; its result is sent when it finishes`;
+  }
+  if (context.unsentToolResults[callId]?.connectionId === context.connectionId) return undefined;
+  return `No tool call ${callId} is waiting for a result on this connection (unknown, already answered, cancelled by the provider, or issued on a connection that has since been replaced)`;
+}
+
 /** The event a parent machine receives for one emitted session event. */
 export function toParentEvent(event: SessionEmitted, sessionId: string): SessionParentEvent {
   return { ...event, type: `voxstate.${event.type}`, sessionId } as SessionParentEvent;
@@ -552,6 +588,7 @@ export function initialContext(input: SessionInput): SessionContext {
     toolCalls: {},
     runningTools: [],
     toolQueue: [],
+    unsentToolResults: {},
     pending: null,
     resuming: null,
     inFlightUpdates: {},

@@ -97,6 +97,8 @@ export interface SessionContext {
   runningTools: string[];
   /** Tool actors waiting for a slot, in arrival order. */
   toolQueue: string[];
+  /** Results held back (autoRespondTools off) that the application may still send, once, on this connection. */
+  unsentToolResults: Record<string, { name: string; connectionId: number }>;
   pending: PendingResumption | null;
   /** Set while a resumption (or reconnect) is executing. */
   resuming: ResumptionInProgress | null;

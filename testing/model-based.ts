@@ -228,6 +228,8 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     // Decisions for a call that is not waiting for one are reported, not sent to a missing actor.
     { type: 'session.approveTool', callId: 'ghost' },
     { type: 'session.rejectTool', callId: 'ghost' },
+    // A result for a call nobody is waiting for is refused, not sent to the provider.
+    { type: 'session.toolResult', callId: 'ghost', output: { ok: true } },
   ];
   for (const requestId of Object.keys(ctx.inFlightUpdates)) {
     events.push({ type: 'model.configApplied', requestId });

@@ -157,7 +157,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
           return;
         case 'client.toolOutput': {
           if (!inbound.answer(intent.callId)) {
-            logger.debug({ callId: intent.callId }, 'gemini: output for a cancelled call dropped');
+            logger.warn({ callId: intent.callId }, 'gemini: output dropped: this connection is not waiting for that call (unknown, answered, or cancelled)');
             return;
           }
           const id = inbound.synthetic.has(intent.callId) ? undefined : intent.callId;

@@ -43,7 +43,6 @@ export class Inbound {
   private holdTimer: NodeJS.Timeout | undefined;
   /** Calls issued on this connection and not yet answered or cancelled. */
   readonly outstanding = new Set<string>();
-  readonly cancelled = new Set<string>();
   /** Calls that came without an id (answered without one). */
   readonly synthetic = new Set<string>();
   /** A goAway arrived: the close that follows is announced, not a server error. */
@@ -164,20 +163,18 @@ export class Inbound {
   }
 
   private cancel(ids: readonly string[]): void {
-    for (const id of ids) {
-      this.outstanding.delete(id);
-      this.cancelled.add(id);
-    }
+    for (const id of ids) this.outstanding.delete(id);
     this.deps.emit({ type: 'model.toolCallCancelled', callIds: [...ids] });
     // Everything was withdrawn after the turn ended: no continuation will come.
     if (this.turnCompleteSeen && this.outstanding.size === 0) this.close('cancelled');
   }
 
-  /** Marks a call answered; false when it must not be answered (cancelled on this connection). */
+  /**
+   * Marks a call answered; false when it must not be answered: this connection never issued it,
+   * already has its answer, or the server cancelled it.
+   */
   answer(callId: string): boolean {
-    if (this.cancelled.has(callId)) return false;
-    this.outstanding.delete(callId);
-    return true;
+    return this.outstanding.delete(callId);
   }
 
   /** The app interrupted: its output so far is discarded, and the rest of this turn is muted. */

@@ -51,6 +51,11 @@ describe('gemini adapter: tool calls', () => {
       h.send({ type: 'client.toolOutput', callId: call.callId, name: call.name, output: { temperature: 21 } });
       await h.waitForEvent('model.responseDone');
       expect(toolResponses(emu)[0]).toEqual({ toolResponse: { functionResponses: [{ id: call.callId, name: 'get_weather', response: { temperature: 21 } }] } });
+      // A second answer, or one for a call this connection never issued, never goes on the wire.
+      h.send({ type: 'client.toolOutput', callId: call.callId, name: call.name, output: { again: true } });
+      h.send({ type: 'client.toolOutput', callId: 'function-call-from-elsewhere', name: 'get_weather', output: {} });
+      await new Promise((r) => setTimeout(r, 30));
+      expect(toolResponses(emu)).toHaveLength(1);
       expect(count(h.events, 'model.responseCreated')).toBe(1);
       expect(count(h.events, 'model.responseDone')).toBe(1);
       const final = h.data.find((d) => d.type === 'transcript' && d.role === 'assistant' && d.isFinal && d.text.includes('temperature 21'));

@@ -402,6 +402,83 @@ describe('application-run tools', () => {
     expect(outputsOf(model)).toHaveLength(0);
     expect(responsesRequested(model)).toBe(0);
     expect(statePaths(session)).toContain('link.connected.turn.idle');
+    // The held-back result may be sent by the application, once.
+    await session.sendToolResult('n1', { echoed: 'q' });
+    await waitUntil(() => responsesRequested(model) === 1, 'follow-up');
+    await expect(session.sendToolResult('n1', { again: true })).rejects.toMatchObject({ code: 'tool_error' });
+    expect(outputsOf(model)).toEqual([{ type: 'client.toolOutput', callId: 'n1', name: 'echo', output: { echoed: 'q' } }]);
+    await session.close();
+  });
+
+  it('a result is refused for a call answered already, unknown, run by a tool actor, or cancelled by the provider', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'm1', name: 'echo', arguments: { value: 'q' } }, { callId: 'm2', name: 'echo', arguments: { value: 'r' } }] }] }, { autoExecuteTools: false });
+    await session.sendText('go');
+    await log.waitFor('response_done');
+    await session.sendToolResult('m1', { first: true });
+    await expect(session.sendToolResult('m1', { second: true })).rejects.toMatchObject({ code: 'tool_error', message: expect.stringContaining('m1') });
+    await expect(session.sendToolResult('nobody', {})).rejects.toMatchObject({ code: 'tool_error' });
+    model.push({ type: 'model.toolCallCancelled', callIds: ['m2'] });
+    await waitUntil(() => log.of('tool_result').some((e) => e.callId === 'm2'), 'the cancellation');
+    await expect(session.sendToolResult('m2', {})).rejects.toMatchObject({ code: 'tool_error' });
+    // A parent machine talks to the actor directly: the chart refuses the same way, with an error event.
+    session.actor.send({ type: 'session.toolResult', callId: 'm1', output: { viaActor: true } });
+    expect(log.of('error').at(-1)!.error).toMatchObject({ code: 'tool_error' });
+    await tick(10);
+    expect(outputsOf(model).map((o) => o.callId)).toEqual(['m1']);
+    expect(responsesRequested(model)).toBe(1);
+    await session.close();
+  });
+
+  it('a result for a call a tool actor is running is refused; the actor answers it', async () => {
+    const gate = deferred();
+    const slow = defineTool({ name: 'slow', parameters: z.object({}), execute: async () => (await gate.promise, { fromActor: true }) });
+    const { model, session, log } = await start([slow], { responses: [{ toolCalls: [{ callId: 's1', name: 'slow', arguments: {} }] }] });
+    await session.sendText('go');
+    await log.waitFor('tool_call');
+    await expect(session.sendToolResult('s1', { fromApp: true })).rejects.toMatchObject({ code: 'tool_error' });
+    gate.resolve();
+    await log.waitFor('tool_result');
+    expect(outputsOf(model)).toEqual([{ type: 'client.toolOutput', callId: 's1', name: 'slow', output: { fromActor: true } }]);
+    await session.close();
+  });
+
+  it('a call from a connection that dropped cannot be answered on its replacement', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'd1', name: 'echo', arguments: { value: 'q' } }] }] }, { autoExecuteTools: false });
+    await session.sendText('go');
+    await log.waitFor('tool_call');
+    model.drop(1011, 'server restarted');
+    await log.waitFor('session_resumed');
+    expect(log.of('tool_result')).toEqual([expect.objectContaining({ callId: 'd1', status: 'cancelled', delivered: false })]);
+    await expect(session.sendToolResult('d1', { late: true })).rejects.toMatchObject({ code: 'tool_error' });
+    await tick(10);
+    expect(model.connections.flatMap((c) => c.intents).filter((i) => i.type === 'client.toolOutput')).toEqual([]);
+    await session.close();
+  });
+
+  it('a running tool whose connection drops is aborted, and its output never reaches the new connection', async () => {
+    let aborted = false;
+    const gate = deferred();
+    const slow = defineTool({
+      name: 'slow',
+      parameters: z.object({}),
+      execute: async (_a, { signal }) => {
+        signal.addEventListener('abort', () => (aborted = true));
+        await gate.promise;
+        return { late: true };
+      },
+    });
+    const { model, session, log } = await start([slow], { responses: [{ toolCalls: [{ callId: 'x1', name: 'slow', arguments: {} }] }] });
+    await session.sendText('go');
+    await log.waitFor('tool_call');
+    await waitUntil(() => Object.keys(session.actor.getSnapshot().children).includes('tool.x1'), 'the tool actor');
+    model.drop(1006, 'lost');
+    await log.waitFor('session_resumed');
+    expect(aborted).toBe(true);
+    expect(Object.keys(session.actor.getSnapshot().children)).toEqual(['model']);
+    gate.resolve();
+    await tick(10);
+    expect(log.of('tool_result')).toEqual([expect.objectContaining({ callId: 'x1', status: 'cancelled', delivered: false })]);
+    expect(model.connections.flatMap((c) => c.intents).filter((i) => i.type === 'client.toolOutput')).toEqual([]);
     await session.close();
   });
 });
