@@ -15,6 +15,7 @@ import { toolErrorOutput } from '../tools/outputs.js';
 import type {
   DeferredIntent,
   PendingResumption,
+  ResumptionInProgress,
   SessionContext,
   SessionEmitted,
   SessionEvent,
@@ -417,7 +418,7 @@ export const sessionSetup = setup({
       enqueue.assign({
         config,
         connectReason: 'mutation',
-        resuming: { kind: 'mutation', reason: 'mutation', bridgeMessage: e.bridgeMessage, requestIds: [e.requestId], changed, attempts: 0 },
+        ...withInFlightUpdates(context, { kind: 'mutation', reason: 'mutation', bridgeMessage: e.bridgeMessage, requestIds: [e.requestId], changed, attempts: 0 }),
       });
       enqueue.raise({ type: 'link.restart' });
     }),
@@ -449,7 +450,7 @@ export const sessionSetup = setup({
         pending: null,
         goAwayDeadline: null,
         connectReason: pending.reason === 'goAway' ? 'reconnect' : 'mutation',
-        resuming: { ...pending, kind: pending.reason, attempts: 0 },
+        ...withInFlightUpdates(context, { ...pending, kind: pending.reason, attempts: 0 }),
       });
       enqueue.raise({ type: 'link.restart' });
     }),
@@ -459,14 +460,14 @@ export const sessionSetup = setup({
         pending: null,
         goAwayDeadline: null,
         connectReason: 'reconnect',
-        resuming: {
+        ...withInFlightUpdates(context, {
           kind: pending?.reason === 'mutation' ? 'mutation' : 'reconnect',
           reason: pending?.reason ?? 'mutation',
           bridgeMessage: pending?.bridgeMessage,
           requestIds: pending?.requestIds ?? [],
           changed: pending?.changed ?? [],
           attempts: 0,
-        },
+        }),
       });
       enqueue.raise({ type: 'link.restart' });
     }),
@@ -533,6 +534,30 @@ function sendBridge(
   const respondNow = idle || !context.capabilities.needsFollowUpResponse;
   enqueue.raise({ type: 'session.sendText', text, respond: respondNow });
   if (!respondNow) enqueue.assign({ followUpOwed: true });
+}
+
+/**
+ * In-place updates still waiting for the old connection's confirmation ride along with the
+ * resumption that replaces it: the new connection opens with the canonical config, which already
+ * holds them, so they settle with it ('resumed', or failed if it fails). Their bridge message is
+ * kept when the resumption has none of its own.
+ */
+function withInFlightUpdates(
+  context: SessionContext,
+  resuming: ResumptionInProgress,
+): { resuming: ResumptionInProgress; inFlightUpdates: SessionContext['inFlightUpdates'] } {
+  const inFlight = Object.entries(context.inFlightUpdates);
+  if (inFlight.length === 0) return { resuming, inFlightUpdates: context.inFlightUpdates };
+  const bridge = inFlight.map(([, u]) => u.bridgeMessage).filter((b) => b !== undefined).at(-1);
+  return {
+    inFlightUpdates: {},
+    resuming: {
+      ...resuming,
+      requestIds: [...inFlight.map(([id]) => id), ...resuming.requestIds],
+      changed: union(inFlight.flatMap(([, u]) => u.changed), resuming.changed),
+      bridgeMessage: resuming.bridgeMessage ?? bridge,
+    },
+  };
 }
 
 /** How many settled-but-unsent results (autoRespondTools off) stay answerable; the oldest go first. */

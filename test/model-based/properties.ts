@@ -24,6 +24,8 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   if (!connected && !snapshot.matches({ link: 'closing' })) {
     if (calls.length > 0) out.push(`${calls.length} tool call(s) outstanding with no live connection`);
     if (toolChildren.length > 0) out.push(`tool actors alive with no live connection: ${toolChildren.join(', ')}`);
+    // An in-place update waits for its connection's answer; a replaced connection never gives one.
+    if (Object.keys(ctx.inFlightUpdates).length > 0) out.push('in-place updates in flight with no live connection');
   }
   for (const call of calls) {
     if (call.connectionId !== ctx.connectionId) out.push(`call ${call.callId} belongs to connection ${call.connectionId}, not ${ctx.connectionId}`);

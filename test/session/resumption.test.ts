@@ -58,6 +58,29 @@ describe('in-place updates', () => {
     await session.close();
   });
 
+  it('an in-place update still unconfirmed when the connection is replaced settles with the replacement', async () => {
+    const { model, session } = await connected({ change: { instructions: 'inPlace', voice: 'resumption' } });
+    const inPlace = session.updateSession({ instructions: 'v2' }, { bridgeMessage: 'Now v2.' });
+    const resumed = session.updateSession({ voice: 'puck' });
+    expect(await resumed).toBe('resumed');
+    expect(await inPlace).toBe('resumed');
+    expect(model.current().input.config).toMatchObject({ instructions: 'v2', voice: 'puck' });
+    // Its bridge message is not lost: the replacement carries it.
+    expect(model.current().intents[0]).toMatchObject({ type: 'client.text', text: 'Now v2.', respond: true });
+    expect(session.actor.getSnapshot().context.inFlightUpdates).toEqual({});
+    await session.close();
+  });
+
+  it('an in-place update still unconfirmed when the socket drops settles with the reconnect', async () => {
+    const { model, session, log } = await connected({ change: { instructions: 'inPlace' } });
+    const inPlace = session.updateSession({ instructions: 'v2' });
+    model.drop(1006, 'lost');
+    expect(await inPlace).toBe('resumed');
+    expect(log.of('session_resumed')).toHaveLength(1);
+    expect(model.current().input.config.instructions).toBe('v2');
+    await session.close();
+  });
+
   it('a voice change is in place before the first audio and needs resumption after it', async () => {
     const { model, session } = await connected({ change: { voice: 'beforeAudio' } });
     expect(await session.updateSession({ voice: 'ash' })).toBe('applied');
