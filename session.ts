@@ -220,7 +220,15 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
       }
     }
     const any = listeners.get('*');
-    if (any) for (const listener of any) listener(event);
+    if (any) {
+      for (const listener of any) {
+        try {
+          listener(event);
+        } catch (error) {
+          logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
+        }
+      }
+    }
     if (events.observed) events.next(event);
   }
 
@@ -394,10 +402,14 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
       if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.toolResult', callId, output });
     },
+    /** Lets a call waiting in `awaitingApproval` run. Throws `NotConnectedError` when the session is not live. */
     approveTool(callId: string): void {
+      requireLive('approve a tool call');
       actor.send({ type: 'session.approveTool', callId });
     },
+    /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. */
     rejectTool(callId: string, reason?: string): void {
+      requireLive('reject a tool call');
       actor.send({ type: 'session.rejectTool', callId, ...(reason === undefined ? {} : { reason }) });
     },
 

@@ -46,6 +46,14 @@ export class AudioPlane {
     this.onOverflow = options.onOverflow;
   }
 
+  /**
+   * The session's context holds this plane, so snapshots (`getSnapshot()`, `getPersistedSnapshot()`,
+   * a raw `inspect` observer) serialize it: they get counters, never the audio it holds.
+   */
+  toJSON(): { holding: boolean; heldBytes: number; stats: AudioPlaneStats } {
+    return { holding: this.holding, heldBytes: this.heldBytes, stats: { ...this.stats } };
+  }
+
   // ── model output ──
 
   onOutput(listener: (event: DataEvent) => void): () => void {

@@ -63,6 +63,8 @@ describe('NotConnected', () => {
     ];
     for (const verb of verbs) await expect(verb()).rejects.toBeInstanceOf(NotConnectedError);
     expect(() => session.sendAudio(Buffer.alloc(4))).toThrow(NotConnectedError);
+    expect(() => session.approveTool('c1')).toThrow(NotConnectedError);
+    expect(() => session.rejectTool('c1', 'no')).toThrow(NotConnectedError);
     await session.connect();
     await expect(session.sendText('hi')).resolves.toBeUndefined();
     await session.close();
@@ -252,6 +254,25 @@ describe('events', () => {
     model.push({ type: 'model.speechStarted' });
     model.push({ type: 'model.speechStopped' });
     expect(log.types()).toContain('speech_stopped');
+    await session.close();
+  });
+
+  it('a wildcard listener that throws, on control or audio events, is logged and contained', async () => {
+    const model = createScriptedModel({ responses: [{ audio: [Buffer.alloc(480)], transcript: 'hi' }] });
+    const logged: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (_o: unknown, msg?: string) => void logged.push(msg ?? '') };
+    const session = createRealtimeSession({ model, logger });
+    session.on('*', () => {
+      throw new Error('listener bug');
+    });
+    const log = record(session);
+    await session.connect();
+    await session.sendText('hello');
+    await log.waitFor('response_done');
+    expect(log.types()).toEqual(expect.arrayContaining(['audio', 'transcript', 'response_created', 'response_done']));
+    expect(logged.length).toBeGreaterThan(3);
+    expect(new Set(logged)).toEqual(new Set(['voxstate: a session listener threw']));
+    expect(session.connected).toBe(true);
     await session.close();
   });
 

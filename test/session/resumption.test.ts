@@ -311,6 +311,20 @@ describe('pending resumption', () => {
     await session.close();
   });
 
+  it('audio held while resuming stays out of snapshots (the context carries counters only)', async () => {
+    const { session } = await connected({ connectDelayMs: 30 });
+    const update = session.updateSession({ instructions: 'v2' });
+    await waitUntil(() => statePaths(session).includes('link.resuming'), 'resuming');
+    for (let i = 0; i < 50; i++) session.sendAudio(Buffer.alloc(960, 7)); // 1 s at 24 kHz
+    const persisted = JSON.stringify(session.actor.getPersistedSnapshot());
+    const live = JSON.stringify(session.actor.getSnapshot().context.audio);
+    expect(JSON.parse(live)).toMatchObject({ holding: true, heldBytes: 48_000 });
+    expect(persisted.length).toBeLessThan(20_000);
+    expect(persisted).not.toMatch(/(7,){20}/);
+    await update;
+    await session.close();
+  });
+
   it('bounds the audio buffered while resuming and reports what it dropped', async () => {
     const { model, session, log } = await connected({ connectDelayMs: 30 }, { maxBufferedAudioMs: 10, inputSampleRate: 16_000 });
     const update = session.updateSession({ instructions: 'v2' });
