@@ -251,7 +251,14 @@ export const sessionSetup = setup({
       if (runner === 'actor') {
         enqueue.spawnChild('tool', {
           id: toolActorId(call.callId),
-          input: { callId: call.callId, name: call.name, arguments: call.arguments, defaultTimeoutMs: context.options.toolTimeoutMs },
+          input: {
+            callId: call.callId,
+            name: call.name,
+            arguments: call.arguments,
+            defaultTimeoutMs: context.options.toolTimeoutMs,
+            // What the live connection was told, plus what an update is about to tell it.
+            offeredTools: [...new Set([...context.liveConfig.tools, ...context.config.tools].map((t) => t.name))],
+          },
         });
       }
     }),

@@ -17,6 +17,14 @@ export interface ToolCallInput {
   arguments: string;
   /** Used when the tool sets no `timeoutMs` of its own. */
   defaultTimeoutMs: number;
+  /** The tool names the session offers now (absent: every registered tool). */
+  offeredTools?: readonly string[];
+}
+
+export interface PrepareCallInput {
+  name: string;
+  arguments: string;
+  offeredTools: readonly string[] | undefined;
 }
 
 export type ToolStatus = 'succeeded' | 'failed' | 'timedOut' | 'cancelled' | 'rejected';
@@ -75,7 +83,7 @@ export const toolCallMachine = setup({
   },
   actors: {
     // Placeholders: `createToolCallLogic(registry)` provides the real ones.
-    prepareCall: fromPromise<PreparedCall, { name: string; arguments: string }>(async ({ input }) => {
+    prepareCall: fromPromise<PreparedCall, PrepareCallInput>(async ({ input }) => {
       throw new ToolCallRejected(toolErrorOutput('unknown_tool', `Unknown tool: ${input.name} (no tools registered)`));
     }),
     executeTool: fromPromise<unknown, ExecuteToolInput>(async ({ input }) => {
@@ -166,7 +174,7 @@ export const toolCallMachine = setup({
       description: 'Looking the tool up, parsing the JSON arguments and validating them against its schema.',
       invoke: {
         src: 'prepareCall',
-        input: ({ context }) => ({ name: context.name, arguments: context.arguments }),
+        input: ({ context }): PrepareCallInput => ({ name: context.name, arguments: context.arguments, offeredTools: context.offeredTools }),
         onDone: [
           { guard: 'needsApproval', target: 'awaitingApproval', actions: 'storePreparedCall' },
           { target: 'waitingForSlot', actions: 'storePreparedCall' },

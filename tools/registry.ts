@@ -40,11 +40,15 @@ export class ToolRegistry {
     return [...this.tools.values()].map(toToolSpec);
   }
 
-  /** Lookup, parse and validate; throws `ToolCallRejected` with the output the model should see. */
-  async prepare(name: string, rawArguments: string): Promise<PreparedCall> {
-    const tool = this.tools.get(name);
+  /**
+   * Lookup, parse and validate; throws `ToolCallRejected` with the output the model should see.
+   * `offered`: the tool names the session offers the model now; a registered tool outside it (one
+   * an update removed) is as unknown as one never registered.
+   */
+  async prepare(name: string, rawArguments: string, offered?: readonly string[]): Promise<PreparedCall> {
+    const tool = offered && !offered.includes(name) ? undefined : this.tools.get(name);
     if (!tool) {
-      const known = [...this.tools.keys()];
+      const known = offered ? offered.filter((n) => this.tools.has(n)) : [...this.tools.keys()];
       throw new ToolCallRejected(
         toolErrorOutput('unknown_tool', `Unknown tool: ${name}${known.length ? ` (available: ${known.join(', ')})` : ''}`),
       );

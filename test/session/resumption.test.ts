@@ -419,6 +419,23 @@ describe('goAway', () => {
 });
 
 describe('tools in updates', () => {
+  it('a tool an update removed is unknown to the model from then on, though its handler stays registered', async () => {
+    const oldTool = defineTool({ name: 'old_tool', parameters: z.object({}), execute: () => ({ ran: 'old' }) });
+    const newTool = defineTool({ name: 'new_tool', parameters: z.object({}), execute: () => ({ ran: 'new' }) });
+    // The second response is the follow-up after the first call's output.
+    const { model, session, log } = await connected(
+      { change: {}, responses: [{ toolCalls: [{ callId: 'a1', name: 'old_tool', arguments: {} }] }, { toolCalls: [{ callId: 'a2', name: 'new_tool', arguments: {} }] }] },
+      { tools: [oldTool] },
+    );
+    expect(await session.updateSession({ tools: [newTool] })).toBe('applied');
+    await session.sendText('use the old one');
+    const removed = await log.waitFor('tool_result', (e) => e.callId === 'a1');
+    expect(removed).toMatchObject({ status: 'failed', output: { error: { type: 'unknown_tool', message: 'Unknown tool: old_tool (available: new_tool)' } } });
+    expect(await log.waitFor('tool_result', (e) => e.callId === 'a2')).toMatchObject({ status: 'succeeded', output: { ran: 'new' } });
+    expect(model.connections).toHaveLength(1);
+    await session.close();
+  });
+
   it('registers the handlers of tools added by an update, so the model can call them', async () => {
     const { model, session, log } = await connected({ change: {}, responses: [{ toolCalls: [{ callId: 'n1', name: 'new_tool', arguments: { q: 'x' } }] }] });
     const newTool = defineTool({ name: 'new_tool', parameters: z.object({ q: z.string() }), execute: ({ q }) => ({ echoed: q }) });
