@@ -50,6 +50,8 @@ export interface ToolCallContext extends ToolCallInput {
   output: unknown;
   silent: boolean;
   createdAt: number;
+  /** A decision or barge-in that arrived while the call was still being validated, applied after. */
+  early: { decision?: 'approved' | 'rejected'; reason?: string; interrupted: boolean };
 }
 
 export type ToolCallEvent =
@@ -69,6 +71,11 @@ export interface ExecuteToolInput {
   name: string;
   args: unknown;
 }
+
+const preparedOf = (event: unknown): PreparedCall => (event as { output: PreparedCall }).output;
+
+const rejectionOutput = (reason: string | undefined): ToolErrorOutput =>
+  toolErrorOutput('rejected', reason ? `Rejected: ${reason}` : 'Rejected by the user');
 
 function outputOf(error: unknown, fallback: ToolErrorOutput): unknown {
   return error instanceof ToolCallRejected ? error.output : fallback;
@@ -94,12 +101,27 @@ export const toolCallMachine = setup({
     toolTimeout: ({ context }) => context.timeoutMs,
   },
   guards: {
-    needsApproval: ({ event }) => (event as unknown as { output: PreparedCall }).output.needsApproval,
+    needsApproval: ({ event }) => preparedOf(event).needsApproval,
     cancelsOnInterrupt: ({ context }) => context.cancelOnInterrupt,
+    wasInterruptedWhileValidating: ({ context, event }) => context.early.interrupted && preparedOf(event).cancelOnInterrupt,
+    wasApprovedWhileValidating: ({ context, event }) => preparedOf(event).needsApproval && context.early.decision === 'approved',
+    wasRejectedWhileValidating: ({ context, event }) => preparedOf(event).needsApproval && context.early.decision === 'rejected',
   },
   actions: {
+    rememberEarlyApproval: assign({ early: ({ context }) => ({ ...context.early, decision: 'approved' as const }) }),
+    rememberEarlyRejection: assign({
+      early: ({ context, event }) => {
+        const reason = (event as Extract<ToolCallEvent, { type: 'tool.reject' }>).reason;
+        return { ...context.early, decision: 'rejected' as const, ...(reason === undefined ? {} : { reason }) };
+      },
+    }),
+    rememberEarlyInterrupt: assign({ early: ({ context }) => ({ ...context.early, interrupted: true }) }),
+    storeEarlyRejection: assign({
+      status: 'rejected' as const,
+      output: ({ context }) => rejectionOutput(context.early.reason),
+    }),
     storePreparedCall: assign(({ context, event }) => {
-      const prepared = (event as unknown as { output: PreparedCall }).output;
+      const prepared = preparedOf(event);
       return {
         args: prepared.args,
         needsApproval: prepared.needsApproval,
@@ -137,13 +159,10 @@ export const toolCallMachine = setup({
       status: 'cancelled' as const,
       output: () => toolErrorOutput('cancelled', 'Cancelled: the user interrupted'),
     }),
-    storeRejection: assign(({ event }) => {
-      const reject = event as Extract<ToolCallEvent, { type: 'tool.reject' }>;
-      return {
-        status: 'rejected' as const,
-        output: toolErrorOutput('rejected', reject.reason ? `Rejected: ${reject.reason}` : 'Rejected by the user'),
-      };
-    }),
+    storeRejection: assign(({ event }) => ({
+      status: 'rejected' as const,
+      output: rejectionOutput((event as Extract<ToolCallEvent, { type: 'tool.reject' }>).reason),
+    })),
     requestApproval: sendParent(({ context }): ToolParentEvent => ({
       type: 'tool.approvalRequested',
       callId: context.callId,
@@ -164,6 +183,7 @@ export const toolCallMachine = setup({
     output: undefined,
     silent: false,
     createdAt: Date.now(),
+    early: { interrupted: false },
   }),
   initial: 'validating',
   on: {
@@ -176,10 +196,19 @@ export const toolCallMachine = setup({
         src: 'prepareCall',
         input: ({ context }): PrepareCallInput => ({ name: context.name, arguments: context.arguments, offeredTools: context.offeredTools }),
         onDone: [
+          { guard: 'wasInterruptedWhileValidating', target: 'cancelled', actions: ['storePreparedCall', 'storeInterruption'] },
+          { guard: 'wasRejectedWhileValidating', target: 'rejected', actions: ['storePreparedCall', 'storeEarlyRejection'] },
+          { guard: 'wasApprovedWhileValidating', target: 'waitingForSlot', actions: 'storePreparedCall' },
           { guard: 'needsApproval', target: 'awaitingApproval', actions: 'storePreparedCall' },
           { target: 'waitingForSlot', actions: 'storePreparedCall' },
         ],
         onError: { target: 'failed', actions: 'storeRejectedCall' },
+      },
+      // An async approval policy can take a while: what arrives meanwhile is kept, not dropped.
+      on: {
+        'tool.approve': { actions: 'rememberEarlyApproval' },
+        'tool.reject': { actions: 'rememberEarlyRejection' },
+        'tool.interrupt': { actions: 'rememberEarlyInterrupt' },
       },
     },
     awaitingApproval: {

@@ -44,7 +44,7 @@ function stimuli(snapshot: AnyMachineSnapshot): AnyEventObject[] {
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as ToolCallContext;
-  return JSON.stringify([s.status, s.value, c.needsApproval, c.cancelOnInterrupt, c.status ?? null]);
+  return JSON.stringify([s.status, s.value, c.needsApproval, c.cancelOnInterrupt, c.status ?? null, c.early]);
 };
 
 const input = { callId: 'c1', name: 'x', arguments: '{}', defaultTimeoutMs: 1_000 };
@@ -55,9 +55,12 @@ const toolModel = toolCallMachine.provide({ actions: { requestApproval: () => {}
 const { paths } = shortestPlusEdges(toolModel, { input, events: stimuli, serializeState: serialize });
 
 async function runPath(path: Path) {
-  // The first real step decides which tool the call names (and so what `prepare` returns).
-  const first = path.steps[1]?.event as (AnyEventObject & { output?: { needsApproval: boolean; cancelOnInterrupt: boolean } }) | undefined;
-  const name = first?.type === PREPARE ? TOOL_FOR(first.output!.needsApproval, first.output!.cancelOnInterrupt) : 'not_registered';
+  // The path's prepare step decides which tool the call names (and so what `prepare` returns);
+  // events before it reach the actor while it is still validating.
+  const prepared = path.steps.find((s) => s.event.type === PREPARE || s.event.type === PREPARE_FAILED)?.event as
+    | (AnyEventObject & { output?: { needsApproval: boolean; cancelOnInterrupt: boolean } })
+    | undefined;
+  const name = prepared?.type === PREPARE ? TOOL_FOR(prepared.output!.needsApproval, prepared.output!.cancelOnInterrupt) : 'not_registered';
   const gates = new ToolGates();
   const registry = new ToolRegistry();
   for (const needsApproval of [false, true]) {

@@ -376,6 +376,54 @@ describe('approval', () => {
     expect(log.of('tool_result').find((r) => r.callId === 'small')!.status).toBe('succeeded');
     await session.close();
   });
+
+  it('a decision or barge-in that arrives while a slow approval policy runs is kept, not dropped', async () => {
+    const policy = deferred<boolean>();
+    let ran = 0;
+    const transfer = defineTool({
+      name: 'transfer',
+      parameters: z.object({ to: z.string() }),
+      needsApproval: () => policy.promise,
+      cancelOnInterrupt: true,
+      execute: ({ to }) => (ran++, { sent: to }),
+    });
+    const childState = (session: { actor: { getSnapshot(): { children: Record<string, { getSnapshot(): unknown } | undefined> } } }, id: string) =>
+      (session.actor.getSnapshot().children[id]?.getSnapshot() as { value?: unknown } | undefined)?.value;
+
+    // Approved on `tool_call`, before the policy has answered: runs without asking again.
+    const first = await start([transfer], { responses: [{ toolCalls: [{ callId: 't1', name: 'transfer', arguments: { to: 'bob' } }] }] });
+    first.session.on('tool_call', (e) => first.session.approveTool(e.callId));
+    await first.session.sendText('pay bob');
+    await first.log.waitFor('tool_call');
+    expect(childState(first.session, 'tool.t1')).toBe('validating');
+    policy.resolve(true);
+    expect(await first.log.waitFor('tool_result')).toMatchObject({ callId: 't1', status: 'succeeded', output: { sent: 'bob' } });
+    expect(first.log.of('tool_approval_requested')).toHaveLength(0);
+    await first.session.close();
+
+    // Rejected early: rejected with the reason once validation ends, never run.
+    const slow = deferred<boolean>();
+    const guarded = defineTool({ name: 'transfer', parameters: z.object({ to: z.string() }), needsApproval: () => slow.promise, execute: () => (ran++, {}) });
+    const second = await start([guarded], { responses: [{ toolCalls: [{ callId: 't2', name: 'transfer', arguments: { to: 'eve' } }] }] });
+    second.session.on('tool_call', (e) => second.session.rejectTool(e.callId, 'not today'));
+    await second.session.sendText('pay eve');
+    await second.log.waitFor('tool_call');
+    slow.resolve(true);
+    expect(await second.log.waitFor('tool_result')).toMatchObject({ callId: 't2', status: 'rejected', output: { error: { type: 'rejected', message: 'Rejected: not today' } } });
+    await second.session.close();
+
+    // Barge-in while validating a cancelOnInterrupt tool: cancelled once validation ends.
+    const late = deferred<boolean>();
+    const interruptible = defineTool({ name: 'transfer', parameters: z.object({ to: z.string() }), needsApproval: () => late.promise, cancelOnInterrupt: true, execute: () => (ran++, {}) });
+    const third = await start([interruptible], { responses: [{ toolCalls: [{ callId: 't3', name: 'transfer', arguments: { to: 'max' } }], holdOpen: true }] });
+    await third.session.sendText('pay max');
+    await third.log.waitFor('tool_call');
+    third.model.push({ type: 'model.interrupted', source: 'user' });
+    late.resolve(false);
+    expect(await third.log.waitFor('tool_result')).toMatchObject({ callId: 't3', status: 'cancelled' });
+    await third.session.close();
+    expect(ran).toBe(1);
+  });
 });
 
 describe('application-run tools', () => {
