@@ -145,6 +145,20 @@ describe('exactly one output per call, and one follow-up response per tool turn'
     await session.close();
   });
 
+  it('a credential in a thrown error never reaches the model, the events or the log', async () => {
+    const key = 'sk-proj-abcdefghijklmnopqrstuvwx';
+    const leaky = defineTool({ name: 'leaky', parameters: z.object({}), execute: () => { throw new Error(`upstream 401 for Bearer ${key} (key=${key})`); } });
+    const { model, session, log } = await start([leaky], { responses: [{ toolCalls: [{ callId: 'k', name: 'leaky', arguments: {} }] }] });
+    await session.sendText('go');
+    const result = await log.waitFor('tool_result');
+    expect(result.status).toBe('failed');
+    expect((result.output as { error: { message: string } }).error.message).toContain('[redacted]');
+    expect(JSON.stringify(outputsOf(model))).not.toContain(key);
+    expect(JSON.stringify(log.events)).not.toContain(key);
+    expect(JSON.stringify(session.actor.getSnapshot().context)).not.toContain(key);
+    await session.close();
+  });
+
   it('turns bad input into structured error outputs: unknown tool, non-JSON and schema failures, a throwing tool', async () => {
     const boom = defineTool({ name: 'boom', parameters: z.object({}), execute: () => { throw new Error('disk on fire'); } });
     const { model, session, log } = await start([echo, boom], {
