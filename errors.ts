@@ -15,6 +15,7 @@ export type VoxstateErrorCode =
   | 'connection_closed'
   | 'update_rejected'
   | 'resumption_failed'
+  | 'resumption_rejected'
   | 'audio_buffer_overflow'
   | 'tool_error'
   | 'session_closed';

@@ -14,7 +14,9 @@ import { rms, synthesize } from './speech.js';
 export type GeminiFault =
   | { type: 'malformed' }
   | { type: 'unknown' }
-  | { type: 'close'; code?: number; reason?: string };
+  | { type: 'close'; code?: number; reason?: string }
+  /** A `sessionResumptionUpdate` with exactly these fields (e.g. a non-empty handle marked not resumable). */
+  | { type: 'handle'; newHandle: string; resumable: boolean };
 
 export interface GeminiEmulatorOptions {
   /** Output pacing: 1 = real time; default 20. */
@@ -53,6 +55,8 @@ export interface GeminiEmulatorControl {
   goAway(timeLeftMs: number, connection?: number): void;
   /** The conversation a connection holds (restored turns included), oldest first. */
   history(connection?: number): ReadonlyArray<{ role: 'user' | 'model'; text: string }>;
+  /** Forgets every handle issued so far, as the service does once they expire: a setup with one is refused (1008). */
+  expireHandles(): void;
 }
 
 type Json = Record<string, unknown>;
@@ -112,6 +116,7 @@ export function geminiControl(context: EmulatorContext): GeminiEmulatorControl {
     inject: (fault, connection) => pick(connection).fault(fault),
     goAway: (timeLeftMs, connection) => pick(connection).goAway(timeLeftMs),
     history: (connection) => [...pick(connection).conversation.turns],
+    expireHandles: () => handleStores.get(context)?.clear(),
   };
 }
 
@@ -195,6 +200,7 @@ class GeminiConnection {
       this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'out', frame: { malformed: true } });
       this.socket.send('{"serverContent": {"modelTurn": ');
     } else if (fault.type === 'unknown') this.send({ somethingNew: { hello: 1 } });
+    else if (fault.type === 'handle') this.send({ sessionResumptionUpdate: { newHandle: fault.newHandle, resumable: fault.resumable } });
     else this.close(fault.code ?? 1011, fault.reason ?? 'Internal error encountered.');
   }
 

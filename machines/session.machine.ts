@@ -25,9 +25,9 @@ const heldUntilReconnected = {
 // A resumption attempt that did not produce a connection: retry (up to the cap), or give up on
 // the mutation and restore the old config, or fail when nothing can be restored.
 const resumptionAttemptFailed = [
-  { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'countFailedAttempt'] },
-  { guard: 'isMutationResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'dropMutation'] },
-  { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'failResumption'] },
+  { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'countFailedAttempt'] },
+  { guard: 'isMutationResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'dropMutation'] },
+  { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'forgetRefusedHandle', 'failResumption'] },
 ] as const;
 
 export const realtimeSessionMachine = sessionSetup.createMachine({
@@ -84,7 +84,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
           description: 'Opening the first connection and waiting for the provider to be ready.',
           on: {
             'model.connected': { target: 'connected', actions: ['markConnected', 'emitConnected'] },
-            'model.connectFailed': { target: '#realtimeSession.failed', actions: 'storeConnectionError' },
+            'model.connectFailed': { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'forgetRefusedHandle'] },
             'model.closed': { target: '#realtimeSession.failed', actions: 'storeConnectionError' },
           },
         },

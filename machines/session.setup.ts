@@ -236,6 +236,15 @@ export const sessionSetup = setup({
     emitModelError: emit(({ event }) => ({ type: 'error' as const, error: as(event, 'model.error').error })),
     markAudioProduced: assign({ hasProducedAudio: true }),
     storeResumptionHandle: assign({ resumptionHandle: ({ event }) => as(event, 'model.resumptionHandle').handle }),
+    /**
+     * The provider refused a setup that carried the handle (expired, or unknown to it): the next
+     * attempt starts a fresh provider session instead of failing the same way every time. The
+     * conversation's server-side context is lost then, which `session_resumed.restored: false` says.
+     */
+    forgetRefusedHandle: assign({
+      resumptionHandle: ({ context, event }) =>
+        event.type === 'model.connectFailed' && event.error.code === 'resumption_rejected' ? undefined : context.resumptionHandle,
+    }),
 
     // ── tool calls ──
     admitToolCall: enqueueActions(({ context, event, enqueue }) => {

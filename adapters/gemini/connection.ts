@@ -79,11 +79,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       else outbox.push(message);
     };
 
-    const fail = (message: string, providerCode?: string): void => {
+    const fail = (message: string, providerCode?: string, code: 'connection_failed' | 'resumption_rejected' = 'connection_failed'): void => {
       if (failed || connected || stopped) return;
       failed = true;
       clearTimeout(connectTimer);
-      const error: { code: string; message: string; providerCode?: string } = { code: 'connection_failed', message: redact(message) };
+      const error: { code: string; message: string; providerCode?: string } = { code, message: redact(message) };
       if (providerCode) error.providerCode = providerCode;
       emit({ type: 'model.connectFailed', error });
       ws?.terminate();
@@ -210,10 +210,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
     function open(key: string | undefined, bearer: string | undefined): void {
       if (key) secrets.push(key, encodeURIComponent(key));
       if (bearer) secrets.push(bearer);
-      const url = buildUrl(options.vertex ? undefined : key);
       const headers: Record<string, string> = {};
       if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
+      let url = options.url ?? GEMINI_API_URL;
       try {
+        url = buildUrl(options.vertex ? undefined : key);
         ws = new WebSocket(url, { headers, perMessageDeflate: false });
       } catch (error) {
         return fail(`Could not open ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}`);
@@ -247,7 +248,14 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         const reason = redact(reasonBuffer.toString());
         if (!connected) {
           if (!expectedClose) {
-            fail(`Could not connect to ${describeUrl(url)}: ${reason ? `closed with code ${code}: ${reason}` : (lastError ?? `closed with code ${code}`)}`, String(code));
+            // The server answered the setup with a close: when it carried a handle, the handle
+            // (expired, or from another session) is the likely cause, and the session retries without it.
+            const refusedHandle = input.resumptionHandle !== undefined && code !== 1006;
+            fail(
+              `Could not connect to ${describeUrl(url)}: ${reason ? `closed with code ${code}: ${reason}` : (lastError ?? `closed with code ${code}`)}`,
+              String(code),
+              refusedHandle ? 'resumption_rejected' : 'connection_failed',
+            );
           }
           return;
         }

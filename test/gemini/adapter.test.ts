@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/index.js';
 import type { ModelEvent } from '../../adapters/events.js';
+import { geminiLive } from '../../adapters/gemini/index.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
 import { adapterFor, API_KEY, clientFrames, emulator, frames, serverFrames, silence, tone, until } from './helpers.js';
 
@@ -28,6 +29,14 @@ const weatherTool = { name: 'get_weather', description: 'Weather for a city', pa
 const types = (events: ModelEvent[]): string[] => events.map((e) => e.type);
 
 describe('gemini adapter: connection', () => {
+  it('an invalid URL → connectFailed, not a crash', async () => {
+    const h = startAdapter(geminiLive({ apiKey: API_KEY, url: 'not a url' }));
+    harnesses.push(h);
+    const failed = await h.waitForEvent('model.connectFailed');
+    expect(failed.error.message).toContain('invalid URL');
+    expect(failed.error.message).not.toContain(API_KEY);
+  });
+
   it('sends setup first and nothing else before setupComplete', async () => {
     emu = await emulator();
     const h = start(emu, { config: { instructions: 'Be brief.', tools: [weatherTool] } });

@@ -84,10 +84,15 @@ describe('session over the Gemini adapter and emulator', () => {
     const { session, log, emulator, connections, inbound } = await open([weather]);
     await session.sendText('What is the weather in Rome?');
     await log.waitFor('tool_call');
+    const announced = Date.now();
     emulator.gemini.goAway(1500);
     await log.waitFor('go_away');
     release();
     await log.waitFor('session_resumed', undefined, 5000);
+    // Proactive: the session replaced the connection itself, before the server's cut at 1.5 s
+    // (a resumption after the cut would be the ordinary reconnect, reason 'reconnect').
+    expect(Date.now() - announced).toBeLessThan(1500);
+    expect(log.of('session_resumed')[0]!.reason).not.toBe('restore');
     const [first, second] = connections();
     expect(inbound(first!, 'toolResponse')).toHaveLength(1);
     expect(inbound(first!, 'toolResponse')[0]!['toolResponse'].functionResponses[0]).toMatchObject({ name: 'get_weather', response: { city: 'Rome', sky: 'clear' } });
@@ -135,6 +140,36 @@ describe('session over the Gemini adapter and emulator', () => {
     expect(log.of('session_resumed')[0]).toMatchObject({ reason: 'reconnect', restored: true });
     expect(emulator.gemini.history(second).some((t) => t.text.includes('My name is Ada'))).toBe(true);
     expect(log.of('closed')).toHaveLength(0);
+  });
+
+  it('a handle the server no longer knows is dropped after its refusal: the session reconnects fresh', async () => {
+    const { session, log, emulator, connections, inbound } = await open();
+    await session.sendText('My name is Ada');
+    await log.waitFor('response_done');
+    await waitUntil(() => session.actor.getSnapshot().context.resumptionHandle !== undefined, 'a handle');
+    emulator.gemini.expireHandles();
+    emulator.gemini.inject({ type: 'close', code: 1011, reason: 'internal error' });
+    await log.waitFor('session_resumed', undefined, 5000);
+    const [, refused, fresh] = connections();
+    expect(inbound(refused!, 'setup')[0]!['setup'].sessionResumption.handle).toEqual(expect.any(String));
+    expect(inbound(fresh!, 'setup')[0]!['setup'].sessionResumption).toEqual({});
+    expect(log.of('session_resumed')[0]).toMatchObject({ restored: false });
+    expect(log.of('resumption_failed')).toHaveLength(0);
+    expect(session.connected).toBe(true);
+  });
+
+  it('ignores a non-empty handle marked not resumable, over the wire', async () => {
+    const { session, log, emulator, connections, inbound } = await open();
+    await session.sendText('hello');
+    await log.waitFor('response_done');
+    await waitUntil(() => session.actor.getSnapshot().context.resumptionHandle !== undefined, 'a handle');
+    const usable = session.actor.getSnapshot().context.resumptionHandle;
+    emulator.gemini.inject({ type: 'handle', newHandle: 'gh_not_resumable', resumable: false });
+    // A malformed frame right behind it: once its error arrives, the handle frame has been read.
+    emulator.gemini.inject({ type: 'malformed' });
+    await log.waitFor('error', (e) => e.error.code === 'invalid_frame');
+    expect(await session.updateSession({ instructions: 'v2' })).toBe('resumed');
+    expect(inbound(connections()[1]!, 'setup')[0]!['setup'].sessionResumption.handle).toBe(usable);
   });
 
   it('never uses a handle the server marked not resumable', async () => {
