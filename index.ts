@@ -51,7 +51,7 @@ export type { UserAudioSink, AudioPlaneOptions } from './adapters/audio-plane.js
 export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
 export type { ModelAdapter, ModelAdapterLogic, AdapterInput, Capabilities, CapabilityTable, ChangeRule, ConnectReason } from './adapters/adapter.js';
 export { ClientIntentSchema, ModelEventSchema, toModelEvent } from './adapters/events.js';
-export type { ClientIntent, ModelEvent, DataEvent, AudioOut, TextOut, TranscriptOut } from './adapters/events.js';
+export type { ClientIntent, ModelEvent, DataEvent, AudioOut, TextOut, TranscriptOut, UnknownOut } from './adapters/events.js';
 
 export {
   VoxstateError,

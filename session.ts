@@ -61,6 +61,7 @@ export type SessionEventMap = { [E in SessionEmitted as E['type']]: E } & {
   audio: Extract<DataEvent, { type: 'audio' }>;
   text: Extract<DataEvent, { type: 'text' }>;
   transcript: Extract<DataEvent, { type: 'transcript' }>;
+  unknown: Extract<DataEvent, { type: 'unknown' }>;
 };
 export type SessionEventName = keyof SessionEventMap;
 export type AnySessionEvent = SessionEventMap[SessionEventName];

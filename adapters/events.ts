@@ -5,8 +5,9 @@
  * Three families:
  * - `ClientIntent` (session → adapter): what the session asks the provider to do.
  * - `ModelEvent`   (adapter → session): control-plane facts, one statechart event each.
- * - `DataEvent`    (adapter → audio plane → listeners): audio, text and transcript deltas. These
- *   never enter the statechart: at ~50 frames a second they would cost an event each.
+ * - `DataEvent`    (adapter → audio plane → listeners): audio, text and transcript deltas, and the
+ *   debug-level `unknown` event. These never enter the statechart: at ~50 frames a second they
+ *   would cost an event each.
  */
 import { z } from 'zod';
 import { SessionConfigSchema } from '../machines/config.js';
@@ -162,4 +163,14 @@ export interface TranscriptOut {
   isFinal: boolean;
   itemId: string | undefined;
 }
-export type DataEvent = AudioOut | TextOut | TranscriptOut;
+/**
+ * A server event type (OpenAI) or message key (Gemini) the adapter does not know: newer protocol
+ * versions add them. Debug-level: it is reported and ignored, the connection carries on.
+ */
+export interface UnknownOut {
+  type: 'unknown';
+  provider: string;
+  /** The event's `type` (OpenAI) or the message's keys joined by `,` (Gemini). */
+  eventType: string;
+}
+export type DataEvent = AudioOut | TextOut | TranscriptOut | UnknownOut;

@@ -64,7 +64,11 @@ export interface VoxstateInspector {
   url: string | undefined;
   /** Where messages go (set once `ready` resolved when a relay is started). */
   wsUrl: string | undefined;
-  /** Resolves when the WebSocket to the relay is open. Never rejects; race it with a timeout. */
+  /**
+   * Resolves when the WebSocket to the receiver is open. Without `relay` it never rejects (race it
+   * with a timeout); with `relay` it rejects with a `VoxstateError` when the relay cannot start
+   * (e.g. its port is taken). Not awaiting it is safe: events are then simply not delivered.
+   */
   ready: Promise<void>;
   readonly stats: VoxstateInspectorStats;
   /** Flushes what is queued, closes the socket and stops the relay if one was started. */
@@ -307,6 +311,8 @@ export function createVoxstateInspector(options: VoxstateInspectorOptions = {}):
       if (stopped) return void (await started.stop());
       await connect(options.url ?? started.wsUrl);
     });
+    // A caller that never awaits `ready` must not get an unhandled rejection.
+    result.ready.catch(() => undefined);
   } else {
     result.ready = connect(options.url ?? 'ws://localhost:8080');
   }

@@ -11,6 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { VoxstateError } from '../errors.js';
 
 export interface InspectorRelayOptions {
   /** Default 8080 (as createInspectorServer). 0 picks a free port. */
@@ -75,6 +76,8 @@ export async function startInspectorRelay(options: InspectorRelayOptions = {}): 
     res.end(bridgeHtml(wsUrl, inspectorUrl));
   });
   const wss = new WebSocketServer({ server: httpServer });
+  // The server re-emits the HTTP server's errors (a taken port); `listen` below reports them.
+  wss.on('error', () => undefined);
   const buffer: string[] = [];
   let messages = 0;
   let resolveFirst!: () => void;
@@ -91,9 +94,14 @@ export async function startInspectorRelay(options: InspectorRelayOptions = {}): 
     });
   });
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      wss.close();
+      const why = error.code === 'EADDRINUSE' ? 'the port is already in use' : error.message;
+      reject(new VoxstateError({ code: 'connection_failed', message: `Could not start the inspector relay on ${host}:${options.port ?? 8080}: ${why}` }, { cause: error }));
+    };
+    httpServer.once('error', fail);
     httpServer.listen(options.port ?? 8080, host, () => {
-      httpServer.off('error', reject);
+      httpServer.off('error', fail);
       resolve();
     });
   });

@@ -108,7 +108,10 @@ export class Inbound {
       const u = m.usageMetadata;
       this.deps.emit({ type: 'model.usage', inputTokens: u.promptTokenCount, outputTokens: u.responseTokenCount, totalTokens: u.totalTokenCount });
     }
-    if (!known) this.deps.logger.debug({ keys: Object.keys(m) }, 'gemini: unknown server message ignored');
+    if (!known) {
+      this.deps.logger.debug({ keys: Object.keys(m) }, 'gemini: unknown server message ignored');
+      this.deps.deliver({ type: 'unknown', provider: 'gemini', eventType: Object.keys(m).join(',') });
+    }
   }
 
   private content(c: ServerContent): void {

@@ -258,7 +258,10 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       case 'error':
         return onError(obj);
       default:
-        if (!IGNORED_SERVER_EVENTS.has(type)) sink.logger.debug({ type }, 'openai: unknown server event');
+        if (!IGNORED_SERVER_EVENTS.has(type)) {
+          sink.logger.debug({ type }, 'openai: unknown server event');
+          sink.deliver({ type: 'unknown', provider: 'openai', eventType: type });
+        }
     }
   };
 }

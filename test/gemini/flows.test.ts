@@ -171,13 +171,16 @@ describe('gemini adapter: errors and config', () => {
     expect(JSON.stringify(h.events)).not.toContain(API_KEY);
   });
 
-  it('a malformed frame is a non-fatal invalid_frame error', async () => {
+  it('an unknown message is a debug-level unknown event; a malformed frame is a non-fatal invalid_frame error', async () => {
     emu = await emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
+    emu.gemini.inject({ type: 'unknown' });
     emu.gemini.inject({ type: 'malformed' });
     const error = await h.waitForEvent('model.error');
     expect(error.error.code).toBe('invalid_frame');
+    expect(count(h.events, 'model.error')).toBe(1);
+    expect(h.data).toContainEqual({ type: 'unknown', provider: 'gemini', eventType: 'somethingNew' });
     h.send({ type: 'client.text', text: 'still there?' });
     await h.waitForEvent('model.responseDone');
     expect(count(h.events, 'model.closed')).toBe(0);

@@ -158,10 +158,10 @@ describe('createVoxstateInspector against a local WebSocket receiver', () => {
         .filter((t) => t !== undefined)
         .map((t) => (typeof t === 'string' ? t : `generating.${Object.values(t as object)[0]}`)),
     );
-    // idle → the response with the tool call → (the tool answered) the follow-up the session asked for.
-    expect(turns.slice(0, 2)).toEqual(['idle', 'generating.streaming']);
-    expect(turns).toContain('generating.requested');
-    expect(turns.indexOf('generating.requested')).toBeGreaterThan(1);
+    // idle → the text asked for a reply → the response with the tool call → (the tool answered)
+    // the follow-up the session asked for.
+    expect(turns.slice(0, 3)).toEqual(['idle', 'generating.requested', 'generating.streaming']);
+    expect(turns.indexOf('generating.requested', 2)).toBeGreaterThan(2);
 
     // The tool actor appears as a child of the session and runs to its outcome.
     const tool = events.find((e) => e.type === '@xstate.actor' && e.name === 'tool.call_a');
@@ -204,6 +204,20 @@ describe('createVoxstateInspector against a local WebSocket receiver', () => {
     await waitUntil(() => received.some((e) => e.type === '@xstate.snapshot' && (e.snapshot as { value?: unknown }).value === 'closed'), 'the closed snapshot at the receiver');
     expect(received.find((e) => e.type === '@xstate.actor')).toMatchObject({ name: 'realtimeSession' });
     assertNoLeaks(received.map((e) => JSON.stringify(e)));
+  });
+
+  it('a relay whose port is taken rejects ready with a readable error; the process and the session carry on', async () => {
+    const first = createVoxstateInspector({ relay: { port: 0 } });
+    cleanups.push(() => first.stop());
+    await first.ready;
+    const port = Number(new URL(first.url!).port);
+    const second = createVoxstateInspector({ relay: { port } });
+    cleanups.push(() => second.stop());
+    await expect(second.ready).rejects.toMatchObject({ code: 'connection_failed', message: expect.stringContaining('already in use') });
+    const session = createRealtimeSession({ model: createScriptedModel(), inspect: second.inspect });
+    await session.connect();
+    expect(session.connected).toBe(true);
+    await session.close();
   });
 });
 

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('openai adapter: bad frames and server errors', () => {
-  it('ignores unknown event types, reports malformed JSON as invalid_frame, and keeps the connection', async () => {
+  it('reports unknown event types as a debug-level unknown event, malformed JSON as invalid_frame, and keeps the connection', async () => {
     fx = await fixture();
     const h = fx.start(fx.adapter(), { config: {} });
     await h.waitForEvent('model.connected');
@@ -31,6 +31,7 @@ describe('openai adapter: bad frames and server errors', () => {
     const error = await h.waitForEvent('model.error');
     expect(error.error.code).toBe('invalid_frame');
     expect(h.events.filter((e) => e.type === 'model.error')).toHaveLength(1);
+    expect(h.data).toContainEqual({ type: 'unknown', provider: 'openai', eventType: 'response.brand_new_thing' });
     h.send({ type: 'client.text', text: 'Still there?' });
     expect((await h.waitForEvent('model.responseDone')).status).toBe('completed');
     expect(h.events.some((e) => e.type === 'model.closed')).toBe(false);
