@@ -97,16 +97,24 @@ export interface TransitionCoverage {
  * Records which transitions of `machine` actors actually take. `machines` may hold several
  * `.provide()`d variants of the same definition (their state nodes differ); keys are shared.
  */
-export function createTransitionCoverage(...machines: AnyStateMachine[]): TransitionCoverage {
+export function createTransitionCoverage(first: AnyStateMachine, ...more: AnyStateMachine[]): TransitionCoverage {
   const byDef = new Map<TransitionDef, TransitionInfo>();
+  const byKey = new Map<string, TransitionInfo>();
   const tracked = new WeakSet<AnyStateMachine>();
+  // `all` is one array, kept current: a machine tracked later adds the transitions it brings.
+  const all: TransitionInfo[] = [];
   const track = (m: AnyStateMachine) => {
     if (tracked.has(m)) return;
     tracked.add(m);
-    for (const [def, info] of listTransitions(m)) byDef.set(def, info);
+    for (const [def, info] of listTransitions(m)) {
+      byDef.set(def, info);
+      if (!byKey.has(info.key)) {
+        byKey.set(info.key, info);
+        all.push(info);
+      }
+    }
   };
-  machines.forEach(track);
-  const all = [...new Map([...byDef.values()].map((t) => [t.key, t])).values()];
+  [first, ...more].forEach(track);
   const hits = new Map<string, number>();
   const coverage: TransitionCoverage = {
     inspect(event) {
@@ -124,6 +132,7 @@ export function createTransitionCoverage(...machines: AnyStateMachine[]): Transi
       for (const [k, n] of other.hits) hits.set(k, (hits.get(k) ?? 0) + n);
     },
     report() {
+      if (all.length === 0) return 'transitions covered: 0/0 — the tracked machine has no transitions';
       const covered = all.filter((t) => hits.has(t.key)).length;
       const changing = all.filter((t) => t.changesState);
       const changingCovered = changing.filter((t) => hits.has(t.key)).length;

@@ -3,7 +3,9 @@
  * the model and the API promise.
  */
 import { describe, expect, it } from 'vitest';
+import { createActor, createMachine } from 'xstate';
 import { createRealtimeSession } from '../../index.js';
+import { createTransitionCoverage } from '../../testing.js';
 import { createScriptedModel } from '../../testing.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -42,5 +44,20 @@ describe('session machine findings (fixed)', () => {
     } finally {
       await session.close();
     }
+  });
+});
+
+describe('transition coverage helper', () => {
+  it('a machine tracked after creation adds its transitions, so an unexercised one is reported missing', () => {
+    const light = createMachine({ id: 'light', initial: 'off', states: { off: { on: { flip: 'on' } }, on: { on: { flip: 'off' } } } });
+    const door = createMachine({ id: 'door', initial: 'shut', states: { shut: { on: { open: 'open' } }, open: {} } });
+    const coverage = createTransitionCoverage(light);
+    expect(coverage.all).toHaveLength(2);
+    coverage.track(door);
+    expect(coverage.all.map((t) => t.key)).toEqual(['light.off --flip--> light.on', 'light.on --flip--> light.off', 'door.shut --open--> door.open']);
+    const actor = createActor(light, { inspect: coverage.inspect }).start();
+    actor.send({ type: 'flip' });
+    actor.stop();
+    expect(coverage.missing().map((t) => t.key)).toEqual(['light.on --flip--> light.off', 'door.shut --open--> door.open']);
   });
 });
