@@ -8,7 +8,7 @@ import { geminiControl, geminiRoute, type GeminiEmulatorControl, type GeminiEmul
 import { startEmulatorServer, type EmulatorRoute, type RunningEmulator } from './server.js';
 
 /** Every protocol side of the emulator. Add a provider's route here (one line). */
-export const routes: readonly EmulatorRoute[] = [
+const routes: readonly EmulatorRoute[] = [
   openaiRoute,
   geminiRoute,
 ];
@@ -45,7 +45,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   };
 }
 
-export { openaiRoute, openaiControl } from './openai.js';
 export type { OpenAIEmulatorOptions, OpenAIEmulatorControl, OpenAIFault } from './openai.js';
-export { geminiRoute, geminiControl } from './gemini.js';
 export type { GeminiEmulatorOptions, GeminiEmulatorControl, GeminiFault } from './gemini.js';
+export type { RunningEmulator } from './server.js';
+export { createRuleBrain } from './brain.js';
+export type { Brain, BrainContext, BrainReply, BrainTool } from './brain.js';

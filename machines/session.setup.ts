@@ -633,7 +633,6 @@ export function initialContext(input: SessionInput): SessionContext {
     pending: null,
     resuming: null,
     inFlightUpdates: {},
-    bridgeMessage: undefined,
     deferredIntents: [],
     deferredUpdates: [],
     goAwayDeadline: null,

@@ -103,8 +103,6 @@ export interface SessionContext {
   /** Set while a resumption (or reconnect) is executing. */
   resuming: ResumptionInProgress | null;
   inFlightUpdates: Record<string, InFlightUpdate>;
-  /** Bridge message to send once the new connection is up. */
-  bridgeMessage: string | undefined;
   /** Intents the application sent while the connection was being swapped, replayed after. */
   deferredIntents: DeferredIntent[];
   /** Updates requested while the connection was being swapped, handled once it is up. */

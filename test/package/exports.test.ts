@@ -13,7 +13,7 @@ describe('package build and exports', () => {
   it('builds, and every export resolves to JS and types that work when imported by name', () => {
     execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe', timeout: 120_000 });
     const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { exports: Record<string, { types: string; import: string }> };
-    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './testing', './openai', './gemini']));
+    expect(Object.keys(pkg.exports)).toEqual(expect.arrayContaining(['.', './testing', './openai', './gemini', './emulator']));
     for (const [entry, target] of Object.entries(pkg.exports)) {
       expect(existsSync(`${root}${target.import}`), `${entry} → ${target.import}`).toBe(true);
       expect(existsSync(`${root}${target.types}`), `${entry} → ${target.types}`).toBe(true);
@@ -42,6 +42,7 @@ describe('package build and exports', () => {
       expect(result.names['voxstate/testing']).toContain('createScriptedModel');
       expect(result.names['voxstate/openai']).toContain('openaiRealtime');
       expect(result.names['voxstate/gemini']).toContain('geminiLive');
+      expect(result.names['voxstate/emulator']).toContain('startEmulator');
     } finally {
       rmSync(script, { force: true });
     }
