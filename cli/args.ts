@@ -43,9 +43,11 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: stri
 }
 
 /** A non-negative integer flag value. */
-export function intOption(name: string, value: string | undefined, fallback: number): number {
+export function intOption(name: string, value: string | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} must be ${min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`}, got "${value}"`);
+  }
   return n;
 }

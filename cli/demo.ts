@@ -18,7 +18,7 @@ import { settle, streamAudio } from './stream.js';
 import { printSummary, userPrompt } from './summary.js';
 import { record, Timeline } from './timeline.js';
 import { demoTools } from './tools.js';
-import { loadWav, writeWav } from './wav.js';
+import { loadWav, prepareOutput, writeWav } from './wav.js';
 
 export const demoSpec = {
   name: 'demo',
@@ -58,8 +58,9 @@ export async function demo(argv: string[]): Promise<number> {
   const args = parseCommand(demoSpec, argv);
   if (!args) return 0;
   const provider = providerNamed(args.provider);
-  const speed = intOption('speed', args.speed, 10) || 1;
+  const speed = intOption('speed', args.speed, 10, 1);
   const output = args.output ?? join('out', 'reply.wav');
+  prepareOutput(output);
   const info = PROVIDERS[provider];
 
   const emulator = await startEmulator({

@@ -44,7 +44,7 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
   if (!LOOPBACK.has(host) && !allowNonLoopback) {
     throw new UsageError(`refusing to bind ${host}: the emulator accepts any key; pass --allow-non-loopback to expose it`);
   }
-  const speed = intOption('speed', args.speed, 1) || 1;
+  const speed = intOption('speed', args.speed, 1, 1);
   const emulator = await startEmulator({
     host,
     port,

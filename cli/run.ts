@@ -12,7 +12,7 @@ import { settle, silence, streamAudio } from './stream.js';
 import { printSummary } from './summary.js';
 import { record, Timeline } from './timeline.js';
 import { demoTools } from './tools.js';
-import { loadWav, writeWav } from './wav.js';
+import { loadWav, prepareOutput, writeWav } from './wav.js';
 
 export const runSpec = {
   name: 'run',
@@ -59,11 +59,13 @@ export async function run(argv: string[]): Promise<number> {
   if (!args.input) throw new UsageError(`--input <wav> is required\nusage: ${runSpec.usage}`);
   if (args.tools !== undefined && args.tools !== 'demo') throw new UsageError(`--tools takes "demo", got "${args.tools}"`);
   if (args.url !== undefined && !/^wss?:\/\//.test(args.url)) throw new UsageError(`--url must start with ws:// or wss://, got "${args.url}"`);
-  const timeoutMs = (intOption('timeout', args.timeout, 60) || 60) * 1000;
+  const timeoutMs = intOption('timeout', args.timeout, 60, 1) * 1000;
   const apiKey = apiKeyFor(provider);
   const info = PROVIDERS[provider];
   const input = await loadWav(args.input, info.inputRate);
   const output = args.output ?? 'out/reply.wav';
+  // Before the session: a paid turn must not end in "cannot write the reply".
+  prepareOutput(output);
   const pace = args.fast ? Infinity : 1;
 
   const relay: InspectorRelay | undefined = args.inspect ? await startInspectorRelay() : undefined;

@@ -3,7 +3,7 @@
  * resampling goes through libsamplerate (the band-limited sinc converter the Gemini adapter already
  * uses), so a 44.1 kHz stereo recording reaches the provider without aliasing.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 import wavefile from 'wavefile';
@@ -48,6 +48,7 @@ export async function loadWav(path: string, targetRate: number): Promise<LoadedW
   // wavefile's own toBitDepth() is ~10× slower than scaling the decoded samples here.
   const channels = wav.getSamples(false, Float32Array) as unknown as Float32Array[] | Float32Array;
   const mono = downmix(Array.isArray(channels) ? channels : [channels], scale);
+  if (mono.length === 0) throw new UsageError(`${path} has no audio samples`);
   source.durationMs = (mono.length / source.sampleRate) * 1000;
   const resampled = source.sampleRate === targetRate ? mono : await resample(mono, source.sampleRate, targetRate);
   return { pcm: floatToPcm16(resampled), source };
@@ -83,6 +84,20 @@ function floatToPcm16(samples: Float32Array): Buffer {
     pcm.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), i * 2);
   }
   return pcm;
+}
+
+/** Checks, before any work, that `path` can be written as a file (creating its folder). */
+export function prepareOutput(path: string): void {
+  const dir = dirname(path);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${dir} is not a folder` : (code ?? String(error));
+    throw new UsageError(`--output ${path}: cannot write there (${why})`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--output ${path} is a folder, not a file`);
 }
 
 /** Writes PCM16 LE mono as a WAV file, creating the folder. */
