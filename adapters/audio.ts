@@ -72,16 +72,32 @@ export class AudioInput {
     this.send(data);
   }
 
-  /** Drops batched (unsent) audio. */
-  clear(): void {
+  /**
+   * Drops audio not yet sent, then runs `then` (the provider's own clear). What a queued `flush`
+   * was waiting for (a commit, activityEnd) is kept: it was asked for before the clear, and the
+   * clear waits behind it so nothing reaches the wire out of order.
+   */
+  clear(then?: () => void): void {
+    let keep = this.waiting.length;
+    while (keep > 0 && !('then' in this.waiting[keep - 1]!)) keep--;
+    this.waiting.length = keep;
+    if (this.waiting.length > 0) {
+      this.waiting.push({ then: () => (this.dropBatch(), then?.()) });
+      return;
+    }
+    this.dropBatch();
+    then?.();
+  }
+
+  private dropBatch(): void {
     this.chunks = [];
     this.bytes = 0;
-    this.waiting = [];
   }
 
   close(): void {
     this.closed = true;
-    this.clear();
+    this.waiting = [];
+    this.dropBatch();
     for (const pending of this.converters.values()) void pending.then((c) => c.destroy(), () => undefined);
     this.converters.clear();
     this.ready.clear();

@@ -160,8 +160,7 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
           // Audio still in a loading resampler must reach the buffer before the commit.
           return audioIn.flush(() => send({ type: 'input_audio_buffer.commit' }));
         case 'client.clearAudio':
-          audioIn.clear();
-          return send({ type: 'input_audio_buffer.clear' });
+          return audioIn.clear(() => send({ type: 'input_audio_buffer.clear' }));
         case 'client.createResponse':
           return send({ type: 'response.create' });
         case 'client.interrupt':
