@@ -29,6 +29,11 @@ export interface OpenAIEmulatorOptions {
   vadRmsThreshold?: number;
   /** When set, connections must present this key (Bearer, `api-key` or subprotocol); else 401. */
   apiKey?: string;
+  /**
+   * Delay of the input transcription events after the commit, in ms (default 0). The service
+   * transcribes asynchronously, so its transcript may arrive after the response it led to.
+   */
+  transcriptionDelayMs?: number;
   /** Faults fired once, right after the emulator handled the first client event of type `on`. */
   faults?: ReadonlyArray<{ on: string; fault: OpenAIFault }>;
 }
@@ -398,8 +403,13 @@ class OpenAIConnection {
     });
     this.pendingUserText = transcript;
     if (this.transcriptionOn) {
-      this.send({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta: transcript });
-      this.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: audioMs / 1000 } });
+      const transcribe = () => {
+        this.send({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta: transcript });
+        this.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: audioMs / 1000 } });
+      };
+      const delay = this.options.transcriptionDelayMs ?? 0;
+      if (delay > 0) void sleep(delay).then(transcribe);
+      else transcribe();
     }
     if (respond && !this.response) void this.respond();
   }

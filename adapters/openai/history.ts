@@ -8,7 +8,8 @@
 import type { AudioPlane } from '../audio-plane.js';
 
 export type HistoryItem =
-  | { kind: 'message'; role: 'user' | 'assistant' | 'system'; text: string }
+  /** `itemId`: set on a spoken user turn, whose place is reserved before its transcript arrives. */
+  | { kind: 'message'; role: 'user' | 'assistant' | 'system'; text: string; itemId?: string }
   | { kind: 'function_call'; callId: string; name: string; arguments: string }
   | { kind: 'function_call_output'; callId: string; output: string };
 
@@ -43,9 +44,29 @@ export class ConversationHistory {
     this.trim();
   }
 
+  /**
+   * Holds the place of a committed user audio item. Its transcript is produced asynchronously and
+   * may arrive after the response it led to; `transcribed` fills it in here, so a replay keeps
+   * the order in which things were said.
+   */
+  reserve(itemId: string): void {
+    this.items.push({ kind: 'message', role: 'user', text: '', itemId });
+    this.trim();
+  }
+
+  /** The transcript of a user audio item: fills its reserved place, or appends when it has none. */
+  transcribed(itemId: string | undefined, text: string): void {
+    const reserved = itemId === undefined ? undefined : this.items.find((i) => i.kind === 'message' && i.itemId === itemId);
+    if (!reserved || reserved.kind !== 'message') return this.add({ kind: 'message', role: 'user', text });
+    reserved.text = text;
+    this.bytes += text.length;
+    this.trim();
+  }
+
   /** The items to replay, oldest first. Never starts with an output whose call was trimmed away. */
   snapshot(): readonly HistoryItem[] {
-    return this.items.slice();
+    // A reserved place whose transcript never came (transcription off, or failed) has nothing to replay.
+    return this.items.filter((i) => i.kind !== 'message' || i.text.trim() !== '');
   }
 
   get length(): number {

@@ -11,6 +11,7 @@ import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationHistory } from './history.js';
 import {
+  AudioCommittedSchema,
   BETA_TO_GA,
   ErrorEventSchema,
   FunctionCallDoneSchema,
@@ -242,8 +243,13 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(InputTranscriptCompletedSchema, obj, type);
         if (!p) return;
         const text = p.transcript ?? '';
-        sink.history.add({ kind: 'message', role: 'user', text });
+        sink.history.transcribed(p.item_id ?? undefined, text);
         return sink.deliver({ type: 'transcript', role: 'user', text, isFinal: true, itemId: p.item_id ?? undefined });
+      }
+      case 'input_audio_buffer.committed': {
+        const p = parse(AudioCommittedSchema, obj, type);
+        if (p?.item_id) sink.history.reserve(p.item_id);
+        return;
       }
       case 'session.created':
       case 'session.updated': {

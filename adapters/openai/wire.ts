@@ -53,6 +53,13 @@ export const InputTranscriptCompletedSchema = z.object({
   transcript: z.string().nullish(),
 });
 
+/** A user audio item was created from the input buffer (server VAD or an explicit commit). */
+export const AudioCommittedSchema = z.object({
+  type: z.literal('input_audio_buffer.committed'),
+  item_id: id,
+  previous_item_id: id,
+});
+
 const UsageSchema = z
   .object({
     total_tokens: z.number().nullish(),
@@ -139,7 +146,6 @@ export const IGNORED_SERVER_EVENTS = new Set([
   'conversation.item.deleted',
   'conversation.item.input_audio_transcription.failed',
   'conversation.item.input_audio_transcription.segment',
-  'input_audio_buffer.committed',
   'input_audio_buffer.cleared',
   'input_audio_buffer.timeout_triggered',
   'response.content_part.added',

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openaiRealtime } from '../../adapters/openai/index.js';
-import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { createRuleBrain, startEmulator, type Emulator } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
 import { createRealtimeSession, defineTool } from '../../index.js';
 import { record, waitUntil } from '../helpers/wait.js';
@@ -99,6 +99,29 @@ describe('session over the OpenAI adapter and emulator', () => {
     expect(replayed.at(-1)).toMatchObject({ role: 'user', content: [{ text: 'Continue in the new voice.' }] });
     expect(log.of('session_resumed')[0]).toMatchObject({ reason: 'mutation', restored: true });
     expect(first).not.toBe(second);
+  });
+
+  it('replays a spoken turn before its answer even when its transcript arrived after the answer', async () => {
+    const { session, log, inbound } = await open(
+      { brain: createRuleBrain({ transcripts: ['My name is Ada'] }), openai: { transcriptionDelayMs: 300 } },
+      { voice: 'alloy', transcription: {} },
+    );
+    const speech = synthesize('my name is ada');
+    for (let i = 0; i < speech.length; i += 960) session.sendAudio(speech.subarray(i, i + 960));
+    session.sendAudio(Buffer.alloc(24_000));
+    await log.waitFor('response_done', undefined, 5000);
+    const userTranscript = await log.waitFor('transcript', (e) => e.role === 'user' && e.isFinal, 5000);
+    expect(userTranscript.text).toBe('My name is Ada');
+    // The service's order, reproduced: the answer was done before the question's transcript came.
+    expect(log.events.indexOf(log.of('response_done')[0]!)).toBeLessThan(log.events.indexOf(userTranscript));
+    expect(await session.updateSession({ voice: 'verse' })).toBe('resumed');
+    const second = emulator!.openai.connections().at(-1);
+    await waitUntil(() => inbound('conversation.item.create', second).length >= 2, 'the replay');
+    const replayed = inbound('conversation.item.create', second).map((f) => f['item'] as { role?: string; content?: Array<{ text?: string }> });
+    const question = replayed.findIndex((i) => i.role === 'user' && i.content?.[0]?.text === 'My name is Ada');
+    const answer = replayed.findIndex((i) => i.role === 'assistant');
+    expect(question).toBeGreaterThanOrEqual(0);
+    expect(answer).toBeGreaterThan(question);
   });
 
   it('streams user audio byte-exactly and in order, and the emulator hears a spoken turn', async () => {
