@@ -509,7 +509,10 @@ class OpenAIConnection {
       const callId = this.id('call');
       const base = { response_id: response.id, item_id: itemId, output_index: response.output.length, call_id: callId };
       const item: Json = { id: itemId, type: 'function_call', status: 'in_progress', name: call.name, call_id: callId, arguments: '' };
+      const previous = this.lastItemId;
+      this.lastItemId = itemId;
       if (!emit({ type: 'response.output_item.added', response_id: response.id, output_index: base.output_index, item })) return;
+      this.announceItem(emit, 'added', previous, item);
       const size = this.options.argsChunkChars ?? 8;
       for (let i = 0; i < call.arguments.length; i += size) {
         if (!emit({ type: 'response.function_call_arguments.delta', ...base, delta: call.arguments.slice(i, i + size) })) return;
@@ -520,9 +523,9 @@ class OpenAIConnection {
       const named = this.beta ? {} : { name: call.name };
       if (!emit({ type: 'response.function_call_arguments.done', ...base, ...named, arguments: call.arguments })) return;
       this.items.set(itemId, { id: itemId, type: 'function_call', callId, name: call.name });
-      this.lastItemId = itemId;
       response.output.push(done);
       emit({ type: 'response.output_item.done', response_id: response.id, output_index: base.output_index, item: done });
+      this.announceItem(emit, 'done', previous, done);
     }
 
     if (reply.text && !(await this.speak(response, reply.text, emit))) return;
@@ -545,9 +548,12 @@ class OpenAIConnection {
     const outputIndex = response.output.length;
     const ids = { response_id: response.id, item_id: itemId, output_index: outputIndex, content_index: 0 };
     const item: Item = { id: itemId, type: 'message', role: 'assistant', text };
+    const previous = this.lastItemId;
     this.items.set(itemId, item);
     this.lastItemId = itemId;
-    if (!emit({ type: 'response.output_item.added', response_id: response.id, output_index: outputIndex, item: { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } })) return false;
+    const added = { id: itemId, type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+    if (!emit({ type: 'response.output_item.added', response_id: response.id, output_index: outputIndex, item: added })) return false;
+    this.announceItem(emit, 'added', previous, added);
     const audio = this.speaks;
     const partType = audio ? 'audio' : 'text';
     emit({ type: 'response.content_part.added', ...ids, part: audio ? { type: partType, transcript: '' } : { type: partType, text: '' } });
@@ -583,6 +589,21 @@ class OpenAIConnection {
     const contentType = this.beta ? partType : audio ? 'output_audio' : 'output_text';
     const done = { id: itemId, type: 'message', status: 'completed', role: 'assistant', content: [audio ? { type: contentType, transcript: text } : { type: contentType, text }] };
     response.output.push(done);
-    return emit({ type: 'response.output_item.done', response_id: response.id, output_index: outputIndex, item: done });
+    if (!emit({ type: 'response.output_item.done', response_id: response.id, output_index: outputIndex, item: done })) return false;
+    this.announceItem(emit, 'done', previous, done);
+    return true;
+  }
+
+  /**
+   * A response's item also joins the conversation, as the service reports right after
+   * `response.output_item.added` / `.done` (GA: `conversation.item.added` / `.done`; beta:
+   * `conversation.item.created` once).
+   */
+  private announceItem(emit: (frame: Json) => boolean, phase: 'added' | 'done', previous: string | null, item: Json): void {
+    if (this.beta) {
+      if (phase === 'added') emit({ type: 'conversation.item.created', previous_item_id: previous, item });
+      return;
+    }
+    emit({ type: `conversation.item.${phase}`, previous_item_id: previous, item });
   }
 }

@@ -80,16 +80,23 @@ describe('openai emulator protocol', () => {
     const done = await c.next('response.done');
     expect(done.response).toMatchObject({ status: 'completed', usage: { input_tokens: 100 } });
     const order = c.frames.map((f) => f['type']).filter((t) => t !== 'response.output_audio.delta' && t !== 'response.output_audio_transcript.delta');
+    // As in the GA capture (shared/protocol/recordings/openai-ga-audio-session.captured.jsonl): the
+    // response's item also joins the conversation right after output_item.added / .done.
     expect(order).toEqual([
       'response.created',
       'response.output_item.added',
+      'conversation.item.added',
       'response.content_part.added',
       'response.output_audio.done',
       'response.output_audio_transcript.done',
       'response.content_part.done',
       'response.output_item.done',
+      'conversation.item.done',
       'rate_limits.updated',
     ]);
+    const added = c.frames.find((f) => f['type'] === 'conversation.item.added')!;
+    expect(added['item']).toMatchObject({ type: 'message', role: 'assistant', status: 'in_progress' });
+    expect(added['item']['id']).toBe(c.frames.find((f) => f['type'] === 'response.output_item.added')!['item']['id']);
     expect(c.frames.find((f) => f['type'] === 'response.content_part.added')!['part']).toEqual({ type: 'audio', transcript: '' });
     const audio = Buffer.concat(c.frames.filter((f) => f['type'] === 'response.output_audio.delta').map((f) => Buffer.from(f['delta'], 'base64')));
     expect(audio.length % 2).toBe(0);
