@@ -47,6 +47,7 @@ function measure(name: string, run: () => void): void {
     logger: silentLogger,
     redact: (t) => t,
     speechInterrupts: () => true,
+    transcribesInput: () => false,
     onSessionCreated: () => {},
     onInitialUpdate: () => {},
   });

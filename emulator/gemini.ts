@@ -57,6 +57,8 @@ export interface GeminiEmulatorControl {
   history(connection?: number): ReadonlyArray<{ role: 'user' | 'model'; text: string }>;
   /** Forgets every handle issued so far, as the service does once they expire: a setup with one is refused (1008). */
   expireHandles(): void;
+  /** Refuses the next `count` setups (on any connection) by closing with `code` and `reason`. */
+  refuseSetups(count: number, code: number, reason: string): void;
 }
 
 type Json = Record<string, unknown>;
@@ -80,6 +82,8 @@ interface Generation {
 const OUTPUT_RATE = 24_000;
 const registries = new WeakMap<EmulatorContext, Map<number, GeminiConnection>>();
 const handleStores = new WeakMap<EmulatorContext, Map<string, Conversation>>();
+/** Setups still to refuse (see `refuseSetups`), per emulator. */
+const setupRefusals = new WeakMap<EmulatorContext, Array<{ code: number; reason: string }>>();
 
 const PATHS = [
   /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)\.GenerativeService\.BidiGenerateContent(Constrained)?$/,
@@ -117,6 +121,11 @@ export function geminiControl(context: EmulatorContext): GeminiEmulatorControl {
     goAway: (timeLeftMs, connection) => pick(connection).goAway(timeLeftMs),
     history: (connection) => [...pick(connection).conversation.turns],
     expireHandles: () => handleStores.get(context)?.clear(),
+    refuseSetups: (count, code, reason) => {
+      let list = setupRefusals.get(context);
+      if (!list) setupRefusals.set(context, (list = []));
+      for (let i = 0; i < count; i++) list.push({ code, reason });
+    },
   };
 }
 
@@ -251,6 +260,8 @@ class GeminiConnection {
   }
 
   private onSetup(setup: Json): void {
+    const refusal = setupRefusals.get(this.context)?.shift();
+    if (refusal) return this.close(refusal.code, refusal.reason);
     if (typeof setup['model'] !== 'string' || !setup['model']) return this.close(1007, 'Request contains an invalid argument: setup.model is required.');
     const declarations = Array.isArray(setup['tools']) ? setup['tools'].flatMap((t) => (Array.isArray(obj(t)['functionDeclarations']) ? (obj(t)['functionDeclarations'] as unknown[]) : [])) : [];
     for (const d of declarations) {

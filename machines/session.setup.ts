@@ -359,6 +359,8 @@ export const sessionSetup = setup({
     cancelProviderToolCalls: enqueueActions(({ context, event, enqueue }) => {
       const { callIds } = as(event, 'model.toolCallCancelled');
       let toolCalls = context.toolCalls;
+      // A held-back result for a withdrawn call can no longer be sent either.
+      const unsentToolResults = Object.fromEntries(Object.entries(context.unsentToolResults).filter(([id]) => !callIds.includes(id)));
       for (const callId of callIds) {
         const record = toolCalls[callId];
         if (!record) continue;
@@ -378,7 +380,7 @@ export const sessionSetup = setup({
           });
         }
       }
-      enqueue.assign({ toolCalls });
+      enqueue.assign({ toolCalls, unsentToolResults });
     }),
     /** The connection is going away: answer what can still be answered on it, abort everything. */
     abandonToolCalls: enqueueActions(({ context, enqueue }, params: { deliver: boolean }) => {

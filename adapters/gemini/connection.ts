@@ -248,9 +248,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         const reason = redact(reasonBuffer.toString());
         if (!connected) {
           if (!expectedClose) {
-            // The server answered the setup with a close: when it carried a handle, the handle
-            // (expired, or from another session) is the likely cause, and the session retries without it.
-            const refusedHandle = input.resumptionHandle !== undefined && code !== 1006;
+            // A setup carrying a handle refused as a policy violation (1008), or with a reason
+            // naming the handle, means the handle is expired or unknown: the session retries without
+            // it. Any other refusal (1007 bad setup, 1011 old socket still open, 1013 try again)
+            // keeps the handle, so the conversation is not given up for a transient error.
+            const refusedHandle = input.resumptionHandle !== undefined && (code === 1008 || /handle|resumption/i.test(reason));
             fail(
               `Could not connect to ${describeUrl(url)}: ${reason ? `closed with code ${code}: ${reason}` : (lastError ?? `closed with code ${code}`)}`,
               String(code),

@@ -129,6 +129,7 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       logger,
       redact,
       speechInterrupts: () => config.turnDetection.type !== 'none' && config.turnDetection.interruptResponse,
+      transcribesInput: () => config.transcription !== null,
       onSessionCreated: (id) => {
         providerSessionId = id;
       },

@@ -65,24 +65,37 @@ export class ConversationHistory {
 
   /** The items to replay, oldest first. Never starts with an output whose call was trimmed away. */
   snapshot(): readonly HistoryItem[] {
-    // A reserved place whose transcript never came (transcription off, or failed) has nothing to replay.
-    return this.items.filter((i) => i.kind !== 'message' || i.text.trim() !== '');
+    // A reserved place whose transcript never came (it failed) has nothing to replay.
+    return this.items.filter(isFilled);
   }
 
+  /** Items that will be replayed (reserved places still waiting for a transcript do not count). */
   get length(): number {
-    return this.items.length;
+    return this.items.filter(isFilled).length;
   }
 
   private trim(): void {
-    while (this.items.length > 1 && (this.items.length > this.limits.maxItems || this.bytes > this.limits.maxBytes)) {
-      this.bytes -= size(this.items.shift()!);
+    let filled = this.length;
+    while (filled > 1 && (filled > this.limits.maxItems || this.bytes > this.limits.maxBytes)) {
+      const dropped = this.items.shift()!;
+      this.bytes -= size(dropped);
+      if (isFilled(dropped)) filled--;
     }
-    // The API rejects a function_call_output without its function_call.
+    // The API rejects a function_call_output without its function_call: drop the replay's first
+    // real item (and any reserved places before it) while it is such an orphan.
     const calls = new Set(this.items.flatMap((i) => (i.kind === 'function_call' ? [i.callId] : [])));
-    while (this.items[0]?.kind === 'function_call_output' && !calls.has(this.items[0].callId)) {
-      this.bytes -= size(this.items.shift()!);
+    for (;;) {
+      const first = this.items.findIndex(isFilled);
+      const item = this.items[first];
+      if (!item || item.kind !== 'function_call_output' || calls.has(item.callId)) return;
+      for (const dropped of this.items.splice(0, first + 1)) this.bytes -= size(dropped);
     }
   }
+}
+
+/** Not a reserved place still waiting for its transcript. */
+function isFilled(item: HistoryItem): boolean {
+  return item.kind !== 'message' || item.text.trim() !== '';
 }
 
 /** One history per session (AudioPlane), per adapter object. */

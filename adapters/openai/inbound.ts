@@ -65,6 +65,8 @@ export interface InboundSink {
   redact(text: string): string;
   /** Whether user speech interrupts a response (turn detection with `interrupt_response`). */
   speechInterrupts(): boolean;
+  /** Whether input transcription is on: only then will a spoken turn's transcript come. */
+  transcribesInput(): boolean;
   onSessionCreated(providerSessionId: string | undefined): void;
   /** The answer to the connection's initial `session.update`: applied, or rejected with an error. */
   onInitialUpdate(error: ErrorInfo | undefined): void;
@@ -248,7 +250,7 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       }
       case 'input_audio_buffer.committed': {
         const p = parse(AudioCommittedSchema, obj, type);
-        if (p?.item_id) sink.history.reserve(p.item_id);
+        if (p?.item_id && sink.transcribesInput()) sink.history.reserve(p.item_id);
         return;
       }
       case 'session.created':

@@ -158,6 +158,22 @@ describe('session over the Gemini adapter and emulator', () => {
     expect(session.connected).toBe(true);
   });
 
+  it('a transient refusal of a setup keeps the handle: the next attempt still restores the conversation', async () => {
+    const { session, log, emulator, connections, inbound } = await open();
+    await session.sendText('My name is Ada');
+    await log.waitFor('response_done');
+    await waitUntil(() => session.actor.getSnapshot().context.resumptionHandle !== undefined, 'a handle');
+    const handle = session.actor.getSnapshot().context.resumptionHandle;
+    emulator.gemini.refuseSetups(1, 1011, 'Internal error encountered.');
+    emulator.gemini.inject({ type: 'close', code: 1011, reason: 'internal error' });
+    await log.waitFor('session_resumed', undefined, 5000);
+    const [, refused, next] = connections();
+    expect(inbound(refused!, 'setup')[0]!['setup'].sessionResumption.handle).toBe(handle);
+    expect(inbound(next!, 'setup')[0]!['setup'].sessionResumption.handle).toBe(handle);
+    expect(log.of('session_resumed')[0]).toMatchObject({ restored: true });
+    expect(emulator.gemini.history(next).some((t) => t.text.includes('My name is Ada'))).toBe(true);
+  });
+
   it('ignores a non-empty handle marked not resumable, over the wire', async () => {
     const { session, log, emulator, connections, inbound } = await open();
     await session.sendText('hello');

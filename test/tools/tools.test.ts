@@ -472,6 +472,17 @@ describe('application-run tools', () => {
     await session.close();
   });
 
+  it('autoRespondTools: false — a held-back result for a call the provider then cancelled is refused', async () => {
+    const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'w1', name: 'echo', arguments: { value: 'q' } }] }] }, { autoRespondTools: false });
+    await session.sendText('go');
+    await log.waitFor('tool_result');
+    model.push({ type: 'model.toolCallCancelled', callIds: ['w1'] });
+    await expect(session.sendToolResult('w1', { echoed: 'q' })).rejects.toMatchObject({ code: 'tool_error' });
+    expect(outputsOf(model)).toEqual([]);
+    expect(log.of('tool_result').map((e) => e.delivered)).toEqual([false]);
+    await session.close();
+  });
+
   it('a result is refused for a call answered already, unknown, run by a tool actor, or cancelled by the provider', async () => {
     const { model, session, log } = await start([echo], { responses: [{ toolCalls: [{ callId: 'm1', name: 'echo', arguments: { value: 'q' } }, { callId: 'm2', name: 'echo', arguments: { value: 'r' } }] }] }, { autoExecuteTools: false });
     await session.sendText('go');
