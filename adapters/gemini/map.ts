@@ -6,13 +6,20 @@ import type {
   ActivityHandling,
   Content,
   FunctionResponse,
+  LiveClientMessage,
   LiveClientSetup,
   Modality,
   Schema,
   Tool,
 } from '@google/genai';
 import type { SessionConfig, ToolSpec } from '../../machines/config.js';
-import type { ClientMessage, FunctionDeclaration } from './wire.js';
+import type { FunctionDeclaration } from '@google/genai';
+import type { ClientMessage, JsonObject } from './wire.js';
+
+// Builders construct SDK-typed values (checked by tsc against @google/genai) and publish them as
+// plain JSON, so the package's declarations do not import the SDK (a dev dependency).
+const clientMessage = (message: LiveClientMessage): ClientMessage => message as unknown as ClientMessage;
+const asJson = (value: object): JsonObject => value as unknown as JsonObject;
 
 /**
  * `openapi`: the legacy `parameters` field, an OpenAPI 3 subset with upper-case types (what every
@@ -40,7 +47,8 @@ export function modelPath(model: string, vertex?: { project: string; location: s
   return vertex ? `projects/${vertex.project}/locations/${vertex.location}/publishers/google/models/${id}` : `models/${id}`;
 }
 
-export function toSetup(config: SessionConfig, options: SetupOptions): { setup: LiveClientSetup } {
+/** The `setup` message (plain JSON; built and checked as the SDK's `LiveClientSetup`). */
+export function toSetup(config: SessionConfig, options: SetupOptions): { setup: JsonObject } {
   const audio = config.outputModality === 'audio';
   const generationConfig: NonNullable<LiveClientSetup['generationConfig']> = {
     responseModalities: [(audio ? 'AUDIO' : 'TEXT') as Modality],
@@ -73,7 +81,7 @@ export function toSetup(config: SessionConfig, options: SetupOptions): { setup: 
   if (cwc) setup.contextWindowCompression = cwc === true ? { slidingWindow: {} } : (cwc as LiveClientSetup['contextWindowCompression'] & object);
   setup.sessionResumption = options.resumptionHandle ? { handle: options.resumptionHandle } : {};
 
-  return { setup: mergeExtra(setup, config.extra) };
+  return { setup: asJson(mergeExtra(setup, config.extra)) };
 }
 
 /** `extra` is merged last, one level deep for objects (so `generationConfig.thinkingConfig` can be added). */
@@ -87,17 +95,17 @@ function mergeExtra(setup: LiveClientSetup, extra: Record<string, unknown> | und
   return out as LiveClientSetup;
 }
 
-export function systemInstruction(text: string): Content {
+function systemInstruction(text: string): Content {
   return { parts: [{ text }] };
 }
 
 /** `toolChoice: 'none'` sends no declarations: Gemini has no tool_choice, and a declared tool may be called. */
-export function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: SchemaDialect): Tool[] | undefined {
+function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: SchemaDialect): Tool[] | undefined {
   if (config.tools.length === 0 || config.toolChoice === 'none') return undefined;
   return [{ functionDeclarations: config.tools.map((tool) => toFunctionDeclaration(tool, dialect)) }];
 }
 
-export function toFunctionDeclaration(tool: ToolSpec, dialect: SchemaDialect): FunctionDeclaration {
+function toFunctionDeclaration(tool: ToolSpec, dialect: SchemaDialect): FunctionDeclaration {
   const declaration: FunctionDeclaration = { name: tool.name };
   if (tool.description) declaration.description = tool.description;
   const params = tool.parameters;
@@ -161,16 +169,16 @@ export function toOpenApiSchema(schema: unknown, defs: Record<string, unknown> |
 /** `role: 'system'` has no turn equivalent on Gemini: it goes as a user turn marked as a system note. */
 export function clientTextMessage(text: string, role: 'user' | 'system', respond: boolean): ClientMessage {
   const body = role === 'system' ? `[system] ${text}` : text;
-  return { clientContent: { turns: [{ role: 'user', parts: [{ text: body }] }], turnComplete: respond } };
+  return clientMessage({ clientContent: { turns: [{ role: 'user', parts: [{ text: body }] }], turnComplete: respond } });
 }
 
 /** Gemini 3.x Live takes mid-session text as `realtimeInput.text` (clientContent only seeds history). */
 export function realtimeTextMessage(text: string, role: 'user' | 'system'): ClientMessage {
-  return { realtimeInput: { text: role === 'system' ? `[system] ${text}` : text } };
+  return clientMessage({ realtimeInput: { text: role === 'system' ? `[system] ${text}` : text } });
 }
 
 export function audioMessage(pcm16k: Buffer): ClientMessage {
-  return { realtimeInput: { audio: { mimeType: 'audio/pcm;rate=16000', data: pcm16k.toString('base64') } } };
+  return clientMessage({ realtimeInput: { audio: { mimeType: 'audio/pcm;rate=16000', data: pcm16k.toString('base64') } } });
 }
 
 /**
@@ -194,7 +202,7 @@ export function toolResponseValue(output: unknown): Record<string, unknown> {
 export function toolResponseMessage(callId: string | undefined, name: string, output: unknown): ClientMessage {
   const response: FunctionResponse = { name, response: toolResponseValue(output) };
   if (callId !== undefined) response.id = callId;
-  return { toolResponse: { functionResponses: [response] } };
+  return clientMessage({ toolResponse: { functionResponses: [response] } });
 }
 
 /** The experimental in-place update. `tools: {tools: []}` clears every tool; an absent key leaves them. */
@@ -203,10 +211,10 @@ export function contextUpdateMessage(
   changed: readonly string[],
   dialect: SchemaDialect,
 ): ClientMessage {
-  const update: NonNullable<ClientMessage['contextUpdate']> = {};
+  const update: NonNullable<LiveClientMessage['contextUpdate']> = {};
   if (changed.includes('instructions')) update.systemInstruction = systemInstruction(config.instructions);
   if (changed.includes('tools') || changed.includes('toolChoice')) update.tools = { tools: toTools(config, dialect) ?? [] };
-  return { contextUpdate: update };
+  return clientMessage({ contextUpdate: update });
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

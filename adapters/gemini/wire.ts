@@ -6,12 +6,6 @@
  * produces a shape the SDK would not send.
  */
 import { z } from 'zod';
-import type {
-  FunctionDeclaration,
-  LiveClientMessage,
-  LiveClientSetup,
-  LiveServerMessage,
-} from '@google/genai';
 
 const Blob = z.looseObject({ mimeType: z.string().optional(), data: z.string().optional() });
 const Part = z.looseObject({
@@ -59,13 +53,14 @@ export const ServerMessageSchema = z.looseObject({
 });
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-/** The raw JSON of a server message as the SDK types it (the SDK's class adds `text`/`data` getters). */
-export type WireServerMessage = Omit<LiveServerMessage, 'text' | 'data'>;
-
-/** Client messages, exactly one key each. */
-export type ClientMessage = LiveClientMessage;
-export type SetupMessage = { setup: LiveClientSetup };
-export type { FunctionDeclaration };
+/**
+ * A client message as JSON, exactly one key. The published type is plain JSON so that voxstate's
+ * declarations do not need `@google/genai` (a dev dependency) installed; every builder constructs
+ * its message through `clientMessage()` (adapters/gemini/map.ts), which type-checks the literal
+ * against the SDK's `LiveClientMessage` at compile time.
+ */
+export type ClientMessage = { readonly [key: string]: JsonObject };
+export type JsonObject = { [key: string]: unknown };
 
 /**
  * Parses a proto3 JSON `Duration` ("10s", "1.5s", "0.250s") into milliseconds. Unparsable

@@ -89,7 +89,7 @@ describe('gemini setup mapping', () => {
     expect(setup.realtimeInputConfig).toEqual({ automaticActivityDetection: { disabled: true } });
     expect(setup.inputAudioTranscription).toEqual({});
     expect(setup.outputAudioTranscription).toBeUndefined();
-    expect(setup.generationConfig?.responseModalities).toEqual(['TEXT']);
+    expect(setup['generationConfig']).toEqual({ responseModalities: ['TEXT'] });
     expect(setup.contextWindowCompression).toBeUndefined();
     expect(setup.systemInstruction).toBeUndefined();
   });

@@ -3,7 +3,8 @@
  * types, so `import { createRealtimeSession } from 'voxstate'` works from a script in the package.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -46,5 +47,22 @@ describe('package build and exports', () => {
     } finally {
       rmSync(script, { force: true });
     }
+
+    // The published declarations may only import what an installing user gets: dependencies, Node
+    // built-ins and relative files. A dev dependency there (e.g. @google/genai's types) would break
+    // every consumer that type-checks libraries (skipLibCheck: false, tsc's default).
+    const deps = new Set(Object.keys((JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { dependencies: Record<string, string> }).dependencies));
+    const published = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? published(join(dir, d.name)) : d.name.endsWith('.d.ts') ? [join(dir, d.name)] : []));
+    const foreign: string[] = [];
+    for (const file of published(`${root}dist`)) {
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      for (const [, spec] of code.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
+        if (spec!.startsWith('.') || spec!.startsWith('node:')) continue;
+        const pkgName = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
+        if (!deps.has(pkgName) && !deps.has(`@types/${pkgName}`)) foreign.push(`${file.slice(root.length)} imports ${spec}`);
+      }
+    }
+    expect(foreign).toEqual([]);
   }, 180_000);
 });
