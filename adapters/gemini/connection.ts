@@ -22,6 +22,10 @@ import {
 } from './map.js';
 import type { ClientMessage } from './wire.js';
 
+
+/** Close reasons that are about the resumption handle itself. */
+const HANDLE_REFUSAL = /\bresumption\b|\bhandle\b.*\b(invalid|expired|unknown|not found)\b|\b(invalid|expired|unknown)\b.*\bhandle\b/i;
+
 export type TokenSource = string | (() => string | Promise<string>);
 
 export interface ConnectionOptions {
@@ -248,11 +252,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         const reason = redact(reasonBuffer.toString());
         if (!connected) {
           if (!expectedClose) {
-            // A setup carrying a handle refused as a policy violation (1008), or with a reason
-            // naming the handle, means the handle is expired or unknown: the session retries without
-            // it. Any other refusal (1007 bad setup, 1011 old socket still open, 1013 try again)
-            // keeps the handle, so the conversation is not given up for a transient error.
-            const refusedHandle = input.resumptionHandle !== undefined && (code === 1008 || /handle|resumption/i.test(reason));
+            // A setup carrying a handle, refused with a reason about the handle (expired, invalid,
+            // unknown), makes the session retry without it. Anything else (1007 bad setup, 1008 for
+            // an unknown model, 1011 old socket still open, 1013 try again) keeps the handle, so
+            // the conversation is not given up for an error that has nothing to do with it.
+            const refusedHandle = input.resumptionHandle !== undefined && HANDLE_REFUSAL.test(reason);
             fail(
               `Could not connect to ${describeUrl(url)}: ${reason ? `closed with code ${code}: ${reason}` : (lastError ?? `closed with code ${code}`)}`,
               String(code),

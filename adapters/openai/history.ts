@@ -63,7 +63,7 @@ export class ConversationHistory {
     this.trim();
   }
 
-  /** The items to replay, oldest first. Never starts with an output whose call was trimmed away. */
+  /** The items to replay, oldest first. Never holds an output whose call was trimmed away. */
   snapshot(): readonly HistoryItem[] {
     // A reserved place whose transcript never came (it failed) has nothing to replay.
     return this.items.filter(isFilled);
@@ -75,21 +75,26 @@ export class ConversationHistory {
   }
 
   private trim(): void {
+    // Oldest real items go first. A reserved place stays where it is (its transcript, when it
+    // comes, belongs there), unless too many are waiting: then the oldest ones go.
     let filled = this.length;
     while (filled > 1 && (filled > this.limits.maxItems || this.bytes > this.limits.maxBytes)) {
-      const dropped = this.items.shift()!;
-      this.bytes -= size(dropped);
-      if (isFilled(dropped)) filled--;
+      const oldest = this.items.findIndex(isFilled);
+      this.bytes -= size(this.items.splice(oldest, 1)[0]!);
+      filled--;
     }
-    // The API rejects a function_call_output without its function_call: drop the replay's first
-    // real item (and any reserved places before it) while it is such an orphan.
+    let waiting = this.items.length - filled;
+    while (waiting > this.limits.maxItems) {
+      this.items.splice(this.items.findIndex((i) => !isFilled(i)), 1);
+      waiting--;
+    }
+    // The API rejects a function_call_output without its function_call, wherever it stands.
     const calls = new Set(this.items.flatMap((i) => (i.kind === 'function_call' ? [i.callId] : [])));
-    for (;;) {
-      const first = this.items.findIndex(isFilled);
-      const item = this.items[first];
-      if (!item || item.kind !== 'function_call_output' || calls.has(item.callId)) return;
-      for (const dropped of this.items.splice(0, first + 1)) this.bytes -= size(dropped);
-    }
+    this.items = this.items.filter((i) => {
+      if (i.kind !== 'function_call_output' || calls.has(i.callId)) return true;
+      this.bytes -= size(i);
+      return false;
+    });
   }
 }
 

@@ -165,10 +165,13 @@ describe('session over the Gemini adapter and emulator', () => {
     await waitUntil(() => session.actor.getSnapshot().context.resumptionHandle !== undefined, 'a handle');
     const handle = session.actor.getSnapshot().context.resumptionHandle;
     emulator.gemini.refuseSetups(1, 1011, 'Internal error encountered.');
+    // 1008 is also used for errors unrelated to the handle (seen in the wild for an unknown model).
+    emulator.gemini.refuseSetups(1, 1008, 'models/gemini-x is not found for API version v1beta.');
     emulator.gemini.inject({ type: 'close', code: 1011, reason: 'internal error' });
     await log.waitFor('session_resumed', undefined, 5000);
-    const [, refused, next] = connections();
+    const [, refused, refusedAgain, next] = connections();
     expect(inbound(refused!, 'setup')[0]!['setup'].sessionResumption.handle).toBe(handle);
+    expect(inbound(refusedAgain!, 'setup')[0]!['setup'].sessionResumption.handle).toBe(handle);
     expect(inbound(next!, 'setup')[0]!['setup'].sessionResumption.handle).toBe(handle);
     expect(log.of('session_resumed')[0]).toMatchObject({ restored: true });
     expect(emulator.gemini.history(next).some((t) => t.text.includes('My name is Ada'))).toBe(true);
