@@ -57,7 +57,7 @@ describe('package build and exports', () => {
     const foreign: string[] = [];
     for (const file of published(`${root}dist`)) {
       const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-      for (const [, spec] of code.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
+      for (const [, spec] of code.matchAll(/(?:from|import\(|reference types=)\s*['"]([^'"]+)['"]/g)) {
         if (spec!.startsWith('.') || spec!.startsWith('node:')) continue;
         const pkgName = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
         if (!deps.has(pkgName) && !deps.has(`@types/${pkgName}`)) foreign.push(`${file.slice(root.length)} imports ${spec}`);
