@@ -1,29 +1,17 @@
 /**
  * The Gemini Live adapter against the emulator's Gemini side, over real loopback sockets.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/index.js';
 import type { ModelEvent } from '../../adapters/events.js';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
-import { adapterFor, API_KEY, clientFrames, emulator, frames, serverFrames, silence, tone, until } from './helpers.js';
+import { adapterFor, API_KEY, clientFrames, frames, serverFrames, silence, tone, until, useGeminiFixture } from './helpers.js';
 
 type Harness = ReturnType<typeof startAdapter>;
+const fx = useGeminiFixture();
+const start = fx.start;
 let emu: Emulator | undefined;
-let harnesses: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of harnesses) h.stop();
-  harnesses = [];
-  await emu?.close();
-  emu = undefined;
-});
-
-function start(e: Emulator, options: Parameters<typeof startAdapter>[1] = {}, adapterOptions: Parameters<typeof adapterFor>[1] = {}): Harness {
-  const h = startAdapter(adapterFor(e, adapterOptions), options);
-  harnesses.push(h);
-  return h;
-}
 
 const weatherTool = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
 const types = (events: ModelEvent[]): string[] => events.map((e) => e.type);
@@ -31,14 +19,14 @@ const types = (events: ModelEvent[]): string[] => events.map((e) => e.type);
 describe('gemini adapter: connection', () => {
   it('an invalid URL → connectFailed, not a crash', async () => {
     const h = startAdapter(geminiLive({ apiKey: API_KEY, url: 'not a url' }));
-    harnesses.push(h);
+    fx.track(h);
     const failed = await h.waitForEvent('model.connectFailed');
     expect(failed.error.message).toContain('invalid URL');
     expect(failed.error.message).not.toContain(API_KEY);
   });
 
   it('sends setup first and nothing else before setupComplete', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { config: { instructions: 'Be brief.', tools: [weatherTool] } });
     // Queued before setupComplete: must go out after it.
     h.send({ type: 'client.text', text: 'hello' });
@@ -62,7 +50,7 @@ describe('gemini adapter: connection', () => {
   });
 
   it('parses JSON from text frames as well as binary ones', async () => {
-    emu = await emulator({ gemini: { binaryFrames: 'none' } });
+    emu = await fx.emulator({ gemini: { binaryFrames: 'none' } });
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'hi' });
@@ -71,7 +59,7 @@ describe('gemini adapter: connection', () => {
   });
 
   it('reports a refused connection without the key', async () => {
-    emu = await emulator({ gemini: { apiKey: 'AIzaSyDIFFERENT-key-00000000000000' } });
+    emu = await fx.emulator({ gemini: { apiKey: 'AIzaSyDIFFERENT-key-00000000000000' } });
     const h = start(emu);
     const failed = await h.waitForEvent('model.connectFailed');
     expect(failed.error.message).toContain('401');
@@ -79,12 +67,12 @@ describe('gemini adapter: connection', () => {
   });
 
   it('reports a closed port as connectFailed without the key', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const url = emu.geminiUrl;
     await emu.close();
     emu = undefined;
     const h = startAdapter(adapterFor({ geminiUrl: url } as Emulator));
-    harnesses.push(h);
+    fx.track(h);
     const failed = await h.waitForEvent('model.connectFailed');
     expect(failed.error.code).toBe('connection_failed');
     expect(JSON.stringify(h.events)).not.toContain(API_KEY);
@@ -93,7 +81,7 @@ describe('gemini adapter: connection', () => {
 
 describe('gemini adapter: turns', () => {
   it('delivers 24 kHz audio and transcripts between responseCreated and responseDone', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'tell me something' });
@@ -115,7 +103,7 @@ describe('gemini adapter: turns', () => {
   });
 
   it('reports resumable handles and flags the non-resumable ones', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'hi' });
@@ -132,7 +120,7 @@ describe('gemini adapter: turns', () => {
 
 describe('gemini adapter: audio in', () => {
   it('resamples 24 kHz to 16 kHz and batches ≥ 40 ms; commit flushes', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { config: { turnDetection: { type: 'none' } } });
     await h.waitForEvent('model.connected');
     const input = tone(500, 24000);
@@ -155,7 +143,7 @@ describe('gemini adapter: audio in', () => {
   });
 
   it('passes 16 kHz through untouched and the emulator hears the speech', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { config: { transcription: {} } });
     await h.waitForEvent('model.connected');
     const input = Buffer.concat([tone(300, 16000), silence(300, 16000)]);
@@ -170,7 +158,7 @@ describe('gemini adapter: audio in', () => {
   });
 
   it('clearAudio drops the unsent batch', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { config: { turnDetection: { type: 'none' } } });
     await h.waitForEvent('model.connected');
     h.audio.sendUserAudio(tone(20, 16000), 16000);

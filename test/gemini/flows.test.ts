@@ -2,31 +2,19 @@
  * Tool calls, cancellation, barge-in, resumption handles, goAway, close codes and contextUpdate:
  * the Gemini adapter against the emulator over real loopback sockets.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/index.js';
 import type { Brain } from '../../emulator/brain.js';
 import { createRuleBrain } from '../../emulator/brain.js';
 import type { ModelEvent } from '../../adapters/events.js';
 import { parseSessionConfig } from '../../machines/config.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
-import { adapterFor, API_KEY, clientFrames, emulator, frames, tone, until } from './helpers.js';
+import { adapterFor, API_KEY, clientFrames, frames, tone, until, useGeminiFixture } from './helpers.js';
 
 type Harness = ReturnType<typeof startAdapter>;
+const fx = useGeminiFixture();
+const start = fx.start;
 let emu: Emulator | undefined;
-let harnesses: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of harnesses) h.stop();
-  harnesses = [];
-  await emu?.close();
-  emu = undefined;
-});
-
-function start(e: Emulator, options: Parameters<typeof startAdapter>[1] = {}, adapterOptions: Parameters<typeof adapterFor>[1] = {}): Harness {
-  const h = startAdapter(adapterFor(e, adapterOptions), options);
-  harnesses.push(h);
-  return h;
-}
 
 const weatherTool = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
 const count = (events: ModelEvent[], type: ModelEvent['type']): number => events.filter((e) => e.type === type).length;
@@ -38,7 +26,7 @@ const toolResponses = (e: Emulator) => clientFrames(e, 'toolResponse') as Array<
 describe('gemini adapter: tool calls', () => {
   for (const turnCompleteAfterToolCall of [false, true]) {
     it(`answers a toolCall and the continuation stays in one response (turnComplete after toolCall: ${turnCompleteAfterToolCall})`, async () => {
-      emu = await emulator({ gemini: { turnCompleteAfterToolCall } });
+      emu = await fx.emulator({ gemini: { turnCompleteAfterToolCall } });
       const h = start(emu, { config: { tools: [weatherTool] } });
       await h.waitForEvent('model.connected');
       h.send({ type: 'client.text', text: 'what is the weather in Paris' });
@@ -64,7 +52,7 @@ describe('gemini adapter: tool calls', () => {
   }
 
   it('withdraws calls on barge-in and never answers them', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { config: { tools: [weatherTool] } });
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'weather in Oslo please' });
@@ -84,7 +72,7 @@ describe('gemini adapter: tool calls', () => {
 
 describe('gemini adapter: interruption', () => {
   it('reports a server-side barge-in and ends the response as cancelled', async () => {
-    emu = await emulator({ gemini: { realtimeFactor: 2 } });
+    emu = await fx.emulator({ gemini: { realtimeFactor: 2 } });
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'please tell me a rather long story about the sea and ships' });
@@ -96,7 +84,7 @@ describe('gemini adapter: interruption', () => {
   });
 
   it('a client interrupt mutes the rest of the turn', async () => {
-    emu = await emulator({ gemini: { realtimeFactor: 2 } });
+    emu = await fx.emulator({ gemini: { realtimeFactor: 2 } });
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'please tell me a rather long story about the sea and ships' });
@@ -113,7 +101,7 @@ describe('gemini adapter: resumption and goAway', () => {
   it('resumes with a handle and the emulator restores the conversation', async () => {
     const rule = createRuleBrain();
     const brain: Brain = { ...rule, reply: (c) => ({ text: `model turn ${c.turnIndex} heard ${c.userText ?? ''}` }) };
-    emu = await emulator({ brain });
+    emu = await fx.emulator({ brain });
     const first = start(emu);
     await first.waitForEvent('model.connected');
     first.send({ type: 'client.text', text: 'one' });
@@ -136,7 +124,7 @@ describe('gemini adapter: resumption and goAway', () => {
   });
 
   it('an unknown handle is refused with 1008 before setupComplete', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { resumptionHandle: 'gh_expired' });
     const failed = await h.waitForEvent('model.connectFailed');
     expect(failed.error.providerCode).toBe('1008');
@@ -145,7 +133,7 @@ describe('gemini adapter: resumption and goAway', () => {
   });
 
   it('goAway reports the time left, then the close is not an error', async () => {
-    emu = await emulator({ gemini: { goAwayAfterMs: 10, goAwayTimeLeftMs: 1500 } });
+    emu = await fx.emulator({ gemini: { goAwayAfterMs: 10, goAwayTimeLeftMs: 1500 } });
     const h = start(emu);
     const goAway = await h.waitForEvent('model.goAway');
     expect(goAway.timeLeftMs).toBe(1500);
@@ -159,7 +147,7 @@ describe('gemini adapter: resumption and goAway', () => {
 
 describe('gemini adapter: errors and config', () => {
   it('an error close becomes a typed error and closed event', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
     emu.gemini.inject({ type: 'close', code: 1007, reason: `Request contains an invalid argument. key=${API_KEY}` });
@@ -172,7 +160,7 @@ describe('gemini adapter: errors and config', () => {
   });
 
   it('an unknown message is a debug-level unknown event; a malformed frame is a non-fatal invalid_frame error', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
     emu.gemini.inject({ type: 'unknown' });
@@ -187,7 +175,7 @@ describe('gemini adapter: errors and config', () => {
   });
 
   it('client.close is an expected close', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.close' });
@@ -196,7 +184,7 @@ describe('gemini adapter: errors and config', () => {
   });
 
   it('applies instructions in place with contextUpdate when enabled', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu, { config: { instructions: 'You are a pirate.' } }, { contextUpdate: true });
     await h.waitForEvent('model.connected');
     const config = parseSessionConfig({ instructions: 'You are a butler.' });
@@ -211,7 +199,7 @@ describe('gemini adapter: errors and config', () => {
   });
 
   it('rejects in-place updates without contextUpdate', async () => {
-    emu = await emulator();
+    emu = await fx.emulator();
     const h = start(emu);
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.updateConfig', requestId: 'r2', config: parseSessionConfig({ instructions: 'x' }), changed: ['instructions'] });
@@ -221,10 +209,10 @@ describe('gemini adapter: errors and config', () => {
   });
 
   it('connects to Vertex with a bearer token and a publisher model path', async () => {
-    emu = await emulator({ gemini: { apiKey: 'ya29.vertex-token-123' } });
+    emu = await fx.emulator({ gemini: { apiKey: 'ya29.vertex-token-123' } });
     const url = emu.geminiUrl.replace(/\/ws\/.*$/, '/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent');
     const h = startAdapter(adapterFor(emu, { apiKey: undefined, url, model: 'gemini-2.0-flash-live-preview-04-09', vertex: { project: 'proj', location: 'us-central1', accessToken: async () => 'ya29.vertex-token-123' } }));
-    harnesses.push(h);
+    fx.track(h);
     await h.waitForEvent('model.connected');
     expect((clientFrames(emu, 'setup')[0] as { setup: { model: string } }).setup.model).toBe(
       'projects/proj/locations/us-central1/publishers/google/models/gemini-2.0-flash-live-preview-04-09',

@@ -1,6 +1,8 @@
 /** Shared fixtures for the Gemini tests: an emulator, an adapter pointed at it, PCM builders. */
 import { geminiLive, type GeminiLiveOptions } from '../../adapters/gemini/index.js';
+import { afterEach } from 'vitest';
 import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../emulator/index.js';
+import { startAdapter } from '../helpers/adapter-harness.js';
 
 export const API_KEY = 'AIzaSyTEST-not-a-real-key-0123456789';
 export const GEMINI = 'gemini';
@@ -11,6 +13,34 @@ export async function emulator(options: StartEmulatorOptions = {}): Promise<Emul
 
 export function adapterFor(emu: Emulator, options: Partial<GeminiLiveOptions> = {}) {
   return geminiLive({ apiKey: API_KEY, url: emu.geminiUrl, handleWaitMs: 100, ...options });
+}
+
+type Harness = ReturnType<typeof startAdapter>;
+
+/**
+ * One emulator and the adapter harnesses of a test, stopped and closed after each test. Call at
+ * the top of a test file.
+ */
+export function useGeminiFixture() {
+  let running: Emulator | undefined;
+  let harnesses: Harness[] = [];
+  afterEach(async () => {
+    for (const h of harnesses) h.stop();
+    harnesses = [];
+    await running?.close();
+    running = undefined;
+  });
+  const track = (h: Harness): Harness => (harnesses.push(h), h);
+  return {
+    async emulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
+      running = await emulator(options);
+      return running;
+    },
+    start(e: Emulator, options: Parameters<typeof startAdapter>[1] = {}, adapterOptions: Partial<GeminiLiveOptions> = {}): Harness {
+      return track(startAdapter(adapterFor(e, adapterOptions), options));
+    },
+    track,
+  };
 }
 
 /** A sine tone (speech, to the emulator's energy detector), PCM16 LE mono. */
