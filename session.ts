@@ -209,27 +209,21 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
 
   type Listener = (event: AnySessionEvent) => void;
   const listeners = new Map<string, Set<Listener>>();
+  // Typed listeners, then wildcard ones. A listener that throws is logged: it must not break the
+  // session or the adapter whose socket delivered the event (audio reaches here from the adapter).
+  function notify(set: Set<Listener> | undefined, event: AnySessionEvent): void {
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(event);
+      } catch (error) {
+        logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
+      }
+    }
+  }
   function publish(event: AnySessionEvent): void {
-    const set = listeners.get(event.type);
-    if (set) {
-      for (const listener of set) {
-        try {
-          listener(event);
-        } catch (error) {
-          logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
-        }
-      }
-    }
-    const any = listeners.get('*');
-    if (any) {
-      for (const listener of any) {
-        try {
-          listener(event);
-        } catch (error) {
-          logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
-        }
-      }
-    }
+    notify(listeners.get(event.type), event);
+    notify(listeners.get('*'), event);
     if (events.observed) events.next(event);
   }
 
