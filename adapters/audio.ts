@@ -56,12 +56,16 @@ export class AudioInput {
    * both wait for audio still in a loading resampler, so nothing overtakes it.
    */
   flush(then?: () => void): void {
-    if (this.waiting.length > 0) {
-      this.waiting.push({ then: () => (this.sendBatch(), then?.()) });
-      return;
-    }
-    this.sendBatch();
-    then?.();
+    this.afterWaiting(() => {
+      this.sendBatch();
+      then?.();
+    });
+  }
+
+  /** Runs `step` now, or after the input still waiting for a loading resampler. */
+  private afterWaiting(step: () => void): void {
+    if (this.waiting.length > 0) this.waiting.push({ then: step });
+    else step();
   }
 
   private sendBatch(): void {
@@ -81,12 +85,10 @@ export class AudioInput {
     let keep = this.waiting.length;
     while (keep > 0 && !('then' in this.waiting[keep - 1]!)) keep--;
     this.waiting.length = keep;
-    if (this.waiting.length > 0) {
-      this.waiting.push({ then: () => (this.dropBatch(), then?.()) });
-      return;
-    }
-    this.dropBatch();
-    then?.();
+    this.afterWaiting(() => {
+      this.dropBatch();
+      then?.();
+    });
   }
 
   private dropBatch(): void {
