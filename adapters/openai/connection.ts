@@ -8,10 +8,12 @@ import { AudioInput } from '../audio.js';
 import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
+import type { SessionConfig } from '../../machines/config.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
 import { redactSecrets, type ErrorInfo } from '../../errors.js';
 import type { HistoryStore } from './history.js';
 import { createInbound, newConnectionState } from './inbound.js';
+import { extraConflict } from './extra-conflicts.js';
 import {
   functionOutputItem,
   outputText,
@@ -77,6 +79,13 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
     };
     const buildSession = (includeVoice: boolean): object =>
       beta ? toBetaSession(config, { includeVoice }) : toGASession(config, { includeVoice });
+    /** An `extra` that contradicts the rest of the config: checked before anything is sent. */
+    const conflictIn = (next: SessionConfig): ErrorInfo | undefined => {
+      if (!next.extra) return undefined;
+      const withoutExtra = { ...next, extra: undefined };
+      const built = beta ? toBetaSession(withoutExtra, { includeVoice: true }) : toGASession(withoutExtra, { includeVoice: true });
+      return extraConflict(next, built, options.protocol);
+    };
 
     const fail = (message: string): void => {
       if (failed || connected || stopped) return;
@@ -171,6 +180,8 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
           // No response.create: the session asks for exactly one response per tool turn.
           return send(functionOutputItem(intent.callId, intent.output));
         case 'client.updateConfig': {
+          const conflict = conflictIn(intent.config);
+          if (conflict) return emit({ type: 'model.configRejected', requestId: intent.requestId, error: conflict });
           config = intent.config;
           if (!beta && intent.changed.includes('temperature')) logger.warn({}, 'openai: the GA Realtime API has no session temperature; ignored');
           const eventId = `vx_update_${connectionId}_${++updates}`;
@@ -226,7 +237,12 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
     }
 
     const source = options.apiKey;
-    if (typeof source === 'string') open(source);
+    const conflict = conflictIn(config);
+    if (conflict) {
+      failed = true;
+      clearTimeout(connectTimer);
+      emit({ type: 'model.connectFailed', error: conflict });
+    } else if (typeof source === 'string') open(source);
     else {
       Promise.resolve()
         .then(source)

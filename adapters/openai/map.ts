@@ -3,6 +3,7 @@
  * inbound direction (server frames → neutral events) is stateful and lives in `inbound.ts`.
  */
 import type { SessionConfig, TurnDetection } from '../../machines/config.js';
+import { mergeExtra } from '../extra.js';
 import type { HistoryItem } from './history.js';
 import type {
   BetaReplayItem,
@@ -67,7 +68,10 @@ function transcriptionToWire(config: SessionConfig): { model?: string; language?
   return out;
 }
 
-/** The GA `session.update` session object. `extra` is merged last, shallowly, at the top level. */
+/** Tool lists in `extra` add to the configured tools instead of replacing them. */
+const EXTRA_MERGE = { appendArrays: ['tools'] } as const;
+
+/** The GA `session.update` session object. `extra` is merged in last, deeply (see `mergeExtra`). */
 export function toGASession(config: SessionConfig, options: SessionBuildOptions): GASession {
   const session: GASession = {
     type: 'realtime',
@@ -85,7 +89,7 @@ export function toGASession(config: SessionConfig, options: SessionBuildOptions)
   if (config.toolChoice) session.tool_choice = config.toolChoice as ToolChoiceWire;
   if (config.maxOutputTokens !== undefined) session.max_output_tokens = config.maxOutputTokens;
   // GA has no session temperature; the capability docs say so and the adapter drops it.
-  return config.extra ? (Object.assign(session, config.extra) as GASession) : session;
+  return mergeExtra(session, config.extra, EXTRA_MERGE);
 }
 
 /** The beta (flat) session object. Beta tool_choice only takes strings: a named function maps to "required". */
@@ -104,7 +108,7 @@ export function toBetaSession(config: SessionConfig, options: SessionBuildOption
   if (config.toolChoice) session.tool_choice = typeof config.toolChoice === 'string' ? config.toolChoice : 'required';
   if (config.temperature !== undefined) session.temperature = config.temperature;
   if (config.maxOutputTokens !== undefined) session.max_response_output_tokens = config.maxOutputTokens;
-  return config.extra ? (Object.assign(session, config.extra) as BetaSession) : session;
+  return mergeExtra(session, config.extra, EXTRA_MERGE);
 }
 
 export function sessionUpdate<S>(eventId: string, session: S): SessionUpdateFrame<S> {
