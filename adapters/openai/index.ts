@@ -11,7 +11,7 @@ import type { OpenAIProtocol } from './wire.js';
 export interface OpenAIRealtimeOptions {
   /** A key, or a function returning one (ephemeral `ek_…` secrets), called once per connection. */
   apiKey: ApiKeySource;
-  /** Default `gpt-realtime`. */
+  /** Default `gpt-realtime` (GA) or `gpt-4o-realtime-preview` (beta: the beta API does not list `gpt-realtime`). */
   model?: string;
   /** Endpoint override (Azure, proxies, the emulator). Default `wss://api.openai.com/v1/realtime?model=<model>`. */
   url?: string;
@@ -29,8 +29,12 @@ export interface OpenAIRealtimeOptions {
   history?: Partial<HistoryLimits>;
 }
 
+/** The model each protocol uses when none is given: one its API lists (see the beta schema's model enum). */
+const DEFAULT_MODEL: Readonly<Record<OpenAIProtocol, string>> = { ga: 'gpt-realtime', beta: 'gpt-4o-realtime-preview' };
+
 export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
-  const model = options.model ?? 'gpt-realtime';
+  const protocol = options.protocol ?? 'ga';
+  const model = options.model ?? DEFAULT_MODEL[protocol];
   const histories = new HistoryStore({ ...DEFAULT_HISTORY_LIMITS, ...options.history });
   return {
     provider: 'openai',
@@ -42,7 +46,7 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
         model,
         url: options.url,
         headers: options.headers ?? {},
-        protocol: options.protocol ?? 'ga',
+        protocol,
         authHeader: options.authHeader ?? 'authorization',
         connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
         closeTimeoutMs: options.closeTimeoutMs ?? 2_000,

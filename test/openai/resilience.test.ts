@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
+import { defaultUrl } from '../../adapters/openai/connection.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
 import { fixture, TEST_KEY, until, weatherTool, type Fixture, type Harness } from './helpers.js';
 
@@ -151,6 +152,14 @@ describe('openai adapter: connect failures', () => {
 });
 
 describe('openai adapter: beta protocol', () => {
+  it('defaults to a model the beta API lists (the default URL carries it), and to gpt-realtime on GA', () => {
+    const beta = openaiRealtime({ apiKey: TEST_KEY, protocol: 'beta' });
+    expect(beta.model).toBe('gpt-4o-realtime-preview');
+    expect(defaultUrl(beta.model)).toBe('wss://api.openai.com/v1/realtime?model=gpt-4o-realtime-preview');
+    expect(openaiRealtime({ apiKey: TEST_KEY }).model).toBe('gpt-realtime');
+    expect(openaiRealtime({ apiKey: TEST_KEY, protocol: 'beta', model: 'gpt-4o-mini-realtime-preview' }).model).toBe('gpt-4o-mini-realtime-preview');
+  });
+
   it('speaks the beta vocabulary: flat session, beta event names, function names from output_item.added', async () => {
     fx = await fixture();
     const h = fx.start(fx.adapter({ protocol: 'beta', model: 'gpt-4o-realtime-preview' }), {
