@@ -16,7 +16,9 @@ export type OpenAIFault =
   | { type: 'malformed' }
   | { type: 'unknown'; eventType?: string }
   | { type: 'error'; code?: string; message?: string; errorType?: string }
-  | { type: 'close'; code?: number; reason?: string };
+  | { type: 'close'; code?: number; reason?: string }
+  /** Sends this server event as given (an `event_id` is added; beta names on a beta connection). */
+  | { type: 'frame'; frame: Record<string, unknown> };
 
 export interface OpenAIEmulatorOptions {
   /** Output pacing: 1 = real time; default 20 (a 1 s reply streams in 50 ms). */
@@ -251,6 +253,8 @@ class OpenAIConnection {
         });
       case 'close':
         return this.socket.close(fault.code ?? 1011, fault.reason ?? 'injected close');
+      case 'frame':
+        return this.send(fault.frame);
     }
   }
 

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { defaultUrl } from '../../adapters/openai/connection.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
+import type { AudioOut } from '../../adapters/events.js';
 import { fixture, TEST_KEY, until, weatherTool, type Fixture, type Harness } from './helpers.js';
 
 let fx: Fixture | undefined;
@@ -36,6 +37,23 @@ describe('openai adapter: bad frames and server errors', () => {
     h.send({ type: 'client.text', text: 'Still there?' });
     expect((await h.waitForEvent('model.responseDone')).status).toBe('completed');
     expect(h.events.some((e) => e.type === 'model.closed')).toBe(false);
+  });
+
+  it('drops an audio delta with corrupted base64 or odd-length PCM as invalid_frame; only whole PCM16 reaches listeners', async () => {
+    fx = await fixture();
+    const h = fx.start(fx.adapter(), { config: {} });
+    await h.waitForEvent('model.connected');
+    const delta = (b64: string) => ({ type: 'frame' as const, frame: { type: 'response.output_audio.delta', response_id: 'resp_x', item_id: 'item_x', output_index: 0, content_index: 0, delta: b64 } });
+    fx.emulator.openai.inject(delta('AAAA!!!!AAAA')); // not base64 (Buffer.from would skip the "!")
+    fx.emulator.openai.inject(delta('AQID')); // 3 bytes: odd-length PCM16
+    fx.emulator.openai.inject(delta('AQIDBA==')); // 4 bytes: two samples
+    await until(() => h.events.filter((e) => e.type === 'model.error').length === 2 && h.data.some((d) => d.type === 'audio'), 'two errors and the good delta');
+    const errors = h.events.filter((e) => e.type === 'model.error').map((e) => (e as Extract<typeof e, { type: 'model.error' }>).error);
+    expect(errors.map((e) => e.code)).toEqual(['invalid_frame', 'invalid_frame']);
+    expect(errors[0]!.message).toContain('base64');
+    expect(errors[1]!.message).toContain('odd length');
+    const audio = h.data.filter((d) => d.type === 'audio') as AudioOut[];
+    expect(audio.map((a) => [...a.audio])).toEqual([[1, 2, 3, 4]]);
   });
 
   it('reports a known frame that fails validation as invalid_frame', async () => {
