@@ -18,7 +18,11 @@ export type VoxstateErrorCode =
   | 'resumption_rejected'
   | 'audio_buffer_overflow'
   | 'tool_error'
-  | 'session_closed';
+  | 'session_closed'
+  /** The provider ended a response with status `failed` (see `response_done.statusDetails`). */
+  | 'response_failed'
+  /** The provider could not transcribe a user audio item (OpenAI `input_audio_transcription.failed`). */
+  | 'transcription_failed';
 
 /** The plain, serialisable shape of an error, as carried by `error` events and snapshots. */
 export interface ErrorInfo {

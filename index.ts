@@ -52,6 +52,7 @@ export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
 export type { ModelAdapter, ModelAdapterLogic, AdapterInput, Capabilities, CapabilityTable, ChangeRule, ConnectReason } from './adapters/adapter.js';
 export { ClientIntentSchema, ModelEventSchema, toModelEvent } from './adapters/events.js';
 export type { ClientIntent, ModelEvent, DataEvent, AudioOut, TextOut, TranscriptOut, UnknownOut } from './adapters/events.js';
+export type { ResponseStatusDetails } from './adapters/events.js';
 
 export {
   VoxstateError,

@@ -59,6 +59,17 @@ export type ClientIntentInput = z.input<typeof ClientIntentSchema>;
 
 export const ResponseStatus = z.enum(['completed', 'cancelled', 'incomplete', 'failed']);
 
+/**
+ * Why a response did not complete, as the provider said (OpenAI `status_details`): the `reason`
+ * (`turn_detected`, `client_cancelled`, `max_output_tokens`, `content_filter`…) and, for a failed
+ * response, the provider's error `type`, `code` and `message`.
+ */
+export const ResponseStatusDetailsSchema = z.object({
+  reason: z.string().optional(),
+  error: z.object({ type: z.string().optional(), code: z.string().optional(), message: z.string().optional() }).optional(),
+});
+export type ResponseStatusDetails = z.infer<typeof ResponseStatusDetailsSchema>;
+
 export const ModelEventSchema = z.discriminatedUnion('type', [
   /** The connection is ready for traffic (OpenAI `session.created`, Gemini `setupComplete`). */
   z.object({
@@ -75,6 +86,7 @@ export const ModelEventSchema = z.discriminatedUnion('type', [
     responseId: z.string().optional(),
     status: ResponseStatus.default('completed'),
     reason: z.string().optional(),
+    statusDetails: ResponseStatusDetailsSchema.optional(),
   }),
   /** The first audio of a response: once per response, never per frame. */
   z.object({ type: z.literal('model.outputAudioStarted'), responseId: z.string().optional(), itemId: z.string().optional() }),

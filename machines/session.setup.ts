@@ -218,7 +218,13 @@ export const sessionSetup = setup({
     emitResponseCreated: emit(({ event }) => ({ type: 'response_created' as const, responseId: as(event, 'model.responseCreated').responseId })),
     emitResponseDone: emit(({ event }) => {
       const e = as(event, 'model.responseDone');
-      return { type: 'response_done' as const, responseId: e.responseId, status: e.status, reason: e.reason };
+      return {
+        type: 'response_done' as const,
+        responseId: e.responseId,
+        status: e.status,
+        reason: e.reason,
+        ...(e.statusDetails ? { statusDetails: e.statusDetails } : {}),
+      };
     }),
     emitSpeechStarted: emit(({ event }) => {
       const e = as(event, 'model.speechStarted');

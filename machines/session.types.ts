@@ -5,7 +5,7 @@
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import type { AudioPlane } from '../adapters/audio-plane.js';
 import type { Capabilities, ConnectReason } from '../adapters/adapter.js';
-import type { ClientIntent, ModelEvent } from '../adapters/events.js';
+import type { ClientIntent, ModelEvent, ResponseStatusDetails } from '../adapters/events.js';
 import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MutableField, SessionConfig, SessionDelta } from './config.js';
@@ -148,7 +148,14 @@ export type SessionEvent =
 /** Events the session emits (control plane). Data-plane events (audio, text, transcript) come from the audio plane. */
 export type SessionEmitted =
   | { type: 'response_created'; responseId: string | undefined }
-  | { type: 'response_done'; responseId: string | undefined; status: string; reason: string | undefined }
+  | {
+      type: 'response_done';
+      responseId: string | undefined;
+      status: string;
+      reason: string | undefined;
+      /** Why it did not complete (reason; for a failed response the provider's error type, code, message), when the provider says. */
+      statusDetails?: ResponseStatusDetails;
+    }
   | { type: 'speech_started'; audioStartMs: number | undefined; itemId: string | undefined }
   | { type: 'speech_stopped'; audioEndMs: number | undefined; itemId: string | undefined }
   | { type: 'tool_call'; callId: string; name: string; arguments: string }

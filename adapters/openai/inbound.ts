@@ -6,7 +6,7 @@
  * Hot path: audio deltas are recognised by a type switch and decoded straight into a Buffer; zod
  * parses only the control frames, which arrive a few times per turn.
  */
-import type { DataEvent, ModelEventInput } from '../events.js';
+import type { DataEvent, ModelEventInput, ResponseStatusDetails } from '../events.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationHistory } from './history.js';
@@ -18,6 +18,7 @@ import {
   IGNORED_SERVER_EVENTS,
   InputTranscriptCompletedSchema,
   InputTranscriptDeltaSchema,
+  InputTranscriptFailedSchema,
   OutputItemSchema,
   ResponseCreatedSchema,
   ResponseDoneSchema,
@@ -82,6 +83,24 @@ function isBase64(text: string): boolean {
 }
 
 const STATUSES = new Set(['completed', 'cancelled', 'incomplete', 'failed']);
+
+/** `status_details` in neutral form: only the fields present, secrets redacted from the message. */
+function toStatusDetails(
+  details: { reason?: string | null; error?: { type?: string | null; code?: string | null; message?: string | null } | null } | null | undefined,
+  redact: (text: string) => string,
+): ResponseStatusDetails | undefined {
+  if (!details) return undefined;
+  const out: ResponseStatusDetails = {};
+  if (details.reason) out.reason = details.reason;
+  const e = details.error;
+  if (e && (e.type || e.code || e.message)) {
+    out.error = {};
+    if (e.type) out.error.type = e.type;
+    if (e.code) out.error.code = e.code;
+    if (e.message) out.error.message = redact(e.message);
+  }
+  return out.reason || out.error ? out : undefined;
+}
 
 export function createInbound(state: ConnectionState, sink: InboundSink): (text: string) => void {
   const functionNames = new Map<string, string>();
@@ -151,7 +170,21 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
     }
     state.responseActive = false;
     state.responseId = undefined;
-    sink.emit({ type: 'model.responseDone', responseId: r.id ?? undefined, status, reason });
+    const statusDetails = status === 'completed' ? undefined : toStatusDetails(r.status_details, sink.redact);
+    sink.emit({ type: 'model.responseDone', responseId: r.id ?? undefined, status, reason, ...(statusDetails ? { statusDetails } : {}) });
+    // A failed response is an error the application must see, not only a status on response_done.
+    if (status === 'failed') {
+      const error = statusDetails?.error;
+      const providerCode = error?.code ?? error?.type;
+      sink.emit({
+        type: 'model.error',
+        error: {
+          code: 'response_failed',
+          message: `OpenAI response ${r.id ?? '(no id)'} failed: ${error?.message ?? providerCode ?? 'no details given'}`,
+          ...(providerCode ? { providerCode } : {}),
+        },
+      });
+    }
     if (r.usage) {
       sink.emit({
         type: 'model.usage',
@@ -257,6 +290,21 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const text = p.transcript ?? '';
         sink.history.transcribed(p.item_id ?? undefined, text);
         return sink.deliver({ type: 'transcript', role: 'user', text, isFinal: true, itemId: p.item_id ?? undefined });
+      }
+      case 'conversation.item.input_audio_transcription.failed': {
+        // The item stays without a transcript (history replays nothing for it); the application hears of it.
+        const p = parse(InputTranscriptFailedSchema, obj, type);
+        if (!p) return;
+        const providerCode = p.error?.code ?? p.error?.type ?? undefined;
+        const detail = p.error?.message ? `: ${sink.redact(p.error.message)}` : '';
+        return sink.emit({
+          type: 'model.error',
+          error: {
+            code: 'transcription_failed',
+            message: `OpenAI could not transcribe user audio item ${p.item_id ?? '?'}${detail}`,
+            ...(providerCode ? { providerCode } : {}),
+          },
+        });
       }
       case 'input_audio_buffer.committed': {
         const p = parse(AudioCommittedSchema, obj, type);

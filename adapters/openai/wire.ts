@@ -78,7 +78,14 @@ export const ResponseDoneSchema = z.object({
   response: z.object({
     id: id,
     status: z.string().nullish(),
-    status_details: z.object({ type: z.string().nullish(), reason: z.string().nullish() }).nullish(),
+    status_details: z
+      .object({
+        type: z.string().nullish(),
+        reason: z.string().nullish(),
+        /** Set when `status` is `failed`; the spec has `type` and `code`, real errors also carry a `message`. */
+        error: z.object({ type: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish() }).nullish(),
+      })
+      .nullish(),
     usage: UsageSchema,
   }),
 });
@@ -125,6 +132,15 @@ export const FunctionCallDoneSchema = z.object({
   arguments: z.string(),
 });
 
+export const InputTranscriptFailedSchema = z.object({
+  type: z.literal('conversation.item.input_audio_transcription.failed'),
+  item_id: id,
+  content_index: z.number().nullish(),
+  error: z
+    .object({ type: z.string().nullish(), code: z.string().nullish(), message: z.string().nullish(), param: z.string().nullish() })
+    .nullish(),
+});
+
 /** Beta event names → GA names, so one handler serves both protocols. */
 export const BETA_TO_GA: Readonly<Record<string, string>> = {
   'response.audio.delta': 'response.output_audio.delta',
@@ -144,7 +160,6 @@ export const IGNORED_SERVER_EVENTS = new Set([
   'conversation.item.retrieved',
   'conversation.item.truncated',
   'conversation.item.deleted',
-  'conversation.item.input_audio_transcription.failed',
   'conversation.item.input_audio_transcription.segment',
   'input_audio_buffer.cleared',
   'input_audio_buffer.timeout_triggered',
