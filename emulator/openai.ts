@@ -56,6 +56,8 @@ interface Item {
   callId?: string;
   name?: string;
   audioMs?: number;
+  /** The item as the service last described it (what `conversation.item.retrieve` returns). */
+  wire?: Json;
 }
 interface ActiveResponse {
   id: string;
@@ -67,6 +69,12 @@ const SAMPLE_RATE = 24_000;
 const GA_KEYS = new Set([
   'type', 'object', 'id', 'model', 'output_modalities', 'instructions', 'audio', 'include', 'tracing', 'tools',
   'tool_choice', 'parallel_tool_calls', 'reasoning', 'max_output_tokens', 'truncation', 'prompt', 'expires_at',
+]);
+/** The beta session fields (the `openai` package's beta `SessionUpdateEvent.Session`). */
+const BETA_KEYS = new Set([
+  'client_secret', 'input_audio_format', 'input_audio_noise_reduction', 'input_audio_transcription', 'instructions',
+  'max_response_output_tokens', 'modalities', 'model', 'output_audio_format', 'speed', 'temperature', 'tool_choice', 'tools',
+  'tracing', 'turn_detection', 'voice',
 ]);
 const GA_TO_BETA: Record<string, string> = {
   'response.output_audio.delta': 'response.audio.delta',
@@ -308,6 +316,16 @@ class OpenAIConnection {
       case 'conversation.item.truncate':
         this.onTruncate(frame, eventId);
         break;
+      case 'conversation.item.retrieve':
+        this.onRetrieve(frame, eventId);
+        break;
+      case 'conversation.item.delete':
+        this.onDelete(frame, eventId);
+        break;
+      case 'output_audio_buffer.clear':
+        // WebRTC/SIP only: a WebSocket connection has no server-side output buffer to clear, so
+        // there is nothing to do and nothing to answer (see docs/emulator.md).
+        break;
       case 'response.create':
         if (this.response) {
           this.error('conversation_already_has_active_response', `Conversation already has an active response in progress: ${this.response.id}. Wait until the response is finished before creating a new one.`, eventId);
@@ -332,7 +350,10 @@ class OpenAIConnection {
   }
 
   private onSessionUpdate(update: Json, eventId: unknown): void {
-    if (!this.beta) {
+    if (this.beta) {
+      const unknown = Object.keys(update).find((k) => !BETA_KEYS.has(k));
+      if (unknown) return this.error('unknown_parameter', `Unknown parameter: 'session.${unknown}'.`, eventId, `session.${unknown}`);
+    } else {
       if (update['type'] !== 'realtime') {
         return this.error('missing_required_parameter', "Missing required parameter: 'session.type'.", eventId, 'session.type');
       }
@@ -408,6 +429,7 @@ class OpenAIConnection {
     this.pendingUserText = transcript;
     if (this.transcriptionOn) {
       const transcribe = () => {
+        this.setTranscript(itemId, transcript);
         this.send({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta: transcript });
         this.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: itemId, content_index: 0, transcript, usage: { type: 'duration', seconds: audioMs / 1000 } });
       };
@@ -420,7 +442,7 @@ class OpenAIConnection {
 
   private addItem(item: Item, wire: Json): void {
     const previous = this.lastItemId;
-    this.items.set(item.id, item);
+    this.items.set(item.id, { ...item, wire });
     this.lastItemId = item.id;
     if (this.beta) this.send({ type: 'conversation.item.created', previous_item_id: previous, item: wire });
     else {
@@ -454,6 +476,42 @@ class OpenAIConnection {
     }
   }
 
+  /**
+   * The spec says only that an unknown id is answered with an `error`; its code is in no schema or
+   * capture we have, so it has the shape of the emulator's other item errors.
+   */
+  private unknownItem(itemId: string, eventId: unknown): void {
+    this.error('invalid_value', `Item with item_id '${itemId}' not found in the conversation.`, eventId, 'item_id');
+  }
+
+  private onRetrieve(frame: Json, eventId: unknown): void {
+    const itemId = String(frame['item_id'] ?? '');
+    const item = this.items.get(itemId);
+    if (!item) return this.unknownItem(itemId, eventId);
+    // The service's copy: the item as last announced (user audio items carry their transcript once
+    // transcribed; a truncated item has none). The emulator keeps no audio, so there is no `audio`.
+    this.send({ type: 'conversation.item.retrieved', item: { ...(item.wire ?? { id: itemId, type: item.type }), object: 'realtime.item' } });
+  }
+
+  private onDelete(frame: Json, eventId: unknown): void {
+    const itemId = String(frame['item_id'] ?? '');
+    if (!this.items.delete(itemId)) return this.unknownItem(itemId, eventId);
+    if (this.lastItemId === itemId) this.lastItemId = [...this.items.keys()].pop() ?? null;
+    this.send({ type: 'conversation.item.deleted', item_id: itemId });
+  }
+
+  /** Sets (or, with undefined, removes) the transcript of an item's first audio content part. */
+  private setTranscript(itemId: string, transcript: string | undefined): void {
+    const item = this.items.get(itemId);
+    const content = item?.wire && Array.isArray(item.wire['content']) ? (item.wire['content'] as Json[]) : undefined;
+    if (!item?.wire || !content?.length) return;
+    const [first, ...rest] = content;
+    const part: Json = { ...first };
+    if (transcript === undefined) delete part['transcript'];
+    else part['transcript'] = transcript;
+    item.wire = { ...item.wire, content: [part, ...rest] };
+  }
+
   private onTruncate(frame: Json, eventId: unknown): void {
     const itemId = String(frame['item_id']);
     const item = this.items.get(itemId);
@@ -465,6 +523,7 @@ class OpenAIConnection {
       return this.error('invalid_value', `audio_end_ms ${audioEndMs} is beyond the item's ${Math.round(item.audioMs)} ms of audio.`, eventId, 'audio_end_ms');
     }
     item.text = ''; // the real service drops the transcript of a truncated item
+    this.setTranscript(itemId, undefined);
     this.send({ type: 'conversation.item.truncated', item_id: itemId, content_index: 0, audio_end_ms: audioEndMs });
   }
 
@@ -515,6 +574,7 @@ class OpenAIConnection {
       const item: Json = { id: itemId, type: 'function_call', status: 'in_progress', name: call.name, call_id: callId, arguments: '' };
       const previous = this.lastItemId;
       this.lastItemId = itemId;
+      this.items.set(itemId, { id: itemId, type: 'function_call', callId, name: call.name, wire: item });
       if (!emit({ type: 'response.output_item.added', response_id: response.id, output_index: base.output_index, item })) return;
       this.announceItem(emit, 'added', previous, item);
       const size = this.options.argsChunkChars ?? 8;
@@ -526,7 +586,7 @@ class OpenAIConnection {
       // Beta's arguments.done had no name; clients took it from output_item.added.
       const named = this.beta ? {} : { name: call.name };
       if (!emit({ type: 'response.function_call_arguments.done', ...base, ...named, arguments: call.arguments })) return;
-      this.items.set(itemId, { id: itemId, type: 'function_call', callId, name: call.name });
+      this.items.set(itemId, { id: itemId, type: 'function_call', callId, name: call.name, wire: done });
       response.output.push(done);
       emit({ type: 'response.output_item.done', response_id: response.id, output_index: base.output_index, item: done });
       this.announceItem(emit, 'done', previous, done);
@@ -604,6 +664,8 @@ class OpenAIConnection {
    * `conversation.item.created` once).
    */
   private announceItem(emit: (frame: Json) => boolean, phase: 'added' | 'done', previous: string | null, item: Json): void {
+    const known = this.items.get(String(item['id']));
+    if (known) known.wire = item;
     if (this.beta) {
       if (phase === 'added') emit({ type: 'conversation.item.created', previous_item_id: previous, item });
       return;

@@ -122,4 +122,60 @@ describe('openai emulator protocol', () => {
     expect(c.frames.some((f) => f['type'] === 'response.audio.delta')).toBe(true);
     expect(c.frames.some((f) => f['type'] === 'response.audio_transcript.done')).toBe(true);
   });
+
+  it('conversation.item.retrieve / .delete answer retrieved / deleted, and an error naming item_id for unknown ids', async () => {
+    const c = await connect();
+    await c.next('session.created');
+    c.send({ type: 'conversation.item.create', item: { id: 'item_u1', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi there' }] } });
+    await c.next('conversation.item.done');
+    c.send({ type: 'conversation.item.retrieve', event_id: 'r1', item_id: 'item_u1' });
+    const retrieved = await c.next('conversation.item.retrieved');
+    expect(retrieved.item).toMatchObject({ id: 'item_u1', object: 'realtime.item', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi there' }] });
+    c.send({ type: 'conversation.item.delete', event_id: 'd1', item_id: 'item_u1' });
+    expect(await c.next('conversation.item.deleted')).toMatchObject({ item_id: 'item_u1' });
+    c.send({ type: 'conversation.item.retrieve', event_id: 'r2', item_id: 'item_u1' });
+    expect((await c.next('error')).error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_value', param: 'item_id', event_id: 'r2' });
+    c.send({ type: 'conversation.item.delete', event_id: 'd2', item_id: 'nope' });
+    expect((await c.next('error')).error).toMatchObject({ code: 'invalid_value', param: 'item_id', event_id: 'd2' });
+  });
+
+  it('a retrieved user audio item carries its transcript once transcribed (what @openai/agents-realtime asks for after every spoken turn)', async () => {
+    const c = await connect();
+    await c.next('session.created');
+    c.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { transcription: { model: 'gpt-4o-mini-transcribe' } } } } });
+    await c.next('session.updated');
+    const loud = Buffer.alloc(24_000); // 500 ms of a loud square wave, then 500 ms of silence
+    for (let i = 0; i < loud.length; i += 2) loud.writeInt16LE(i % 96 < 48 ? 8000 : -8000, i);
+    c.send({ type: 'input_audio_buffer.append', audio: loud.toString('base64') });
+    c.send({ type: 'input_audio_buffer.append', audio: Buffer.alloc(24_000).toString('base64') });
+    const completed = await c.next('conversation.item.input_audio_transcription.completed');
+    c.send({ type: 'conversation.item.retrieve', item_id: completed['item_id'] });
+    const retrieved = await c.next('conversation.item.retrieved');
+    expect(retrieved.item).toMatchObject({ id: completed['item_id'], role: 'user', content: [{ type: 'input_audio', transcript: completed['transcript'] }] });
+    await c.next('response.done');
+    expect(c.frames.filter((f) => f['type'] === 'error')).toEqual([]);
+  });
+
+  it('output_audio_buffer.clear (WebRTC/SIP only) is accepted without an error or a reply', async () => {
+    const c = await connect();
+    await c.next('session.created');
+    c.send({ type: 'output_audio_buffer.clear', event_id: 'x1' });
+    c.send({ type: 'conversation.item.retrieve', event_id: 'probe', item_id: 'nope' });
+    expect((await c.next('error')).error).toMatchObject({ event_id: 'probe' });
+    expect(c.frames.map((f) => f['type'])).toEqual([]);
+  });
+
+  it('beta takes session.temperature (echoed in session.updated) and refuses unknown fields; GA refuses temperature as the GA session has none', async () => {
+    const beta = await connect({}, { Authorization: 'Bearer sk-x-12345678', 'OpenAI-Beta': 'realtime=v1' });
+    await beta.next('session.created');
+    beta.send({ type: 'session.update', event_id: 'b1', session: { temperature: 0.7, instructions: 'x' } });
+    expect((await beta.next('session.updated')).session).toMatchObject({ temperature: 0.7, instructions: 'x' });
+    beta.send({ type: 'session.update', event_id: 'b2', session: { temprature: 0.7 } });
+    expect((await beta.next('error')).error).toMatchObject({ code: 'unknown_parameter', param: 'session.temprature', event_id: 'b2' });
+    await emulator!.close();
+    const ga = await connect();
+    await ga.next('session.created');
+    ga.send({ type: 'session.update', event_id: 'g1', session: { type: 'realtime', temperature: 0.7 } });
+    expect((await ga.next('error')).error).toMatchObject({ code: 'unknown_parameter', param: 'session.temperature', event_id: 'g1' });
+  });
 });
