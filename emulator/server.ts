@@ -3,10 +3,12 @@
  * protocols, so the test suite, the examples and `npm start` run with no API key and no network.
  * Each protocol side registers a route (a URL path prefix) and handles its own connections.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createRuleBrain, type Brain } from './brain.js';
+import { selfSignedCertificate, type TlsCredentials } from './self-signed.js';
 
 export interface EmulatorContext {
   brain: Brain;
@@ -55,6 +57,11 @@ export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   brain?: Brain;
+  /**
+   * Serve `wss:` instead of `ws:`: `true` generates a self-signed certificate for localhost,
+   * 127.0.0.1 and ::1 (returned as `certificate`, for clients to trust); or give your own PEM pair.
+   */
+  tls?: boolean | TlsCredentials;
   /** Protocol routes; each protocol side exports its route. */
   routes: readonly EmulatorRoute[];
   /** Protocol-specific knobs, keyed by protocol name. */
@@ -64,8 +71,10 @@ export interface EmulatorOptions {
 export interface RunningEmulator {
   host: string;
   port: number;
-  /** `ws://host:port` */
+  /** `ws://host:port`, or `wss://host:port` with `tls`. */
   baseUrl: string;
+  /** With `tls`: the PEM certificate the server presents; clients must trust it (`ca`, `NODE_EXTRA_CA_CERTS`). */
+  certificate: string | undefined;
   context: EmulatorContext;
   close(): Promise<void>;
 }
@@ -78,9 +87,11 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
     throw new Error(`The emulator binds to loopback only; pass allowNonLoopback to bind ${host}`);
   }
   const context: EmulatorContext = { brain: options.brain ?? createRuleBrain(), options, log: new EmulatorLog() };
-  const server: Server = createServer((_req, res) => {
+  const onRequest: RequestListener = (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('voxstate emulator: connect with a WebSocket\n');
-  });
+  };
+  const credentials = options.tls === true ? selfSignedCertificate() : options.tls || undefined;
+  const server: Server = credentials ? createTlsServer({ cert: credentials.cert, key: credentials.key }, onRequest) : createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true });
   let connections = 0;
   server.on('upgrade', (request, socket, head) => {
@@ -109,7 +120,8 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
   return {
     host,
     port,
-    baseUrl: `ws://${urlHost}:${port}`,
+    baseUrl: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}`,
+    certificate: credentials?.cert,
     context,
     async close() {
       for (const client of wss.clients) client.terminate();
