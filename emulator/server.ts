@@ -90,7 +90,7 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
   const onRequest: RequestListener = (_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain' }).end('voxstate emulator: connect with a WebSocket\n');
   };
-  const credentials = options.tls === true ? selfSignedCertificate() : options.tls || undefined;
+  const credentials = options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
   const server: Server = credentials ? createTlsServer({ cert: credentials.cert, key: credentials.key }, onRequest) : createServer(onRequest);
   const wss = new WebSocketServer({ noServer: true });
   let connections = 0;

@@ -47,12 +47,12 @@ describe('emulator TLS', () => {
   });
 
   it('tls: { cert, key } presents the given certificate', async () => {
-    const mine = selfSignedCertificate(1);
+    const mine = await selfSignedCertificate(1);
     emulator = await startEmulator({ tls: mine });
     expect(emulator.certificate).toBe(mine.cert);
     expect(await firstFrame(emulator.openaiUrl, { ca: mine.cert })).toMatchObject({ type: 'session.created' });
     // Another certificate does not vouch for this server.
-    await expect(firstFrame(emulator.openaiUrl, { ca: selfSignedCertificate(1).cert })).rejects.toThrow();
+    await expect(firstFrame(emulator.openaiUrl, { ca: (await selfSignedCertificate(1)).cert })).rejects.toThrow();
   });
 
   it('without tls it serves plain ws and has no certificate', async () => {
