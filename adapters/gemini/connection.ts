@@ -8,7 +8,8 @@ import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
-import { redactSecrets } from '../../errors.js';
+import { redactSecrets, type ErrorInfo } from '../../errors.js';
+import { setupConflict } from './setup-check.js';
 import { AudioInput } from '../audio.js';
 import { Inbound } from './inbound.js';
 import {
@@ -45,8 +46,21 @@ export interface ConnectionOptions {
 export const GEMINI_API_URL =
   'wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
 
+/** The multi-region locations served from `aiplatform.{location}.rep.googleapis.com` (as `@google/genai` builds them). */
+const MULTI_REGIONS = new Set(['us', 'eu']);
+
+/**
+ * The Vertex Live endpoint for a location, the same host `@google/genai` picks: `global` has no
+ * regional prefix, the multi-regions `us`/`eu` use their `rep` hosts, the rest `{location}-aiplatform`.
+ */
 export function vertexUrl(location: string): string {
-  return `wss://${location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`;
+  const host =
+    location === 'global'
+      ? 'aiplatform.googleapis.com'
+      : MULTI_REGIONS.has(location)
+        ? `aiplatform.${location}.rep.googleapis.com`
+        : `${location}-aiplatform.googleapis.com`;
+  return `wss://${host}/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`;
 }
 
 /** Close codes that mean the server refused something (as opposed to a normal or going-away close). */
@@ -83,12 +97,18 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       else outbox.push(message);
     };
 
-    const fail = (message: string, providerCode?: string, code: 'connection_failed' | 'resumption_rejected' = 'connection_failed'): void => {
+    const fail = (
+      message: string,
+      providerCode?: string,
+      code: 'connection_failed' | 'resumption_rejected' | 'invalid_config' = 'connection_failed',
+      param?: string,
+    ): void => {
       if (failed || connected || stopped) return;
       failed = true;
       clearTimeout(connectTimer);
-      const error: { code: string; message: string; providerCode?: string } = { code, message: redact(message) };
+      const error: ErrorInfo = { code, message: redact(message) };
       if (providerCode) error.providerCode = providerCode;
+      if (param) error.param = param;
       emit({ type: 'model.connectFailed', error });
       ws?.terminate();
     };
@@ -225,15 +245,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       }
       const socket = ws;
       socket.on('open', () => {
-        if (stopped) return;
-        const setup = toSetup(config, {
-          model: options.model,
-          vertex: options.vertex,
-          schemaDialect: options.schemaDialect,
-          contextWindowCompression: options.contextWindowCompression,
-          resumptionHandle: input.resumptionHandle,
-        });
-        sendNow(setup);
+        if (!stopped) sendNow(setup);
       });
       socket.on('unexpected-response', (_request, response) => {
         fail(`Gemini Live refused the connection to ${describeUrl(url)}: HTTP ${response.statusCode ?? '?'}`, String(response.statusCode ?? ''));
@@ -273,12 +285,24 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       });
     }
 
+    const setup = toSetup(config, {
+      model: options.model,
+      vertex: options.vertex,
+      schemaDialect: options.schemaDialect,
+      contextWindowCompression: options.contextWindowCompression,
+      resumptionHandle: input.resumptionHandle,
+    });
+    const conflict = setupConflict(setup.setup, config);
+
     const credentials = options.vertex
       ? Promise.all([undefined, resolveToken(options.vertex.accessToken)])
       : Promise.all([options.apiKey === undefined ? undefined : resolveToken(options.apiKey), undefined]);
     credentials.then(
       ([key, bearer]) => {
-        if (!stopped) open(key, bearer);
+        if (stopped) return;
+        // A contradictory setup is refused before anything reaches the wire.
+        if (conflict) return fail(conflict.message, undefined, 'invalid_config', conflict.param);
+        open(key, bearer);
       },
       (error: unknown) => fail(`Could not get Gemini credentials: ${error instanceof Error ? error.message : String(error)}`),
     );
