@@ -16,7 +16,9 @@ export type GeminiFault =
   | { type: 'unknown' }
   | { type: 'close'; code?: number; reason?: string }
   /** A `sessionResumptionUpdate` with exactly these fields (e.g. a non-empty handle marked not resumable). */
-  | { type: 'handle'; newHandle: string; resumable: boolean };
+  | { type: 'handle'; newHandle: string; resumable: boolean }
+  /** Sends the last `toolCall` frame of this connection again, same ids (a duplicate delivery). */
+  | { type: 'repeatToolCall' };
 
 export interface GeminiEmulatorOptions {
   /** Output pacing: 1 = real time; default 20. */
@@ -150,6 +152,7 @@ class GeminiConnection {
   conversation: Conversation = { turns: [], modelTurns: 0, spokenTurns: 0 };
   private generation: Generation | undefined;
   private calls = 0;
+  private lastToolCall: Json | undefined;
   private readonly firedFaults = new Set<number>();
   private readonly lifetimeTimers = new Set<NodeJS.Timeout>();
   // Energy-based activity detection (automatic mode) and manual activity.
@@ -210,6 +213,9 @@ class GeminiConnection {
       this.socket.send('{"serverContent": {"modelTurn": ');
     } else if (fault.type === 'unknown') this.send({ somethingNew: { hello: 1 } });
     else if (fault.type === 'handle') this.send({ sessionResumptionUpdate: { newHandle: fault.newHandle, resumable: fault.resumable } });
+    else if (fault.type === 'repeatToolCall') {
+      if (this.lastToolCall) this.send(this.lastToolCall);
+    }
     else this.close(fault.code ?? 1011, fault.reason ?? 'Internal error encountered.');
   }
 
@@ -437,7 +443,8 @@ class GeminiConnection {
         return { id, name: call.name, args };
       });
       this.later(delay(1), () => {
-        this.send({ toolCall: { functionCalls } });
+        this.lastToolCall = { toolCall: { functionCalls } };
+        this.send(this.lastToolCall);
         this.send({ serverContent: { generationComplete: true } });
         if (this.options.turnCompleteAfterToolCall) this.send({ serverContent: { turnComplete: true } });
       }, generation.timers);

@@ -43,6 +43,8 @@ export class Inbound {
   private holdTimer: NodeJS.Timeout | undefined;
   /** Calls issued on this connection and not yet answered or cancelled. */
   readonly outstanding = new Set<string>();
+  /** Calls answered or cancelled on this connection: a repeated frame naming one is not a new call. */
+  private readonly settled = new Set<string>();
   /** Calls that came without an id (answered without one). */
   readonly synthetic = new Set<string>();
   /** A goAway arrived: the close that follows is announced, not a server error. */
@@ -152,7 +154,14 @@ export class Inbound {
     if (c.turnComplete) this.turnComplete();
   }
 
-  private toolCall(calls: ReadonlyArray<{ id?: string | undefined; name: string; args?: Record<string, unknown> | undefined }>): void {
+  private toolCall(all: ReadonlyArray<{ id?: string | undefined; name: string; args?: Record<string, unknown> | undefined }>): void {
+    // A repeated frame (a retry, a replay) names ids this connection already issued: an outstanding
+    // call is already running, and an answered or cancelled one must not be re-armed and run again.
+    const calls = all.filter((call) => !call.id || (!this.outstanding.has(call.id) && !this.settled.has(call.id)));
+    if (calls.length < all.length) {
+      this.deps.logger.debug({ callIds: all.filter((c) => !calls.includes(c)).map((c) => c.id) }, 'gemini: repeated function call ids ignored');
+    }
+    if (calls.length === 0) return;
     const responseId = this.open();
     for (const call of calls) {
       let callId = call.id;
@@ -166,7 +175,10 @@ export class Inbound {
   }
 
   private cancel(ids: readonly string[]): void {
-    for (const id of ids) this.outstanding.delete(id);
+    for (const id of ids) {
+      this.outstanding.delete(id);
+      this.settled.add(id);
+    }
     this.deps.emit({ type: 'model.toolCallCancelled', callIds: [...ids] });
     // Everything was withdrawn after the turn ended: no continuation will come.
     if (this.turnCompleteSeen && this.outstanding.size === 0) this.close('cancelled');
@@ -177,7 +189,9 @@ export class Inbound {
    * already has its answer, or the server cancelled it.
    */
   answer(callId: string): boolean {
-    return this.outstanding.delete(callId);
+    if (!this.outstanding.delete(callId)) return false;
+    this.settled.add(callId);
+    return true;
   }
 
   /** The app interrupted: its output so far is discarded, and the rest of this turn is muted. */
