@@ -63,6 +63,11 @@ export function vertexUrl(location: string): string {
   return `wss://${host}/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`;
 }
 
+/** Gemini's native input rate; other rates are resampled to it. */
+const AUDIO_INPUT_RATE = 16_000;
+/** Input audio goes in messages of at least this much (fewer frames); a remainder waits no longer. */
+const BATCH_PERIOD_MS = 40;
+
 /** Close codes that mean the server refused something (as opposed to a normal or going-away close). */
 const ERROR_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]);
 
@@ -114,11 +119,20 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
     };
     const connectTimer = setTimeout(() => fail(`Gemini Live did not send setupComplete within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
 
+    /** Audio batches written while the socket was no longer open (closing): handed back at cleanup. */
+    const unsentAudio: Buffer[] = [];
+    let batchTimer: NodeJS.Timeout | undefined;
+    const sendAudioBatch = (pcm: Buffer): void => {
+      clearTimeout(batchTimer);
+      batchTimer = undefined;
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(audioMessage(pcm)));
+      else unsentAudio.push(pcm);
+    };
     const audioIn = new AudioInput(
-      (pcm) => sendNow(audioMessage(pcm)),
+      sendAudioBatch,
       (message) => emit({ type: 'model.error', error: { code: 'invalid_frame', message } }),
       // Gemini's native input rate, in ≥ 40 ms messages (1280 bytes).
-      { targetRate: 16_000, minBatchBytes: 1280 },
+      { targetRate: AUDIO_INPUT_RATE, minBatchBytes: (AUDIO_INPUT_RATE * 2 * BATCH_PERIOD_MS) / 1000 },
     );
 
     const inbound = new Inbound({
@@ -148,6 +162,13 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       // Manual mode: audio after an end (or at the start) opens a new activity by itself.
       if (manual && !activity) setActivity(true);
       audioIn.push(pcm, sampleRate);
+      // A remainder under the batch size (the user paused) goes out within one batch period.
+      if (audioIn.hasUnsent && batchTimer === undefined) {
+        batchTimer = setTimeout(() => {
+          batchTimer = undefined;
+          audioIn.flush();
+        }, BATCH_PERIOD_MS);
+      }
     }
 
     function onIntent(intent: ClientIntent): void {
@@ -215,8 +236,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         case 'client.close':
           expectedClose = true;
           inbound.release();
-          if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
-          else ws?.terminate();
+          // close() flushes: audio the application already sent goes out ahead of the close frame.
+          audioIn.flush(() => {
+            if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
+            else ws?.terminate();
+          });
           return;
       }
     }
@@ -312,8 +336,13 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       expectedClose = true;
       clearTimeout(connectTimer);
       inbound.dispose();
-      audioIn.close();
+      clearTimeout(batchTimer);
+      // Detached first, so the plane does not hand the audio straight back to this connection.
       audio.detach(connectionId);
+      // Nothing accepted is dropped with the connection: the plane carries it to the next one
+      // (and drops it only when the session closes or fails).
+      audio.returnUnsent([...unsentAudio.splice(0).map((pcm) => ({ pcm, sampleRate: AUDIO_INPUT_RATE })), ...audioIn.takeUnsent()]);
+      audioIn.close();
       closeWithin(ws, options.closeTimeoutMs);
     };
   });
