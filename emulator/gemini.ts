@@ -37,6 +37,11 @@ export interface GeminiEmulatorOptions {
   goAwayTimeLeftMs?: number;
   /** Close code when the goAway time runs out; default 1008 ("The operation was aborted."). */
   goAwayCloseCode?: number;
+  /**
+   * Send a spoken turn's `inputTranscription` after the model's `turnComplete` for it, as the real
+   * service may (input transcription is not ordered with the rest); default false: before the reply.
+   */
+  lateInputTranscription?: boolean;
   /** Also send `turnComplete` right after a `toolCall` (before the toolResponse); default false. */
   turnCompleteAfterToolCall?: boolean;
   /** Withdraw outstanding tool calls (`toolCallCancellation`) when the user barges in; default true. */
@@ -79,6 +84,8 @@ interface Generation {
   outputs: Array<{ name: string; output: string }>;
   spoken: string;
   done: boolean;
+  /** The user's words, sent after this generation's turnComplete (`lateInputTranscription`). */
+  lateTranscript?: string;
 }
 
 const OUTPUT_RATE = 24_000;
@@ -398,9 +405,11 @@ class GeminiConnection {
     if (!this.speaking) return;
     this.speaking = false;
     const said = this.context.brain.transcribe?.(this.conversation.spokenTurns++, this.speechMs) ?? '';
-    if (this.inputTranscription && said) this.send({ serverContent: { inputTranscription: { text: said } } });
+    const transcribe = this.inputTranscription && said;
+    if (transcribe && !this.options.lateInputTranscription) this.send({ serverContent: { inputTranscription: { text: said } } });
     this.conversation.turns.push({ role: 'user', text: said });
     this.generate(said, []);
+    if (transcribe && this.options.lateInputTranscription && this.generation) this.generation.lateTranscript = said;
   }
 
   private onToolResponse(response: Json): void {
@@ -518,6 +527,7 @@ class GeminiConnection {
       serverContent: { turnComplete: true },
       usageMetadata: { promptTokenCount: 10 * this.conversation.turns.length, responseTokenCount: words, totalTokenCount: 10 * this.conversation.turns.length + words },
     });
+    if (generation.lateTranscript) this.send({ serverContent: { inputTranscription: { text: generation.lateTranscript } } });
     this.conversation.turns.push({ role: 'model', text: generation.spoken.trim() + (interrupted ? ' [interrupted]' : '') });
     this.conversation.modelTurns++;
     if (this.resumption) {

@@ -41,6 +41,7 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   closeTimeoutMs: number;
   handleWaitMs: number;
+  inputTranscriptGraceMs: number;
 }
 
 export const GEMINI_API_URL =
@@ -141,6 +142,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       deliver: (event) => audio.deliver(event),
       logger,
       handleWaitMs: options.handleWaitMs,
+      inputTranscriptGraceMs: options.inputTranscriptGraceMs,
       onSetupComplete(sessionId) {
         if (connected || failed || stopped) return;
         connected = true;
@@ -154,7 +156,10 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
     function setActivity(on: boolean): void {
       if (activity === on) return;
       activity = on;
-      if (on) send({ realtimeInput: { activityStart: {} } });
+      if (on) {
+        inbound.userActivityStarted();
+        send({ realtimeInput: { activityStart: {} } });
+      }
       else audioIn.flush(() => send({ realtimeInput: { activityEnd: {} } }));
     }
 

@@ -15,6 +15,7 @@
  */
 import type { DataEvent, ModelEventInput } from '../events.js';
 import type { Logger } from '../../logger.js';
+import { UserTranscripts } from './user-transcript.js';
 import { durationMs, pcmRate, ServerMessageSchema, type ServerContent, type ServerMessage } from './wire.js';
 
 export interface InboundDeps {
@@ -24,6 +25,8 @@ export interface InboundDeps {
   logger: Logger;
   /** 0 disables the hold; it is also skipped when resumption updates are not expected. */
   handleWaitMs: number;
+  /** How long after `turnComplete` a late input transcription piece still belongs to the answered user turn. */
+  inputTranscriptGraceMs: number;
   onSetupComplete(sessionId: string | undefined): void;
 }
 
@@ -36,7 +39,7 @@ export class Inbound {
   /** Output suppressed after a client interrupt until the turn ends (automatic VAD keeps talking). */
   private muted = false;
   private transcript = '';
-  private userTranscript = '';
+  private readonly userTranscripts: UserTranscripts;
   private turnCompleteSeen = false;
   private freshHandle = true;
   private held: { responseId: string | undefined; status: 'completed' | 'cancelled' } | undefined;
@@ -50,7 +53,14 @@ export class Inbound {
   /** A goAway arrived: the close that follows is announced, not a server error. */
   goAwayReceived = false;
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.userTranscripts = new UserTranscripts(deps.connectionId, deps.inputTranscriptGraceMs, deps.deliver);
+  }
+
+  /** The client opened a manual activity: a new user turn starts (see UserTranscripts). */
+  userActivityStarted(): void {
+    this.userTranscripts.userTurnStarted(this.responseId !== undefined);
+  }
 
   /** One frame's text. Malformed JSON is reported and skipped; the connection stays up. */
   handle(text: string): void {
@@ -143,11 +153,10 @@ export class Inbound {
       }
     }
     const heard = c.inputTranscription?.text;
-    if (heard) {
-      this.userTranscript += heard;
-      this.deps.deliver({ type: 'transcript', role: 'user', text: heard, isFinal: false, itemId: undefined });
-    }
+    if (heard) this.userTranscripts.piece(heard);
     if (c.interrupted) {
+      // A barge-in: the user's next turn has started.
+      this.userTranscripts.userTurnStarted(true);
       this.interrupted = true;
       this.deps.emit({ type: 'model.interrupted', source: 'user' });
     }
@@ -209,6 +218,7 @@ export class Inbound {
       return this.responseId;
     }
     const id = `gemini-${this.deps.connectionId}-${++this.responses}`;
+    this.userTranscripts.responseOpened();
     this.responseId = id;
     this.freshHandle = false;
     this.deps.emit({ type: 'model.responseCreated', responseId: id });
@@ -216,10 +226,7 @@ export class Inbound {
   }
 
   private turnComplete(): void {
-    if (this.userTranscript) {
-      this.deps.deliver({ type: 'transcript', role: 'user', text: this.userTranscript, isFinal: true, itemId: undefined });
-      this.userTranscript = '';
-    }
+    this.userTranscripts.turnComplete();
     if (this.responseId === undefined) {
       // A turn with no content (e.g. an empty answer): still one response for the session.
       this.open();
@@ -259,5 +266,6 @@ export class Inbound {
 
   dispose(): void {
     clearTimeout(this.holdTimer);
+    this.userTranscripts.finishAll();
   }
 }
