@@ -97,5 +97,7 @@ describe('gemini: user audio survives pauses, swaps, drops and close', () => {
     for (const bytes of [FRAME_BYTES, FRAME_BYTES, 320]) send(bytes); // one batch and a 10 ms remainder
     await session.close();
     expect(received(emu).equals(all())).toBe(true);
+    // Nothing is kept behind after close.
+    expect(session.actor.getSnapshot().context.audio.bufferedBytes).toBe(0);
   });
 });
