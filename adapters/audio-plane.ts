@@ -104,6 +104,19 @@ export class AudioPlane {
     this.droppedSinceHold = 0;
   }
 
+  /**
+   * Audio an adapter accepted but could not send before its connection ended (a batch remainder,
+   * input written while the socket was closing). It goes ahead of anything held, so order is kept,
+   * and reaches the next connection like held audio; `discard()` (close, failure) drops it.
+   */
+  returnUnsent(chunks: ReadonlyArray<{ pcm: Buffer; sampleRate: number }>): void {
+    if (chunks.length === 0) return;
+    this.held = [...chunks, ...this.held];
+    for (const chunk of chunks) this.heldBytes += chunk.pcm.length;
+    this.trim(chunks[0]!.sampleRate);
+    if (!this.holding && this.sink) this.flush();
+  }
+
   /** Drop anything held (the session closed or failed). */
   discard(): void {
     this.holding = false;
@@ -129,6 +142,12 @@ export class AudioPlane {
     if (!this.holding) return 'rejected';
     this.held.push({ pcm, sampleRate });
     this.heldBytes += pcm.length;
+    this.trim(sampleRate);
+    return 'buffered';
+  }
+
+  /** Keeps at most `maxBufferedMs` (at `sampleRate`), dropping the oldest audio first. */
+  private trim(sampleRate: number): void {
     const maxBytes = Math.floor((sampleRate * 2 * this.maxBufferedMs) / 1000);
     while (this.heldBytes > maxBytes && this.held.length > 1) {
       const dropped = this.held.shift()!;
@@ -136,7 +155,6 @@ export class AudioPlane {
       this.droppedSinceHold += dropped.pcm.length;
       this.stats.droppedBytes += dropped.pcm.length;
     }
-    return 'buffered';
   }
 
   private flush(): void {

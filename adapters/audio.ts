@@ -96,6 +96,20 @@ export class AudioInput {
     this.bytes = 0;
   }
 
+  /**
+   * Everything accepted and not sent, oldest first, and forgets it: the batch (at the target rate)
+   * and input still waiting for its resampler (at its own rate). A connection that ends hands this
+   * to the audio plane, which carries it to the next connection instead of dropping it.
+   */
+  takeUnsent(): Array<{ pcm: Buffer; sampleRate: number }> {
+    const unsent: Array<{ pcm: Buffer; sampleRate: number }> = [];
+    if (this.bytes > 0) unsent.push({ pcm: Buffer.concat(this.chunks, this.bytes), sampleRate: this.targetRate });
+    for (const entry of this.waiting) if ('pcm' in entry) unsent.push({ pcm: entry.pcm, sampleRate: entry.rate });
+    this.waiting = [];
+    this.dropBatch();
+    return unsent;
+  }
+
   close(): void {
     this.closed = true;
     this.waiting = [];
@@ -107,6 +121,11 @@ export class AudioInput {
 
   get bufferedBytes(): number {
     return this.bytes;
+  }
+
+  /** True while anything accepted is not sent yet: a batch remainder, or input waiting for its resampler. */
+  get hasUnsent(): boolean {
+    return this.bytes > 0 || this.waiting.some((entry) => 'pcm' in entry);
   }
 
   private append(pcm: Buffer): void {

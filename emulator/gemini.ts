@@ -4,11 +4,11 @@
  * synthetic PCM16 24 kHz audio paced with timers, so barge-in, tool-call cancellation, handles and
  * goAway can be exercised over a real socket. See docs/emulator.md ("Gemini").
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
-import type { EmulatorContext, EmulatorRoute } from './server.js';
+import { requestPath, type EmulatorContext, type EmulatorRoute } from './server.js';
 import { rms, synthesize } from './speech.js';
 
 export type GeminiFault =
@@ -16,7 +16,9 @@ export type GeminiFault =
   | { type: 'unknown' }
   | { type: 'close'; code?: number; reason?: string }
   /** A `sessionResumptionUpdate` with exactly these fields (e.g. a non-empty handle marked not resumable). */
-  | { type: 'handle'; newHandle: string; resumable: boolean };
+  | { type: 'handle'; newHandle: string; resumable: boolean }
+  /** Sends the last `toolCall` frame of this connection again, same ids (a duplicate delivery). */
+  | { type: 'repeatToolCall' };
 
 export interface GeminiEmulatorOptions {
   /** Output pacing: 1 = real time; default 20. */
@@ -35,6 +37,11 @@ export interface GeminiEmulatorOptions {
   goAwayTimeLeftMs?: number;
   /** Close code when the goAway time runs out; default 1008 ("The operation was aborted."). */
   goAwayCloseCode?: number;
+  /**
+   * Send a spoken turn's `inputTranscription` after the model's `turnComplete` for it, as the real
+   * service may (input transcription is not ordered with the rest); default false: before the reply.
+   */
+  lateInputTranscription?: boolean;
   /** Also send `turnComplete` right after a `toolCall` (before the toolResponse); default false. */
   turnCompleteAfterToolCall?: boolean;
   /** Withdraw outstanding tool calls (`toolCallCancellation`) when the user barges in; default true. */
@@ -77,6 +84,8 @@ interface Generation {
   outputs: Array<{ name: string; output: string }>;
   spoken: string;
   done: boolean;
+  /** The user's words, sent after this generation's turnComplete (`lateInputTranscription`). */
+  lateTranscript?: string;
 }
 
 const OUTPUT_RATE = 24_000;
@@ -85,20 +94,26 @@ const handleStores = new WeakMap<EmulatorContext, Map<string, Conversation>>();
 /** Setups still to refuse (see `refuseSetups`), per emulator. */
 const setupRefusals = new WeakMap<EmulatorContext, Array<{ code: number; reason: string }>>();
 
-const PATHS = [
-  /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)\.GenerativeService\.BidiGenerateContent(Constrained)?$/,
-  /^\/ws\/google\.cloud\.aiplatform\.v1(beta1)?\.LlmBidiService\/BidiGenerateContent$/,
-];
+/** Gemini API (`apiVersion` v1, v1alpha or v1beta, as `@google/genai` lets you choose). */
+const GEMINI_API_PATH = /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent(Constrained)?$/;
+const VERTEX_PATH = /^\/ws\/google\.cloud\.aiplatform\.v1(beta1)?\.LlmBidiService\/BidiGenerateContent$/;
+/**
+ * `@google/genai` on Vertex with a custom `baseUrl` and no project, location or key (its proxy
+ * mode) connects to the base URL itself; the platform is then told by the setup's model path.
+ */
+const PROXY_PATH = /^\/$/;
 
 export const geminiRoute: EmulatorRoute = {
   protocol: 'gemini',
-  matches: (pathname) => PATHS.some((p) => p.test(pathname)),
+  matches: (pathname) => [GEMINI_API_PATH, VERTEX_PATH, PROXY_PATH].some((p) => p.test(pathname)),
   authorize(request, context) {
     const required = optionsOf(context).apiKey;
     if (required === undefined) return undefined;
-    const url = new URL(request.url ?? '/', 'http://x');
+    const query = new URLSearchParams((request.url ?? '').split('?')[1] ?? '');
     const auth = String(request.headers['authorization'] ?? '');
-    const presented = url.searchParams.get('key') ?? (auth.startsWith('Bearer ') ? auth.slice(7) : undefined);
+    // `?key=` (Gemini API), `x-goog-api-key` (what @google/genai sends to Vertex with a key), or a Bearer token.
+    const header = request.headers['x-goog-api-key'];
+    const presented = query.get('key') ?? (typeof header === 'string' ? header : undefined) ?? (auth.startsWith('Bearer ') ? auth.slice(7) : undefined);
     if (presented !== required) return { status: 401, message: 'API key not valid. Please pass a valid API key.' };
     return undefined;
   },
@@ -150,6 +165,9 @@ class GeminiConnection {
   conversation: Conversation = { turns: [], modelTurns: 0, spokenTurns: 0 };
   private generation: Generation | undefined;
   private calls = 0;
+  /** Vertex sends `setupComplete.sessionId` and UUID call ids; undefined until the setup tells (proxy path). */
+  private platform: 'vertex' | 'geminiApi' | undefined;
+  private lastToolCall: Json | undefined;
   private readonly firedFaults = new Set<number>();
   private readonly lifetimeTimers = new Set<NodeJS.Timeout>();
   // Energy-based activity detection (automatic mode) and manual activity.
@@ -159,11 +177,13 @@ class GeminiConnection {
 
   constructor(
     private readonly socket: WebSocket,
-    _request: IncomingMessage,
+    request: IncomingMessage,
     private readonly context: EmulatorContext,
     private readonly connection: number,
   ) {
     this.options = optionsOf(context);
+    const path = requestPath(request.url);
+    this.platform = VERTEX_PATH.test(path) ? 'vertex' : GEMINI_API_PATH.test(path) ? 'geminiApi' : undefined;
     this.factor = Math.max(0.01, this.options.realtimeFactor ?? 20);
     let registry = registries.get(context);
     if (!registry) registries.set(context, (registry = new Map()));
@@ -210,6 +230,9 @@ class GeminiConnection {
       this.socket.send('{"serverContent": {"modelTurn": ');
     } else if (fault.type === 'unknown') this.send({ somethingNew: { hello: 1 } });
     else if (fault.type === 'handle') this.send({ sessionResumptionUpdate: { newHandle: fault.newHandle, resumable: fault.resumable } });
+    else if (fault.type === 'repeatToolCall') {
+      if (this.lastToolCall) this.send(this.lastToolCall);
+    }
     else this.close(fault.code ?? 1011, fault.reason ?? 'Internal error encountered.');
   }
 
@@ -285,7 +308,9 @@ class GeminiConnection {
     this.inputTranscription = 'inputAudioTranscription' in setup;
     this.outputTranscription = 'outputAudioTranscription' in setup;
     this.resumption = resumption !== undefined;
-    this.send({ setupComplete: {} });
+    this.platform ??= /^(projects|publishers)\//.test(setup['model']) ? 'vertex' : 'geminiApi';
+    // Vertex names the session (a UUID) in setupComplete; the Gemini API sends an empty object.
+    this.send({ setupComplete: this.platform === 'vertex' ? { sessionId: randomUUID() } : {} });
     if (this.options.goAwayAfterMs !== undefined) {
       this.later(this.options.goAwayAfterMs, () => this.goAway(this.options.goAwayTimeLeftMs ?? 1000));
     }
@@ -380,9 +405,11 @@ class GeminiConnection {
     if (!this.speaking) return;
     this.speaking = false;
     const said = this.context.brain.transcribe?.(this.conversation.spokenTurns++, this.speechMs) ?? '';
-    if (this.inputTranscription && said) this.send({ serverContent: { inputTranscription: { text: said } } });
+    const transcribe = this.inputTranscription && said;
+    if (transcribe && !this.options.lateInputTranscription) this.send({ serverContent: { inputTranscription: { text: said } } });
     this.conversation.turns.push({ role: 'user', text: said });
     this.generate(said, []);
+    if (transcribe && this.options.lateInputTranscription && this.generation) this.generation.lateTranscript = said;
   }
 
   private onToolResponse(response: Json): void {
@@ -426,7 +453,8 @@ class GeminiConnection {
     const delay = (n: number): number => (n * (this.options.chunkMs ?? 40)) / this.factor;
     if (reply.toolCalls && reply.toolCalls.length > 0) {
       const functionCalls = reply.toolCalls.map((call) => {
-        const id = `function-call-${this.connection}-${++this.calls}`;
+        ++this.calls;
+        const id = this.platform === 'vertex' ? randomUUID() : `function-call-${this.connection}-${this.calls}`;
         generation.pendingCalls.set(id, call.name);
         let args: unknown = {};
         try {
@@ -437,7 +465,8 @@ class GeminiConnection {
         return { id, name: call.name, args };
       });
       this.later(delay(1), () => {
-        this.send({ toolCall: { functionCalls } });
+        this.lastToolCall = { toolCall: { functionCalls } };
+        this.send(this.lastToolCall);
         this.send({ serverContent: { generationComplete: true } });
         if (this.options.turnCompleteAfterToolCall) this.send({ serverContent: { turnComplete: true } });
       }, generation.timers);
@@ -498,6 +527,7 @@ class GeminiConnection {
       serverContent: { turnComplete: true },
       usageMetadata: { promptTokenCount: 10 * this.conversation.turns.length, responseTokenCount: words, totalTokenCount: 10 * this.conversation.turns.length + words },
     });
+    if (generation.lateTranscript) this.send({ serverContent: { inputTranscription: { text: generation.lateTranscript } } });
     this.conversation.turns.push({ role: 'model', text: generation.spoken.trim() + (interrupted ? ' [interrupted]' : '') });
     this.conversation.modelTurns++;
     if (this.resumption) {

@@ -81,6 +81,15 @@ export interface RunningEmulator {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/**
+ * The path of a request target, without the query. Repeated slashes are one: `@google/genai` joins
+ * its base URL (which ends in `/`) and `/ws/…` into `//ws/…`, which `new URL` would read as a host.
+ */
+export function requestPath(target: string | undefined): string {
+  const path = (target ?? '/').split('?')[0]!.replace(/\/{2,}/g, '/');
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
 export async function startEmulatorServer(options: EmulatorOptions & { allowNonLoopback?: boolean }): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host) && !options.allowNonLoopback) {
@@ -95,7 +104,7 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
   const wss = new WebSocketServer({ noServer: true });
   let connections = 0;
   server.on('upgrade', (request, socket, head) => {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const pathname = requestPath(request.url);
     const route = options.routes.find((r) => r.matches(pathname));
     if (!route) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');

@@ -8,7 +8,8 @@ import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
-import { redactSecrets } from '../../errors.js';
+import { redactSecrets, type ErrorInfo } from '../../errors.js';
+import { setupConflict } from './setup-check.js';
 import { AudioInput } from '../audio.js';
 import { Inbound } from './inbound.js';
 import {
@@ -40,14 +41,33 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   closeTimeoutMs: number;
   handleWaitMs: number;
+  inputTranscriptGraceMs: number;
 }
 
 export const GEMINI_API_URL =
   'wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent';
 
+/** The multi-region locations served from `aiplatform.{location}.rep.googleapis.com` (as `@google/genai` builds them). */
+const MULTI_REGIONS = new Set(['us', 'eu']);
+
+/**
+ * The Vertex Live endpoint for a location, the same host `@google/genai` picks: `global` has no
+ * regional prefix, the multi-regions `us`/`eu` use their `rep` hosts, the rest `{location}-aiplatform`.
+ */
 export function vertexUrl(location: string): string {
-  return `wss://${location}-aiplatform.googleapis.com/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`;
+  const host =
+    location === 'global'
+      ? 'aiplatform.googleapis.com'
+      : MULTI_REGIONS.has(location)
+        ? `aiplatform.${location}.rep.googleapis.com`
+        : `${location}-aiplatform.googleapis.com`;
+  return `wss://${host}/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent`;
 }
+
+/** Gemini's native input rate; other rates are resampled to it. */
+const AUDIO_INPUT_RATE = 16_000;
+/** Input audio goes in messages of at least this much (fewer frames); a remainder waits no longer. */
+const BATCH_PERIOD_MS = 40;
 
 /** Close codes that mean the server refused something (as opposed to a normal or going-away close). */
 const ERROR_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014]);
@@ -83,22 +103,37 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       else outbox.push(message);
     };
 
-    const fail = (message: string, providerCode?: string, code: 'connection_failed' | 'resumption_rejected' = 'connection_failed'): void => {
+    const fail = (
+      message: string,
+      providerCode?: string,
+      code: 'connection_failed' | 'resumption_rejected' | 'invalid_config' = 'connection_failed',
+      param?: string,
+    ): void => {
       if (failed || connected || stopped) return;
       failed = true;
       clearTimeout(connectTimer);
-      const error: { code: string; message: string; providerCode?: string } = { code, message: redact(message) };
+      const error: ErrorInfo = { code, message: redact(message) };
       if (providerCode) error.providerCode = providerCode;
+      if (param) error.param = param;
       emit({ type: 'model.connectFailed', error });
       ws?.terminate();
     };
     const connectTimer = setTimeout(() => fail(`Gemini Live did not send setupComplete within ${options.connectTimeoutMs} ms`), options.connectTimeoutMs);
 
+    /** Audio batches written while the socket was no longer open (closing): handed back at cleanup. */
+    const unsentAudio: Buffer[] = [];
+    let batchTimer: NodeJS.Timeout | undefined;
+    const sendAudioBatch = (pcm: Buffer): void => {
+      clearTimeout(batchTimer);
+      batchTimer = undefined;
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(audioMessage(pcm)));
+      else unsentAudio.push(pcm);
+    };
     const audioIn = new AudioInput(
-      (pcm) => sendNow(audioMessage(pcm)),
+      sendAudioBatch,
       (message) => emit({ type: 'model.error', error: { code: 'invalid_frame', message } }),
       // Gemini's native input rate, in ≥ 40 ms messages (1280 bytes).
-      { targetRate: 16_000, minBatchBytes: 1280 },
+      { targetRate: AUDIO_INPUT_RATE, minBatchBytes: (AUDIO_INPUT_RATE * 2 * BATCH_PERIOD_MS) / 1000 },
     );
 
     const inbound = new Inbound({
@@ -107,6 +142,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       deliver: (event) => audio.deliver(event),
       logger,
       handleWaitMs: options.handleWaitMs,
+      inputTranscriptGraceMs: options.inputTranscriptGraceMs,
       onSetupComplete(sessionId) {
         if (connected || failed || stopped) return;
         connected = true;
@@ -120,7 +156,10 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
     function setActivity(on: boolean): void {
       if (activity === on) return;
       activity = on;
-      if (on) send({ realtimeInput: { activityStart: {} } });
+      if (on) {
+        inbound.userActivityStarted();
+        send({ realtimeInput: { activityStart: {} } });
+      }
       else audioIn.flush(() => send({ realtimeInput: { activityEnd: {} } }));
     }
 
@@ -128,6 +167,13 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       // Manual mode: audio after an end (or at the start) opens a new activity by itself.
       if (manual && !activity) setActivity(true);
       audioIn.push(pcm, sampleRate);
+      // A remainder under the batch size (the user paused) goes out within one batch period.
+      if (audioIn.hasUnsent && batchTimer === undefined) {
+        batchTimer = setTimeout(() => {
+          batchTimer = undefined;
+          audioIn.flush();
+        }, BATCH_PERIOD_MS);
+      }
     }
 
     function onIntent(intent: ClientIntent): void {
@@ -195,8 +241,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         case 'client.close':
           expectedClose = true;
           inbound.release();
-          if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
-          else ws?.terminate();
+          // close() flushes: audio the application already sent goes out ahead of the close frame.
+          audioIn.flush(() => {
+            if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
+            else ws?.terminate();
+          });
           return;
       }
     }
@@ -225,15 +274,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       }
       const socket = ws;
       socket.on('open', () => {
-        if (stopped) return;
-        const setup = toSetup(config, {
-          model: options.model,
-          vertex: options.vertex,
-          schemaDialect: options.schemaDialect,
-          contextWindowCompression: options.contextWindowCompression,
-          resumptionHandle: input.resumptionHandle,
-        });
-        sendNow(setup);
+        if (!stopped) sendNow(setup);
       });
       socket.on('unexpected-response', (_request, response) => {
         fail(`Gemini Live refused the connection to ${describeUrl(url)}: HTTP ${response.statusCode ?? '?'}`, String(response.statusCode ?? ''));
@@ -273,12 +314,24 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       });
     }
 
+    const setup = toSetup(config, {
+      model: options.model,
+      vertex: options.vertex,
+      schemaDialect: options.schemaDialect,
+      contextWindowCompression: options.contextWindowCompression,
+      resumptionHandle: input.resumptionHandle,
+    });
+    const conflict = setupConflict(setup.setup, config);
+
     const credentials = options.vertex
       ? Promise.all([undefined, resolveToken(options.vertex.accessToken)])
       : Promise.all([options.apiKey === undefined ? undefined : resolveToken(options.apiKey), undefined]);
     credentials.then(
       ([key, bearer]) => {
-        if (!stopped) open(key, bearer);
+        if (stopped) return;
+        // A contradictory setup is refused before anything reaches the wire.
+        if (conflict) return fail(conflict.message, undefined, 'invalid_config', conflict.param);
+        open(key, bearer);
       },
       (error: unknown) => fail(`Could not get Gemini credentials: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -288,8 +341,13 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
       expectedClose = true;
       clearTimeout(connectTimer);
       inbound.dispose();
-      audioIn.close();
+      clearTimeout(batchTimer);
+      // Detached first, so the plane does not hand the audio straight back to this connection.
       audio.detach(connectionId);
+      // Nothing accepted is dropped with the connection: the plane carries it to the next one
+      // (and drops it only when the session closes or fails).
+      audio.returnUnsent([...unsentAudio.splice(0).map((pcm) => ({ pcm, sampleRate: AUDIO_INPUT_RATE })), ...audioIn.takeUnsent()]);
+      audioIn.close();
       closeWithin(ws, options.closeTimeoutMs);
     };
   });

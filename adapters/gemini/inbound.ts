@@ -15,6 +15,7 @@
  */
 import type { DataEvent, ModelEventInput } from '../events.js';
 import type { Logger } from '../../logger.js';
+import { UserTranscripts } from './user-transcript.js';
 import { durationMs, pcmRate, ServerMessageSchema, type ServerContent, type ServerMessage } from './wire.js';
 
 export interface InboundDeps {
@@ -24,6 +25,8 @@ export interface InboundDeps {
   logger: Logger;
   /** 0 disables the hold; it is also skipped when resumption updates are not expected. */
   handleWaitMs: number;
+  /** How long after `turnComplete` a late input transcription piece still belongs to the answered user turn. */
+  inputTranscriptGraceMs: number;
   onSetupComplete(sessionId: string | undefined): void;
 }
 
@@ -36,19 +39,28 @@ export class Inbound {
   /** Output suppressed after a client interrupt until the turn ends (automatic VAD keeps talking). */
   private muted = false;
   private transcript = '';
-  private userTranscript = '';
+  private readonly userTranscripts: UserTranscripts;
   private turnCompleteSeen = false;
   private freshHandle = true;
   private held: { responseId: string | undefined; status: 'completed' | 'cancelled' } | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
   /** Calls issued on this connection and not yet answered or cancelled. */
   readonly outstanding = new Set<string>();
+  /** Calls answered or cancelled on this connection: a repeated frame naming one is not a new call. */
+  private readonly settled = new Set<string>();
   /** Calls that came without an id (answered without one). */
   readonly synthetic = new Set<string>();
   /** A goAway arrived: the close that follows is announced, not a server error. */
   goAwayReceived = false;
 
-  constructor(private readonly deps: InboundDeps) {}
+  constructor(private readonly deps: InboundDeps) {
+    this.userTranscripts = new UserTranscripts(deps.connectionId, deps.inputTranscriptGraceMs, deps.deliver);
+  }
+
+  /** The client opened a manual activity: a new user turn starts (see UserTranscripts). */
+  userActivityStarted(): void {
+    this.userTranscripts.userTurnStarted(this.responseId !== undefined);
+  }
 
   /** One frame's text. Malformed JSON is reported and skipped; the connection stays up. */
   handle(text: string): void {
@@ -141,18 +153,24 @@ export class Inbound {
       }
     }
     const heard = c.inputTranscription?.text;
-    if (heard) {
-      this.userTranscript += heard;
-      this.deps.deliver({ type: 'transcript', role: 'user', text: heard, isFinal: false, itemId: undefined });
-    }
+    if (heard) this.userTranscripts.piece(heard);
     if (c.interrupted) {
+      // A barge-in: the user's next turn has started.
+      this.userTranscripts.userTurnStarted(true);
       this.interrupted = true;
       this.deps.emit({ type: 'model.interrupted', source: 'user' });
     }
     if (c.turnComplete) this.turnComplete();
   }
 
-  private toolCall(calls: ReadonlyArray<{ id?: string | undefined; name: string; args?: Record<string, unknown> | undefined }>): void {
+  private toolCall(all: ReadonlyArray<{ id?: string | undefined; name: string; args?: Record<string, unknown> | undefined }>): void {
+    // A repeated frame (a retry, a replay) names ids this connection already issued: an outstanding
+    // call is already running, and an answered or cancelled one must not be re-armed and run again.
+    const calls = all.filter((call) => !call.id || (!this.outstanding.has(call.id) && !this.settled.has(call.id)));
+    if (calls.length < all.length) {
+      this.deps.logger.debug({ callIds: all.filter((c) => !calls.includes(c)).map((c) => c.id) }, 'gemini: repeated function call ids ignored');
+    }
+    if (calls.length === 0) return;
     const responseId = this.open();
     for (const call of calls) {
       let callId = call.id;
@@ -166,7 +184,10 @@ export class Inbound {
   }
 
   private cancel(ids: readonly string[]): void {
-    for (const id of ids) this.outstanding.delete(id);
+    for (const id of ids) {
+      this.outstanding.delete(id);
+      this.settled.add(id);
+    }
     this.deps.emit({ type: 'model.toolCallCancelled', callIds: [...ids] });
     // Everything was withdrawn after the turn ended: no continuation will come.
     if (this.turnCompleteSeen && this.outstanding.size === 0) this.close('cancelled');
@@ -177,7 +198,9 @@ export class Inbound {
    * already has its answer, or the server cancelled it.
    */
   answer(callId: string): boolean {
-    return this.outstanding.delete(callId);
+    if (!this.outstanding.delete(callId)) return false;
+    this.settled.add(callId);
+    return true;
   }
 
   /** The app interrupted: its output so far is discarded, and the rest of this turn is muted. */
@@ -195,6 +218,7 @@ export class Inbound {
       return this.responseId;
     }
     const id = `gemini-${this.deps.connectionId}-${++this.responses}`;
+    this.userTranscripts.responseOpened();
     this.responseId = id;
     this.freshHandle = false;
     this.deps.emit({ type: 'model.responseCreated', responseId: id });
@@ -202,10 +226,7 @@ export class Inbound {
   }
 
   private turnComplete(): void {
-    if (this.userTranscript) {
-      this.deps.deliver({ type: 'transcript', role: 'user', text: this.userTranscript, isFinal: true, itemId: undefined });
-      this.userTranscript = '';
-    }
+    this.userTranscripts.turnComplete();
     if (this.responseId === undefined) {
       // A turn with no content (e.g. an empty answer): still one response for the session.
       this.open();
@@ -245,5 +266,6 @@ export class Inbound {
 
   dispose(): void {
     clearTimeout(this.holdTimer);
+    this.userTranscripts.finishAll();
   }
 }

@@ -33,6 +33,12 @@ export interface GeminiLiveOptions {
   closeTimeoutMs?: number;
   /** How long `responseDone` waits for the fresh resumption handle after `turnComplete`; default 250, 0 = never. */
   handleWaitMs?: number;
+  /**
+   * How long after the model's `turnComplete` a late `inputTranscription` piece still belongs to
+   * the user turn that was answered (Gemini does not order input transcription with the rest);
+   * that turn's final user transcript is delivered then. Default 1000; 0 = final at `turnComplete`.
+   */
+  inputTranscriptGraceMs?: number;
 }
 
 export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
@@ -57,6 +63,7 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
       closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
       handleWaitMs: options.handleWaitMs ?? 250,
+      inputTranscriptGraceMs: options.inputTranscriptGraceMs ?? 1000,
     }),
   };
 }

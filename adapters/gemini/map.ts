@@ -15,6 +15,7 @@ import type {
 import type { SessionConfig, ToolSpec } from '../../machines/config.js';
 import type { FunctionDeclaration } from '@google/genai';
 import type { ClientMessage, JsonObject } from './wire.js';
+import { mergeExtra } from '../extra.js';
 
 // Builders construct SDK-typed values (checked by tsc against @google/genai) and publish them as
 // plain JSON, so the package's declarations do not import the SDK (a dev dependency).
@@ -39,12 +40,25 @@ export interface SetupOptions {
   resumptionHandle: string | undefined;
 }
 
+/**
+ * The `setup.model` resource name. Vertex: `X`, `google/X`, `publishers/google/models/X` and a full
+ * `projects/…/locations/…/publishers/google/models/X` all become exactly
+ * `projects/{project}/locations/{location}/publishers/google/models/X` for the configured project
+ * and location (the endpoint serves only its own location). Gemini API: `X` and `models/X` become
+ * `models/X`; `tunedModels/…` is kept.
+ */
 export function modelPath(model: string, vertex?: { project: string; location: string }): string {
-  if (model.includes('/') && (model.startsWith('models/') || model.startsWith('projects/') || model.startsWith('tunedModels/'))) {
-    return model;
+  if (!vertex) {
+    if (model.startsWith('models/') || model.startsWith('tunedModels/')) return model;
+    return `models/${model}`;
   }
-  const id = model.replace(/^models\//, '');
-  return vertex ? `projects/${vertex.project}/locations/${vertex.location}/publishers/google/models/${id}` : `models/${id}`;
+  const full = /^projects\/[^/]+\/locations\/[^/]+\/(publishers\/[^/]+\/models\/[^/]+)$/.exec(model);
+  const publisherPath = /^publishers\/([^/]+)\/models\/([^/]+)$/.exec(full?.[1] ?? model);
+  const short = /^(?:([^/]+)\/)?([^/]+)$/.exec(model.replace(/^models\//, ''));
+  const publisher = publisherPath?.[1] ?? short?.[1] ?? 'google';
+  const id = publisherPath?.[2] ?? short?.[2];
+  if (!id) return model;
+  return `projects/${vertex.project}/locations/${vertex.location}/publishers/${publisher}/models/${id}`;
 }
 
 /** The `setup` message (plain JSON; built and checked as the SDK's `LiveClientSetup`). */
@@ -81,18 +95,8 @@ export function toSetup(config: SessionConfig, options: SetupOptions): { setup: 
   if (cwc) setup.contextWindowCompression = cwc === true ? { slidingWindow: {} } : (cwc as LiveClientSetup['contextWindowCompression'] & object);
   setup.sessionResumption = options.resumptionHandle ? { handle: options.resumptionHandle } : {};
 
-  return { setup: asJson(mergeExtra(setup, config.extra)) };
-}
-
-/** `extra` is merged last, one level deep for objects (so `generationConfig.thinkingConfig` can be added). */
-function mergeExtra(setup: LiveClientSetup, extra: Record<string, unknown> | undefined): LiveClientSetup {
-  if (!extra) return setup;
-  const out: Record<string, unknown> = { ...setup };
-  for (const [key, value] of Object.entries(extra)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value;
-  }
-  return out as LiveClientSetup;
+  // `extra` is merged last and deeply; its `tools` are appended to the declarations built here.
+  return { setup: asJson(mergeExtra(setup, config.extra, { appendArrays: ['tools'] })) };
 }
 
 function systemInstruction(text: string): Content {
@@ -106,8 +110,9 @@ function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: S
 }
 
 function toFunctionDeclaration(tool: ToolSpec, dialect: SchemaDialect): FunctionDeclaration {
-  const declaration: FunctionDeclaration = { name: tool.name };
-  if (tool.description) declaration.description = tool.description;
+  // `description` is REQUIRED in the proto's FunctionDeclaration: a tool defined without one is
+  // declared with its name as the description rather than sent without the field.
+  const declaration: FunctionDeclaration = { name: tool.name, description: tool.description?.trim() || tool.name };
   const params = tool.parameters;
   const empty = params['type'] === 'object' && Object.keys((params['properties'] as object | undefined) ?? {}).length === 0;
   // A parameterless function is declared without a schema: an empty OBJECT is refused by some models.

@@ -153,6 +153,8 @@ describe('gemini adapter: audio in', () => {
       .map((f) => ((f as { realtimeInput: { audio?: { data: string } } }).realtimeInput.audio?.data ?? ''))
       .map((d) => Buffer.from(d, 'base64'));
     expect(Buffer.concat(sent).subarray(0, 640)).toEqual(input.subarray(0, 640));
+    // The user's final transcript follows turnComplete after the grace for late pieces.
+    await until(() => h.data.some((d) => d.type === 'transcript' && d.role === 'user' && d.isFinal), 'the final user transcript');
     const user = h.data.find((d) => d.type === 'transcript' && d.role === 'user' && d.isFinal);
     expect(user && user.type === 'transcript' ? user.text : '').toMatch(/spoken turn 1/);
   });

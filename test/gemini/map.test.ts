@@ -100,7 +100,7 @@ describe('gemini setup mapping', () => {
     expect(modelPath('gemini-x', { project: 'p', location: 'us-central1' })).toBe('projects/p/locations/us-central1/publishers/google/models/gemini-x');
   });
 
-  it('merges extra last, one level deep', () => {
+  it('merges extra last, deeply', () => {
     const withExtra = parseSessionConfig({ extra: { generationConfig: { thinkingConfig: { thinkingBudget: 0 } }, proactivity: { proactiveAudio: true } } });
     const { setup } = toSetup(withExtra, base);
     expect(setup.generationConfig).toEqual({ responseModalities: ['AUDIO'], thinkingConfig: { thinkingBudget: 0 } });

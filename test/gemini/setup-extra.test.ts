@@ -1,0 +1,121 @@
+/**
+ * What the adapter puts in `setup`: `extra` merged deeply (issue 11, item 3), contradictions with
+ * the session refused as config errors, and every FunctionDeclaration carrying a description
+ * (item 6). Through the adapter and the session, against the emulator over loopback.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createRealtimeSession, defineTool, VoxstateError } from '../../index.js';
+import { record } from '../helpers/wait.js';
+import { adapterFor, clientFrames, useGeminiFixture } from './helpers.js';
+
+const fx = useGeminiFixture();
+type Json = Record<string, any>;
+const weatherTool = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
+const setupOf = (emu: Parameters<typeof clientFrames>[0]): Json => (clientFrames(emu, 'setup')[0] as Json)['setup'];
+
+describe('gemini setup: extra merges deeply', () => {
+  it('extra.tools are appended to the function declarations, not put in their place', async () => {
+    const emu = await fx.emulator();
+    const h = fx.start(emu, { config: { tools: [weatherTool], extra: { tools: [{ googleSearch: {} }] } } });
+    await h.waitForEvent('model.connected');
+    const tools = setupOf(emu)['tools'];
+    expect(tools).toHaveLength(2);
+    expect(tools[0].functionDeclarations.map((d: Json) => d['name'])).toEqual(['get_weather']);
+    expect(tools[1]).toEqual({ googleSearch: {} });
+  });
+
+  it('a nested extra adds to realtimeInputConfig without dropping disabled:true in manual mode', async () => {
+    const emu = await fx.emulator();
+    const h = fx.start(emu, {
+      config: { turnDetection: { type: 'none' }, extra: { realtimeInputConfig: { turnCoverage: 'TURN_INCLUDES_ALL_INPUT', automaticActivityDetection: { prefixPaddingMs: 20 } } } },
+    });
+    await h.waitForEvent('model.connected');
+    expect(setupOf(emu)['realtimeInputConfig']).toEqual({ automaticActivityDetection: { disabled: true, prefixPaddingMs: 20 }, turnCoverage: 'TURN_INCLUDES_ALL_INPUT' });
+    // Manual activity works on that connection: the emulator would close with 1007 otherwise.
+    h.send({ type: 'client.activity', edge: 'start' });
+    h.send({ type: 'client.activity', edge: 'end' });
+    await h.waitForEvent('model.responseDone');
+    expect(h.events.some((e) => e.type === 'model.closed')).toBe(false);
+  });
+
+  it('extra.generationConfig keeps the modality and voice it does not name', async () => {
+    const emu = await fx.emulator();
+    const h = fx.start(emu, { config: { voice: 'Puck', extra: { generationConfig: { speechConfig: { languageCode: 'de-DE' } } } } });
+    await h.waitForEvent('model.connected');
+    expect(setupOf(emu)['generationConfig']).toEqual({
+      responseModalities: ['AUDIO'],
+      speechConfig: { voiceConfig: { prebuiltVoiceConfig: { voiceName: 'Puck' } }, languageCode: 'de-DE' },
+    });
+  });
+});
+
+describe('gemini setup: a merged setup that contradicts the session is a config error', () => {
+  const conflicts = [
+    { what: 'manual activity with automatic detection switched back on', turnDetection: { type: 'none' as const }, disabled: false },
+    { what: 'automatic turn detection with detection disabled', turnDetection: { type: 'server_vad' as const }, disabled: true },
+  ];
+  for (const c of conflicts) {
+    it(`${c.what}: connectFailed invalid_config naming the field, nothing sent`, async () => {
+      const emu = await fx.emulator();
+      const h = fx.start(emu, { config: { turnDetection: c.turnDetection, extra: { realtimeInputConfig: { automaticActivityDetection: { disabled: c.disabled } } } } });
+      const failed = await h.waitForEvent('model.connectFailed');
+      expect(failed.error.code).toBe('invalid_config');
+      expect(failed.error.param).toBe('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+      expect(failed.error.message).toContain('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+      expect(clientFrames(emu)).toHaveLength(0);
+    });
+  }
+
+  it('session.connect() rejects with the typed error', async () => {
+    const emu = await fx.emulator();
+    const session = createRealtimeSession({
+      model: adapterFor(emu),
+      turnDetection: { type: 'none' },
+      extra: { realtimeInputConfig: { automaticActivityDetection: { disabled: false } } },
+    });
+    const error = await session.connect().then(() => undefined, (e: unknown) => e);
+    await session.close();
+    expect(error).toBeInstanceOf(VoxstateError);
+    expect((error as VoxstateError).code).toBe('invalid_config');
+    expect((error as VoxstateError).param).toBe('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+  });
+
+  it('an update that introduces the contradiction fails with the reason, and the old config is kept', async () => {
+    const emu = await fx.emulator();
+    const session = createRealtimeSession({ model: adapterFor(emu), turnDetection: { type: 'none' } });
+    const log = record(session);
+    try {
+      await session.connect();
+      const outcome = session
+        .updateSession({ extra: { realtimeInputConfig: { automaticActivityDetection: { disabled: false } } } })
+        .then(() => undefined, (e: unknown) => e);
+      const failed = await log.waitFor('resumption_failed', undefined, 8000);
+      expect(failed.error.message).toContain('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+      expect(String((await outcome as Error | undefined)?.message)).toContain('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+      // No setup with the contradiction ever reached the wire.
+      const setups = clientFrames(emu, 'setup').map((f) => (f as Json)['setup']);
+      expect(setups.every((s) => s.realtimeInputConfig.automaticActivityDetection.disabled === true)).toBe(true);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe('gemini setup: FunctionDeclaration.description is always sent', () => {
+  it('a tool defined without a description is declared with its name as the description', async () => {
+    const emu = await fx.emulator();
+    const lookup = defineTool({ name: 'lookup_order', parameters: z.object({ id: z.string() }), execute: async () => ({}) });
+    const session = createRealtimeSession({ model: adapterFor(emu), tools: [lookup, defineTool({ name: 'ping', description: '  ', parameters: z.object({}), execute: async () => 'pong' })] });
+    try {
+      await session.connect();
+      const declarations = setupOf(emu)['tools'][0].functionDeclarations as Json[];
+      expect(declarations.map((d) => [d['name'], d['description']])).toEqual([
+        ['lookup_order', 'lookup_order'],
+        ['ping', 'ping'],
+      ]);
+    } finally {
+      await session.close();
+    }
+  });
+});
