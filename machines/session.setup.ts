@@ -249,13 +249,21 @@ export const sessionSetup = setup({
     // ── tool calls ──
     admitToolCall: enqueueActions(({ context, event, enqueue }) => {
       const call = as(event, 'model.functionCall');
-      if (context.toolCalls[call.callId]) {
-        enqueue.emit({ type: 'error', error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored` } });
+      // A call id runs at most once per session: a repeated frame (a provider re-sending the call,
+      // on this connection or after a reconnect) is ignored whether or not the call was answered.
+      if (context.toolCalls[call.callId] || context.admittedCallIds.includes(call.callId)) {
+        enqueue.emit({
+          type: 'error',
+          error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored: this session already received that call` },
+        });
         return;
       }
       const runner: ToolCallRecord['runner'] = context.options.autoExecuteTools ? 'actor' : 'application';
       const record: ToolCallRecord = { callId: call.callId, name: call.name, connectionId: context.connectionId, runner };
-      enqueue.assign({ toolCalls: { ...context.toolCalls, [call.callId]: record } });
+      enqueue.assign({
+        toolCalls: { ...context.toolCalls, [call.callId]: record },
+        admittedCallIds: rememberCallId(context.admittedCallIds, call.callId),
+      });
       enqueue.emit({ type: 'tool_call', callId: call.callId, name: call.name, arguments: call.arguments });
       if (runner === 'actor') {
         enqueue.spawnChild('tool', {
@@ -578,6 +586,19 @@ function withInFlightUpdates(
   };
 }
 
+/**
+ * How many call ids a session remembers to refuse repeats of. Only ids are kept (no arguments or
+ * outputs); outstanding calls are refused regardless, through `toolCalls`. A provider repeats a
+ * call frame within moments (a retransmission, a resumed connection replaying its last turn), not
+ * hundreds of calls later.
+ */
+export const MAX_ADMITTED_CALL_IDS = 256;
+
+function rememberCallId(ids: readonly string[], callId: string): string[] {
+  const kept = ids.length >= MAX_ADMITTED_CALL_IDS ? ids.slice(ids.length - MAX_ADMITTED_CALL_IDS + 1) : ids;
+  return [...kept, callId];
+}
+
 /** How many settled-but-unsent results (autoRespondTools off) stay answerable; the oldest go first. */
 const MAX_UNSENT_TOOL_RESULTS = 64;
 
@@ -629,6 +650,7 @@ export function initialContext(input: SessionInput): SessionContext {
     hasProducedAudio: false,
     followUpOwed: false,
     toolCalls: {},
+    admittedCallIds: [],
     runningTools: [],
     toolQueue: [],
     unsentToolResults: {},

@@ -93,6 +93,11 @@ export interface SessionContext {
   /** A follow-up response is owed once the turn is idle (tool outputs were sent). */
   followUpOwed: boolean;
   toolCalls: Record<string, ToolCallRecord>;
+  /**
+   * Call ids this session has admitted, oldest first, at most `MAX_ADMITTED_CALL_IDS` (256): a
+   * repeated function-call frame with one of them is ignored, so a call runs at most once.
+   */
+  admittedCallIds: string[];
   /** Tool actors holding a concurrency slot. */
   runningTools: string[];
   /** Tool actors waiting for a slot, in arrival order. */
