@@ -61,7 +61,8 @@ export {
   redactSecrets,
 } from './errors.js';
 export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
-export type { Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export type { Logger, LogLevel } from './logger.js';
 
 export {
   createVoxstateInspector,

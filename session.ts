@@ -11,7 +11,7 @@ import { AudioPlane } from './adapters/audio-plane.js';
 import { capabilitiesFor, type ModelAdapter } from './adapters/adapter.js';
 import type { DataEvent } from './adapters/events.js';
 import { ConfigValidationError, NotConnectedError, UpdateFailedError, VoxstateError, type ErrorInfo } from './errors.js';
-import { silentLogger, type Logger } from './logger.js';
+import { resolveLogger, type Logger } from './logger.js';
 import {
   parseSessionConfig,
   parseSessionDelta,
@@ -144,7 +144,7 @@ function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | und
     tools = [],
     eventHandler: _handler,
     inspect: _inspect,
-    logger = silentLogger,
+    logger,
     inputSampleRate: _rate,
     maxBufferedAudioMs: _max,
     connectTimeoutMs: _timeout,
@@ -172,7 +172,7 @@ function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | und
       capabilities: capabilitiesFor(model.capabilities, model.model),
       options: sessionOptions,
       audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs }),
-      logger,
+      logger: resolveLogger(logger),
     },
     registry,
     inputSampleRate: facade.inputSampleRate,
@@ -204,20 +204,28 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
   let handle: RealtimeSession | undefined;
   const prepared = prepareSession(options, audio, () => handle);
   const { registry } = prepared;
-  const { eventHandler, inspect, logger = silentLogger } = options;
+  const { eventHandler, inspect } = options;
+  const logger = prepared.input.logger!;
   const facade = { inputSampleRate: prepared.inputSampleRate, connectTimeoutMs: prepared.connectTimeoutMs };
 
   type Listener = (event: AnySessionEvent) => void;
   const listeners = new Map<string, Set<Listener>>();
-  // Typed listeners, then wildcard ones. A listener that throws is logged: it must not break the
-  // session or the adapter whose socket delivered the event (audio reaches here from the adapter).
+  // Typed listeners, then wildcard ones. A listener that throws must not break the session or the
+  // adapter whose socket delivered the event (audio reaches here from the adapter), and must not
+  // vanish either: its first throw is a warning with the event and the stack; later ones (an audio
+  // listener can throw 50 times a second) are debug lines.
+  const reportedListeners = new WeakSet<Listener>();
   function notify(set: Set<Listener> | undefined, event: AnySessionEvent): void {
     if (!set) return;
     for (const listener of set) {
       try {
         listener(event);
       } catch (error) {
-        logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
+        const first = !reportedListeners.has(listener);
+        reportedListeners.add(listener);
+        const fields = { event: event.type, err: error };
+        if (first) logger.warn(fields, `a listener for "${event.type}" threw (reported once per listener; later throws are debug lines)`);
+        else logger.debug(fields, `a listener for "${event.type}" threw again`);
       }
     }
   }
@@ -231,7 +239,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
   const actor = createActor(machine, { input: prepared.input, ...(inspect ? { inspect } : {}) });
 
   audio.onOutput((event) => publish(event));
-  actor.on('*', (event) => publish(event as AnySessionEvent));
+  actor.on('*', (event) => {
+    logger.debug(controlEventFields(event as SessionEmitted), `session event ${event.type}`);
+    publish(event as AnySessionEvent);
+  });
   if (eventHandler) attachEventHandler(eventHandler, (type, fn) => on(type, fn));
   actor.start();
 
@@ -427,6 +438,17 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
 }
 
 export type RealtimeSession = ReturnType<typeof createRealtimeSession>;
+
+/** What a debug line says about a control-plane event: its identifiers and outcome, never payloads. */
+function controlEventFields(event: SessionEmitted): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of ['callId', 'name', 'requestId', 'outcome', 'status', 'reason', 'connectionId', 'code'] as const) {
+    const value = (event as Record<string, unknown>)[key];
+    if (value !== undefined) fields[key] = value;
+  }
+  if (event.type === 'error' || event.type === 'update_failed' || event.type === 'resumption_failed') fields['error'] = event.error;
+  return fields;
+}
 
 function attachEventHandler(
   handler: EventHandler,

@@ -8,7 +8,7 @@ import { AudioPlane } from '../adapters/audio-plane.js';
 import type { AdapterInput, ConnectReason } from '../adapters/adapter.js';
 import { canApplyInPlace } from '../adapters/adapter.js';
 import type { ClientIntent, ModelEvent } from '../adapters/events.js';
-import { silentLogger } from '../logger.js';
+import { resolveLogger } from '../logger.js';
 import { mergeSessionDelta, type MutableField, type SessionConfig } from './config.js';
 import { toolCallMachine, type ToolOutcome } from './tool.machine.js';
 import { toolErrorOutput } from '../tools/outputs.js';
@@ -642,7 +642,7 @@ export function initialContext(input: SessionInput): SessionContext {
     capabilities: input.capabilities,
     options: { ...DEFAULT_SESSION_OPTIONS, ...input.options },
     audio: input.audio ?? new AudioPlane(),
-    logger: input.logger ?? silentLogger,
+    logger: input.logger ?? resolveLogger(undefined),
     connectionId: 0,
     connectReason: 'initial',
     resumptionHandle: undefined,
