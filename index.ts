@@ -28,6 +28,7 @@ export type {
   SessionEmitted,
   SessionEmittedType,
   SessionParentEvent,
+  SessionOutput,
 } from './machines/session.types.js';
 export { toParentEvent } from './machines/session.setup.js';
 export {

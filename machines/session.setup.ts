@@ -21,6 +21,7 @@ import type {
   SessionEvent,
   SessionInput,
   SessionIntent,
+  SessionOutput,
   SessionOptions,
   SessionParentEvent,
   ToolCallRecord,
@@ -68,6 +69,7 @@ export const sessionSetup = setup({
     context: {} as SessionContext,
     events: {} as SessionEvent,
     emitted: {} as SessionEmitted,
+    output: {} as SessionOutput,
   },
   actors: {
     model: missingModel,
@@ -119,7 +121,17 @@ export const sessionSetup = setup({
     notifyParentOfEvents: ({ self }) => {
       const parent = self._parent;
       if (!parent) return;
-      self.on('*', (event) => parent.send(toParentEvent(event as SessionEmitted, self.id)));
+      self.on('*', (event) => {
+        const parentEvent = toParentEvent(event as SessionEmitted, self.id);
+        if (event.type !== 'closed') return parent.send(parentEvent);
+        // `closed` is emitted while the session enters its final state, before XState sends the
+        // parent `xstate.done.actor.<id>`. Delivered then, a parent that goes final on
+        // `voxstate.closed` would be stopped before that done event arrives ("event sent to
+        // stopped actor"). So it goes once this step is over, to a parent still running.
+        queueMicrotask(() => {
+          if (parent.getSnapshot().status === 'active') parent.send(parentEvent);
+        });
+      });
     },
     // ── connection lifecycle ──
     prepareInitialConnection: assign({ connectReason: 'initial' as ConnectReason, lastError: null, closeInfo: null }),

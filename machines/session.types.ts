@@ -182,6 +182,12 @@ export type SessionEmitted =
 
 export type SessionEmittedType = SessionEmitted['type'];
 
+/** The session actor's output once it is done (`onDone` in a parent): how the connection closed. */
+export interface SessionOutput {
+  code: number | undefined;
+  reason: string;
+}
+
 /**
  * What a parent machine receives from an embedded session: each emitted event, renamed
  * `voxstate.<type>` and tagged with the session actor's id. Add it to the parent's
