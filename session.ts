@@ -20,7 +20,7 @@ import {
   type ToolSpec,
 } from './machines/config.js';
 import { realtimeSessionMachine } from './machines/session.machine.js';
-import { toolResultRefusal } from './machines/session.setup.js';
+import { pcmRefusal, toolDecisionRefusal, toolResultRefusal } from './machines/session.setup.js';
 import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session.types.js';
 import { toToolSpec, type AnyToolDefinition } from './tools/define.js';
 import { ToolRegistry } from './tools/registry.js';
@@ -321,6 +321,9 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
      */
     sendAudio(pcm: Buffer | Uint8Array | Int16Array): void {
       requireLive('send audio');
+      // Checked before the audio plane sees it: audio already buffered during a swap stays intact.
+      const refusal = pcmRefusal(pcm);
+      if (refusal) throw new VoxstateError({ code: 'invalid_audio', message: refusal });
       const buffer = Buffer.isBuffer(pcm) ? pcm : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
       audio.sendUserAudio(buffer, facade.inputSampleRate);
     },
@@ -408,14 +411,24 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
       if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.toolResult', callId, output });
     },
-    /** Lets a call waiting in `awaitingApproval` run. Throws `NotConnectedError` when the session is not live. */
-    approveTool(callId: string): void {
-      requireLive('approve a tool call');
+    /**
+     * Lets a call waiting in `awaitingApproval` run. Rejects, as `sendToolResult` does, with
+     * `NotConnectedError` when the session is not live and a `tool_error` for a call id no tool
+     * actor is running (unknown, already settled, or run by the application).
+     */
+    async approveTool(callId: string): Promise<void> {
+      const rejected = rejectIfNotLive('approve a tool call');
+      if (rejected) return rejected;
+      const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.approveTool', callId });
     },
-    /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. */
-    rejectTool(callId: string, reason?: string): void {
-      requireLive('reject a tool call');
+    /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. Rejects like `approveTool`. */
+    async rejectTool(callId: string, reason?: string): Promise<void> {
+      const rejected = rejectIfNotLive('reject a tool call');
+      if (rejected) return rejected;
+      const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.rejectTool', callId, ...(reason === undefined ? {} : { reason }) });
     },
 

@@ -93,10 +93,8 @@ export const sessionSetup = setup({
     hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
     hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
     /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */
-    isToolActorCall: ({ context, event }) => {
-      const callId = (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId;
-      return context.toolCalls[callId]?.runner === 'actor';
-    },
+    isToolActorCall: ({ context, event }) =>
+      toolDecisionRefusal(context, (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId) === undefined,
     canAcceptToolResult: ({ context, event }) => toolResultRefusal(context, as(event, 'session.toolResult').callId) === undefined,
     isNoOpUpdate: ({ context, event }) => mergedFor(context, event).changed.length === 0,
     canApplyInPlace: ({ context, event }) =>
@@ -190,11 +188,13 @@ export const sessionSetup = setup({
       const playedMs = as(event, 'session.interrupt').playedMs;
       return playedMs === undefined ? { type: 'client.interrupt' } : { type: 'client.interrupt', playedMs };
     }),
-    /** Embedding path for audio; the facade writes to the audio plane directly. */
-    forwardAudio: ({ context, event }) => {
+    /** Embedding path for audio; the facade writes to the audio plane directly (and refuses odd lengths itself). */
+    forwardAudio: enqueueActions(({ context, event, enqueue }) => {
       const e = as(event, 'session.sendAudio');
-      context.audio.sendUserAudio(e.audio, e.sampleRate ?? 24_000);
-    },
+      const refusal = pcmRefusal(e.audio);
+      if (refusal) enqueue.emit({ type: 'error', error: { code: 'invalid_audio', message: refusal } });
+      else context.audio.sendUserAudio(e.audio, e.sampleRate ?? 24_000);
+    }),
     deferIntent: assign({
       deferredIntents: ({ context, event }) => {
         if (context.deferredIntents.length >= MAX_DEFERRED_INTENTS) return context.deferredIntents;
@@ -218,11 +218,11 @@ export const sessionSetup = setup({
       type: 'error' as const,
       error: { code: 'tool_error', message: toolResultRefusal(context, as(event, 'session.toolResult').callId) ?? 'Tool result refused' },
     })),
-    reportUnknownToolCall: emit(({ event }) => ({
+    reportUnknownToolCall: emit(({ context, event }) => ({
       type: 'error' as const,
       error: {
         code: 'tool_error',
-        message: `No tool call ${(event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId} is waiting for a decision`,
+        message: toolDecisionRefusal(context, (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId) ?? 'Tool decision refused',
       },
     })),
 
@@ -633,6 +633,21 @@ export function toolResultRefusal(context: SessionContext, callId: string): stri
   }
   if (context.unsentToolResults[callId]?.connectionId === context.connectionId) return undefined;
   return `No tool call ${callId} is waiting for a result on this connection (unknown, already answered, cancelled by the provider, or issued on a connection that has since been replaced)`;
+}
+
+/** Why `callId` cannot take an approval or rejection, or `undefined` when its tool actor can. */
+export function toolDecisionRefusal(context: SessionContext, callId: string): string | undefined {
+  if (context.toolCalls[callId]?.runner === 'actor') return undefined;
+  return `No tool call ${callId} is waiting for a decision (unknown, already settled, or run by the application)`;
+}
+
+/**
+ * Why a chunk of user audio is refused, or `undefined`. PCM16 samples are two bytes: an odd length
+ * would shift every later sample by one byte on the provider's side (noise until the socket closes).
+ */
+export function pcmRefusal(pcm: ArrayBufferView): string | undefined {
+  if (pcm.byteLength % 2 === 0) return undefined;
+  return `User audio must be PCM16 (2 bytes a sample); got ${pcm.byteLength} bytes. Nothing was sent or buffered for this chunk.`;
 }
 
 /** The event a parent machine receives for one emitted session event. */
