@@ -12,6 +12,8 @@ export type {
   SessionEventName,
   AnySessionEvent,
   UpdateOutcome,
+  UpdateCompletion,
+  UpdateRequest,
   SessionLogicOptions,
 } from './session.js';
 

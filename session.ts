@@ -67,6 +67,28 @@ export type SessionEventName = keyof SessionEventMap;
 export type AnySessionEvent = SessionEventMap[SessionEventName];
 
 export type UpdateOutcome = 'applied' | 'resumed' | 'queued';
+/** How an update ended once it is in effect: on the open connection, or on a new one. */
+export type UpdateCompletion = 'applied' | 'resumed';
+
+/**
+ * What `updateSession` returns: a promise of the first answer (`UpdateOutcome`), as before, plus
+ * `completion`, which settles when the change is in effect, a queued one included.
+ */
+export interface UpdateRequest extends Promise<UpdateOutcome> {
+  /** `'applied'` or `'resumed'` once the change is in effect; rejects (`UpdateFailedError`, `session_closed`) when it never will be. */
+  readonly completion: Promise<UpdateCompletion>;
+}
+
+/** A promise with its settle functions (settling twice is a no-op, as for any promise). */
+function settleable<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
 
 const SESSION_KEYS = [
   'autoExecuteTools',
@@ -358,49 +380,65 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     /**
      * Changes the session's context. Resolves `'applied'` (changed on the open connection),
      * `'resumed'` (the session was idle and reconnected with the new config), or `'queued'` (the
-     * model is busy; the change runs at the next idle moment — watch `session_resumed` /
-     * `resumption_failed`). Rejects with `ConfigValidationError` for a bad delta and
-     * `UpdateFailedError` when the provider rejects it or every resumption attempt fails.
+     * model is busy; the change runs at the next idle moment). Rejects with `ConfigValidationError`
+     * for a bad delta and `UpdateFailedError` when the provider rejects it or every resumption
+     * attempt fails. The returned promise also carries `completion`: it settles when the change is
+     * in effect (`'applied'` or `'resumed'`, so a queued update can be awaited to the end), or
+     * rejects with the reason it never took effect.
      */
-    async updateSession(
+    updateSession(
       deltaInput: Omit<SessionDeltaInput, 'tools'> & { tools?: SessionTool[] },
       opts: { bridgeMessage?: string } = {},
-    ): Promise<UpdateOutcome> {
-      const rejected = rejectIfNotLive('update the session');
-      if (rejected) return rejected;
-      const { tools: deltaTools, ...delta } = deltaInput;
-      const staged = new ToolRegistry();
-      const parsed = parseSessionDelta(deltaTools ? { ...delta, tools: registerTools(staged, deltaTools) } : delta);
-      // Handlers are registered only once the delta validated, so a bad update changes nothing.
-      if (deltaTools) for (const tool of deltaTools) if (isToolDefinition(tool)) registry.register(tool);
-      const requestId = `update_${++requestSeq}`;
-      return new Promise<UpdateOutcome>((resolve, reject) => {
+    ): UpdateRequest {
+      const outcome = settleable<UpdateOutcome>();
+      const completion = settleable<UpdateCompletion>();
+      // Awaiting only the outcome is fine: a failure then must not surface as an unhandled rejection.
+      completion.promise.catch(() => {});
+      const fail = (error: unknown) => {
+        outcome.reject(error);
+        completion.reject(error);
+      };
+      const request = Object.assign(outcome.promise, { completion: completion.promise });
+      try {
+        requireLive('update the session');
+        const { tools: deltaTools, ...delta } = deltaInput;
+        const staged = new ToolRegistry();
+        const parsed = parseSessionDelta(deltaTools ? { ...delta, tools: registerTools(staged, deltaTools) } : delta);
+        // Handlers are registered only once the delta validated, so a bad update changes nothing.
+        if (deltaTools) for (const tool of deltaTools) if (isToolDefinition(tool)) registry.register(tool);
+        const requestId = `update_${++requestSeq}`;
         const subs = [
           actor.on('session_updated', (e) => {
             if (e.requestId !== requestId) return;
+            outcome.resolve(e.outcome); // the first answer; a queued one is answered again later
+            if (e.outcome === 'queued') return;
+            completion.resolve(e.outcome);
             subs.forEach((s) => s.unsubscribe());
-            resolve(e.outcome);
           }),
           actor.on('update_failed', (e) => {
             if (e.requestId !== requestId) return;
+            fail(new UpdateFailedError(e.error));
             subs.forEach((s) => s.unsubscribe());
-            reject(new UpdateFailedError(e.error));
           }),
         ];
-        const stop = actor.subscribe({
-          complete: () => {
-            subs.forEach((s) => s.unsubscribe());
-            reject(new VoxstateError({ code: 'session_closed', message: 'The session closed before the update settled' }));
-          },
-        });
-        subs.push(stop);
+        subs.push(
+          actor.subscribe({
+            complete: () => {
+              fail(new VoxstateError({ code: 'session_closed', message: 'The session closed before the update took effect' }));
+              subs.forEach((s) => s.unsubscribe());
+            },
+          }),
+        );
         actor.send({
           type: 'session.update',
           requestId,
           delta: parsed,
           ...(opts.bridgeMessage === undefined ? {} : { bridgeMessage: opts.bridgeMessage }),
         });
-      });
+      } catch (error) {
+        fail(error);
+      }
+      return request;
     },
 
     /** Answers a call the application runs itself (`autoExecuteTools: false`) or re-sends a result. */

@@ -468,7 +468,9 @@ export const sessionSetup = setup({
         reason: 'mutation',
         // One slot, last write wins: the latest bridge message replaces an earlier one.
         bridgeMessage: e.bridgeMessage ?? undefined,
-        requestIds: [],
+        // Every queued request settles with the resumption that applies it: a second
+        // `session_updated` (outcome 'resumed') or `update_failed`, with its own request id.
+        requestIds: [...(previous?.requestIds ?? []), e.requestId],
         changed: union(previous?.changed ?? [], changed),
       };
       enqueue.assign({ config, pending });

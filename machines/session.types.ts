@@ -49,7 +49,7 @@ export interface ToolCallRecord {
 export interface PendingResumption {
   reason: 'mutation' | 'goAway';
   bridgeMessage: string | undefined;
-  /** Update requests waiting for this resumption (resolved 'resumed' or rejected). */
+  /** Update requests waiting for this resumption, queued ones included (settled 'resumed' or failed). */
   requestIds: string[];
   changed: MutableField[];
 }
