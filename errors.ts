@@ -17,6 +17,7 @@ export type VoxstateErrorCode =
   | 'resumption_failed'
   | 'resumption_rejected'
   | 'audio_buffer_overflow'
+  | 'invalid_audio'
   | 'tool_error'
   | 'session_closed'
   /** The provider ended a response with status `failed` (see `response_done.statusDetails`). */

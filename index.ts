@@ -12,6 +12,8 @@ export type {
   SessionEventName,
   AnySessionEvent,
   UpdateOutcome,
+  UpdateCompletion,
+  UpdateRequest,
   SessionLogicOptions,
 } from './session.js';
 
@@ -28,6 +30,7 @@ export type {
   SessionEmitted,
   SessionEmittedType,
   SessionParentEvent,
+  SessionOutput,
 } from './machines/session.types.js';
 export { toParentEvent } from './machines/session.setup.js';
 export {
@@ -62,7 +65,8 @@ export {
   redactSecrets,
 } from './errors.js';
 export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
-export type { Logger } from './logger.js';
+export { silentLogger } from './logger.js';
+export type { Logger, LogLevel } from './logger.js';
 
 export {
   createVoxstateInspector,

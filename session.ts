@@ -11,7 +11,7 @@ import { AudioPlane } from './adapters/audio-plane.js';
 import { capabilitiesFor, type ModelAdapter } from './adapters/adapter.js';
 import type { DataEvent } from './adapters/events.js';
 import { ConfigValidationError, NotConnectedError, UpdateFailedError, VoxstateError, type ErrorInfo } from './errors.js';
-import { silentLogger, type Logger } from './logger.js';
+import { resolveLogger, type Logger } from './logger.js';
 import {
   parseSessionConfig,
   parseSessionDelta,
@@ -20,7 +20,7 @@ import {
   type ToolSpec,
 } from './machines/config.js';
 import { realtimeSessionMachine } from './machines/session.machine.js';
-import { toolResultRefusal } from './machines/session.setup.js';
+import { pcmRefusal, toolDecisionRefusal, toolResultRefusal } from './machines/session.setup.js';
 import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session.types.js';
 import { toToolSpec, type AnyToolDefinition } from './tools/define.js';
 import { ToolRegistry } from './tools/registry.js';
@@ -67,6 +67,28 @@ export type SessionEventName = keyof SessionEventMap;
 export type AnySessionEvent = SessionEventMap[SessionEventName];
 
 export type UpdateOutcome = 'applied' | 'resumed' | 'queued';
+/** How an update ended once it is in effect: on the open connection, or on a new one. */
+export type UpdateCompletion = 'applied' | 'resumed';
+
+/**
+ * What `updateSession` returns: a promise of the first answer (`UpdateOutcome`), as before, plus
+ * `completion`, which settles when the change is in effect, a queued one included.
+ */
+export interface UpdateRequest extends Promise<UpdateOutcome> {
+  /** `'applied'` or `'resumed'` once the change is in effect; rejects (`UpdateFailedError`, `session_closed`) when it never will be. */
+  readonly completion: Promise<UpdateCompletion>;
+}
+
+/** A promise with its settle functions (settling twice is a no-op, as for any promise). */
+function settleable<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
 
 const SESSION_KEYS = [
   'autoExecuteTools',
@@ -144,7 +166,7 @@ function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | und
     tools = [],
     eventHandler: _handler,
     inspect: _inspect,
-    logger = silentLogger,
+    logger,
     inputSampleRate: _rate,
     maxBufferedAudioMs: _max,
     connectTimeoutMs: _timeout,
@@ -172,7 +194,7 @@ function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | und
       capabilities: capabilitiesFor(model.capabilities, model.model),
       options: sessionOptions,
       audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs }),
-      logger,
+      logger: resolveLogger(logger),
     },
     registry,
     inputSampleRate: facade.inputSampleRate,
@@ -204,20 +226,28 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
   let handle: RealtimeSession | undefined;
   const prepared = prepareSession(options, audio, () => handle);
   const { registry } = prepared;
-  const { eventHandler, inspect, logger = silentLogger } = options;
+  const { eventHandler, inspect } = options;
+  const logger = prepared.input.logger!;
   const facade = { inputSampleRate: prepared.inputSampleRate, connectTimeoutMs: prepared.connectTimeoutMs };
 
   type Listener = (event: AnySessionEvent) => void;
   const listeners = new Map<string, Set<Listener>>();
-  // Typed listeners, then wildcard ones. A listener that throws is logged: it must not break the
-  // session or the adapter whose socket delivered the event (audio reaches here from the adapter).
+  // Typed listeners, then wildcard ones. A listener that throws must not break the session or the
+  // adapter whose socket delivered the event (audio reaches here from the adapter), and must not
+  // vanish either: its first throw is a warning with the event and the stack; later ones (an audio
+  // listener can throw 50 times a second) are debug lines.
+  const reportedListeners = new WeakSet<Listener>();
   function notify(set: Set<Listener> | undefined, event: AnySessionEvent): void {
     if (!set) return;
     for (const listener of set) {
       try {
         listener(event);
       } catch (error) {
-        logger.error({ err: error, event: event.type }, 'voxstate: a session listener threw');
+        const first = !reportedListeners.has(listener);
+        reportedListeners.add(listener);
+        const fields = { event: event.type, err: error };
+        if (first) logger.warn(fields, `a listener for "${event.type}" threw (reported once per listener; later throws are debug lines)`);
+        else logger.debug(fields, `a listener for "${event.type}" threw again`);
       }
     }
   }
@@ -231,7 +261,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
   const actor = createActor(machine, { input: prepared.input, ...(inspect ? { inspect } : {}) });
 
   audio.onOutput((event) => publish(event));
-  actor.on('*', (event) => publish(event as AnySessionEvent));
+  actor.on('*', (event) => {
+    logger.debug(controlEventFields(event as SessionEmitted), `session event ${event.type}`);
+    publish(event as AnySessionEvent);
+  });
   if (eventHandler) attachEventHandler(eventHandler, (type, fn) => on(type, fn));
   actor.start();
 
@@ -310,6 +343,9 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
      */
     sendAudio(pcm: Buffer | Uint8Array | Int16Array): void {
       requireLive('send audio');
+      // Checked before the audio plane sees it: audio already buffered during a swap stays intact.
+      const refusal = pcmRefusal(pcm);
+      if (refusal) throw new VoxstateError({ code: 'invalid_audio', message: refusal });
       const buffer = Buffer.isBuffer(pcm) ? pcm : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
       audio.sendUserAudio(buffer, facade.inputSampleRate);
     },
@@ -344,49 +380,65 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     /**
      * Changes the session's context. Resolves `'applied'` (changed on the open connection),
      * `'resumed'` (the session was idle and reconnected with the new config), or `'queued'` (the
-     * model is busy; the change runs at the next idle moment — watch `session_resumed` /
-     * `resumption_failed`). Rejects with `ConfigValidationError` for a bad delta and
-     * `UpdateFailedError` when the provider rejects it or every resumption attempt fails.
+     * model is busy; the change runs at the next idle moment). Rejects with `ConfigValidationError`
+     * for a bad delta and `UpdateFailedError` when the provider rejects it or every resumption
+     * attempt fails. The returned promise also carries `completion`: it settles when the change is
+     * in effect (`'applied'` or `'resumed'`, so a queued update can be awaited to the end), or
+     * rejects with the reason it never took effect.
      */
-    async updateSession(
+    updateSession(
       deltaInput: Omit<SessionDeltaInput, 'tools'> & { tools?: SessionTool[] },
       opts: { bridgeMessage?: string } = {},
-    ): Promise<UpdateOutcome> {
-      const rejected = rejectIfNotLive('update the session');
-      if (rejected) return rejected;
-      const { tools: deltaTools, ...delta } = deltaInput;
-      const staged = new ToolRegistry();
-      const parsed = parseSessionDelta(deltaTools ? { ...delta, tools: registerTools(staged, deltaTools) } : delta);
-      // Handlers are registered only once the delta validated, so a bad update changes nothing.
-      if (deltaTools) for (const tool of deltaTools) if (isToolDefinition(tool)) registry.register(tool);
-      const requestId = `update_${++requestSeq}`;
-      return new Promise<UpdateOutcome>((resolve, reject) => {
+    ): UpdateRequest {
+      const outcome = settleable<UpdateOutcome>();
+      const completion = settleable<UpdateCompletion>();
+      // Awaiting only the outcome is fine: a failure then must not surface as an unhandled rejection.
+      completion.promise.catch(() => {});
+      const fail = (error: unknown) => {
+        outcome.reject(error);
+        completion.reject(error);
+      };
+      const request = Object.assign(outcome.promise, { completion: completion.promise });
+      try {
+        requireLive('update the session');
+        const { tools: deltaTools, ...delta } = deltaInput;
+        const staged = new ToolRegistry();
+        const parsed = parseSessionDelta(deltaTools ? { ...delta, tools: registerTools(staged, deltaTools) } : delta);
+        // Handlers are registered only once the delta validated, so a bad update changes nothing.
+        if (deltaTools) for (const tool of deltaTools) if (isToolDefinition(tool)) registry.register(tool);
+        const requestId = `update_${++requestSeq}`;
         const subs = [
           actor.on('session_updated', (e) => {
             if (e.requestId !== requestId) return;
+            outcome.resolve(e.outcome); // the first answer; a queued one is answered again later
+            if (e.outcome === 'queued') return;
+            completion.resolve(e.outcome);
             subs.forEach((s) => s.unsubscribe());
-            resolve(e.outcome);
           }),
           actor.on('update_failed', (e) => {
             if (e.requestId !== requestId) return;
+            fail(new UpdateFailedError(e.error));
             subs.forEach((s) => s.unsubscribe());
-            reject(new UpdateFailedError(e.error));
           }),
         ];
-        const stop = actor.subscribe({
-          complete: () => {
-            subs.forEach((s) => s.unsubscribe());
-            reject(new VoxstateError({ code: 'session_closed', message: 'The session closed before the update settled' }));
-          },
-        });
-        subs.push(stop);
+        subs.push(
+          actor.subscribe({
+            complete: () => {
+              fail(new VoxstateError({ code: 'session_closed', message: 'The session closed before the update took effect' }));
+              subs.forEach((s) => s.unsubscribe());
+            },
+          }),
+        );
         actor.send({
           type: 'session.update',
           requestId,
           delta: parsed,
           ...(opts.bridgeMessage === undefined ? {} : { bridgeMessage: opts.bridgeMessage }),
         });
-      });
+      } catch (error) {
+        fail(error);
+      }
+      return request;
     },
 
     /** Answers a call the application runs itself (`autoExecuteTools: false`) or re-sends a result. */
@@ -397,14 +449,24 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
       if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.toolResult', callId, output });
     },
-    /** Lets a call waiting in `awaitingApproval` run. Throws `NotConnectedError` when the session is not live. */
-    approveTool(callId: string): void {
-      requireLive('approve a tool call');
+    /**
+     * Lets a call waiting in `awaitingApproval` run. Rejects, as `sendToolResult` does, with
+     * `NotConnectedError` when the session is not live and a `tool_error` for a call id no tool
+     * actor is running (unknown, already settled, or run by the application).
+     */
+    async approveTool(callId: string): Promise<void> {
+      const rejected = rejectIfNotLive('approve a tool call');
+      if (rejected) return rejected;
+      const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.approveTool', callId });
     },
-    /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. */
-    rejectTool(callId: string, reason?: string): void {
-      requireLive('reject a tool call');
+    /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. Rejects like `approveTool`. */
+    async rejectTool(callId: string, reason?: string): Promise<void> {
+      const rejected = rejectIfNotLive('reject a tool call');
+      if (rejected) return rejected;
+      const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.rejectTool', callId, ...(reason === undefined ? {} : { reason }) });
     },
 
@@ -427,6 +489,17 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
 }
 
 export type RealtimeSession = ReturnType<typeof createRealtimeSession>;
+
+/** What a debug line says about a control-plane event: its identifiers and outcome, never payloads. */
+function controlEventFields(event: SessionEmitted): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of ['callId', 'name', 'requestId', 'outcome', 'status', 'reason', 'connectionId', 'code'] as const) {
+    const value = (event as Record<string, unknown>)[key];
+    if (value !== undefined) fields[key] = value;
+  }
+  if (event.type === 'error' || event.type === 'update_failed' || event.type === 'resumption_failed') fields['error'] = event.error;
+  return fields;
+}
 
 function attachEventHandler(
   handler: EventHandler,

@@ -34,6 +34,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
   id: 'realtimeSession',
   context: ({ input }) => initialContext(input),
   entry: 'notifyParentOfEvents',
+  output: ({ context }) => ({ code: context.closeInfo?.code, reason: context.closeInfo?.reason ?? 'closed' }),
   initial: 'disconnected',
   on: {
     'xstate.done.actor.tool.*': { actions: 'settleToolCall' },

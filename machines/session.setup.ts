@@ -8,7 +8,7 @@ import { AudioPlane } from '../adapters/audio-plane.js';
 import type { AdapterInput, ConnectReason } from '../adapters/adapter.js';
 import { canApplyInPlace } from '../adapters/adapter.js';
 import type { ClientIntent, ModelEvent } from '../adapters/events.js';
-import { silentLogger } from '../logger.js';
+import { resolveLogger } from '../logger.js';
 import { mergeSessionDelta, type MutableField, type SessionConfig } from './config.js';
 import { toolCallMachine, type ToolOutcome } from './tool.machine.js';
 import { toolErrorOutput } from '../tools/outputs.js';
@@ -21,6 +21,7 @@ import type {
   SessionEvent,
   SessionInput,
   SessionIntent,
+  SessionOutput,
   SessionOptions,
   SessionParentEvent,
   ToolCallRecord,
@@ -68,6 +69,7 @@ export const sessionSetup = setup({
     context: {} as SessionContext,
     events: {} as SessionEvent,
     emitted: {} as SessionEmitted,
+    output: {} as SessionOutput,
   },
   actors: {
     model: missingModel,
@@ -91,10 +93,8 @@ export const sessionSetup = setup({
     hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
     hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
     /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */
-    isToolActorCall: ({ context, event }) => {
-      const callId = (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId;
-      return context.toolCalls[callId]?.runner === 'actor';
-    },
+    isToolActorCall: ({ context, event }) =>
+      toolDecisionRefusal(context, (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId) === undefined,
     canAcceptToolResult: ({ context, event }) => toolResultRefusal(context, as(event, 'session.toolResult').callId) === undefined,
     isNoOpUpdate: ({ context, event }) => mergedFor(context, event).changed.length === 0,
     canApplyInPlace: ({ context, event }) =>
@@ -119,7 +119,17 @@ export const sessionSetup = setup({
     notifyParentOfEvents: ({ self }) => {
       const parent = self._parent;
       if (!parent) return;
-      self.on('*', (event) => parent.send(toParentEvent(event as SessionEmitted, self.id)));
+      self.on('*', (event) => {
+        const parentEvent = toParentEvent(event as SessionEmitted, self.id);
+        if (event.type !== 'closed') return parent.send(parentEvent);
+        // `closed` is emitted while the session enters its final state, before XState sends the
+        // parent `xstate.done.actor.<id>`. Delivered then, a parent that goes final on
+        // `voxstate.closed` would be stopped before that done event arrives ("event sent to
+        // stopped actor"). So it goes once this step is over, to a parent still running.
+        queueMicrotask(() => {
+          if (parent.getSnapshot().status === 'active') parent.send(parentEvent);
+        });
+      });
     },
     // ── connection lifecycle ──
     prepareInitialConnection: assign({ connectReason: 'initial' as ConnectReason, lastError: null, closeInfo: null }),
@@ -178,11 +188,13 @@ export const sessionSetup = setup({
       const playedMs = as(event, 'session.interrupt').playedMs;
       return playedMs === undefined ? { type: 'client.interrupt' } : { type: 'client.interrupt', playedMs };
     }),
-    /** Embedding path for audio; the facade writes to the audio plane directly. */
-    forwardAudio: ({ context, event }) => {
+    /** Embedding path for audio; the facade writes to the audio plane directly (and refuses odd lengths itself). */
+    forwardAudio: enqueueActions(({ context, event, enqueue }) => {
       const e = as(event, 'session.sendAudio');
-      context.audio.sendUserAudio(e.audio, e.sampleRate ?? 24_000);
-    },
+      const refusal = pcmRefusal(e.audio);
+      if (refusal) enqueue.emit({ type: 'error', error: { code: 'invalid_audio', message: refusal } });
+      else context.audio.sendUserAudio(e.audio, e.sampleRate ?? 24_000);
+    }),
     deferIntent: assign({
       deferredIntents: ({ context, event }) => {
         if (context.deferredIntents.length >= MAX_DEFERRED_INTENTS) return context.deferredIntents;
@@ -206,11 +218,11 @@ export const sessionSetup = setup({
       type: 'error' as const,
       error: { code: 'tool_error', message: toolResultRefusal(context, as(event, 'session.toolResult').callId) ?? 'Tool result refused' },
     })),
-    reportUnknownToolCall: emit(({ event }) => ({
+    reportUnknownToolCall: emit(({ context, event }) => ({
       type: 'error' as const,
       error: {
         code: 'tool_error',
-        message: `No tool call ${(event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId} is waiting for a decision`,
+        message: toolDecisionRefusal(context, (event as Of<'session.approveTool'> | Of<'session.rejectTool'>).callId) ?? 'Tool decision refused',
       },
     })),
 
@@ -255,13 +267,21 @@ export const sessionSetup = setup({
     // ── tool calls ──
     admitToolCall: enqueueActions(({ context, event, enqueue }) => {
       const call = as(event, 'model.functionCall');
-      if (context.toolCalls[call.callId]) {
-        enqueue.emit({ type: 'error', error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored` } });
+      // A call id runs at most once per session: a repeated frame (a provider re-sending the call,
+      // on this connection or after a reconnect) is ignored whether or not the call was answered.
+      if (context.toolCalls[call.callId] || context.admittedCallIds.includes(call.callId)) {
+        enqueue.emit({
+          type: 'error',
+          error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored: this session already received that call` },
+        });
         return;
       }
       const runner: ToolCallRecord['runner'] = context.options.autoExecuteTools ? 'actor' : 'application';
       const record: ToolCallRecord = { callId: call.callId, name: call.name, connectionId: context.connectionId, runner };
-      enqueue.assign({ toolCalls: { ...context.toolCalls, [call.callId]: record } });
+      enqueue.assign({
+        toolCalls: { ...context.toolCalls, [call.callId]: record },
+        admittedCallIds: rememberCallId(context.admittedCallIds, call.callId),
+      });
       enqueue.emit({ type: 'tool_call', callId: call.callId, name: call.name, arguments: call.arguments });
       if (runner === 'actor') {
         enqueue.spawnChild('tool', {
@@ -454,7 +474,9 @@ export const sessionSetup = setup({
         reason: 'mutation',
         // One slot, last write wins: the latest bridge message replaces an earlier one.
         bridgeMessage: e.bridgeMessage ?? undefined,
-        requestIds: [],
+        // Every queued request settles with the resumption that applies it: a second
+        // `session_updated` (outcome 'resumed') or `update_failed`, with its own request id.
+        requestIds: [...(previous?.requestIds ?? []), e.requestId],
         changed: union(previous?.changed ?? [], changed),
       };
       enqueue.assign({ config, pending });
@@ -584,6 +606,19 @@ function withInFlightUpdates(
   };
 }
 
+/**
+ * How many call ids a session remembers to refuse repeats of. Only ids are kept (no arguments or
+ * outputs); outstanding calls are refused regardless, through `toolCalls`. A provider repeats a
+ * call frame within moments (a retransmission, a resumed connection replaying its last turn), not
+ * hundreds of calls later.
+ */
+export const MAX_ADMITTED_CALL_IDS = 256;
+
+function rememberCallId(ids: readonly string[], callId: string): string[] {
+  const kept = ids.length >= MAX_ADMITTED_CALL_IDS ? ids.slice(ids.length - MAX_ADMITTED_CALL_IDS + 1) : ids;
+  return [...kept, callId];
+}
+
 /** How many settled-but-unsent results (autoRespondTools off) stay answerable; the oldest go first. */
 const MAX_UNSENT_TOOL_RESULTS = 64;
 
@@ -608,6 +643,21 @@ export function toolResultRefusal(context: SessionContext, callId: string): stri
   return `No tool call ${callId} is waiting for a result on this connection (unknown, already answered, cancelled by the provider, or issued on a connection that has since been replaced)`;
 }
 
+/** Why `callId` cannot take an approval or rejection, or `undefined` when its tool actor can. */
+export function toolDecisionRefusal(context: SessionContext, callId: string): string | undefined {
+  if (context.toolCalls[callId]?.runner === 'actor') return undefined;
+  return `No tool call ${callId} is waiting for a decision (unknown, already settled, or run by the application)`;
+}
+
+/**
+ * Why a chunk of user audio is refused, or `undefined`. PCM16 samples are two bytes: an odd length
+ * would shift every later sample by one byte on the provider's side (noise until the socket closes).
+ */
+export function pcmRefusal(pcm: ArrayBufferView): string | undefined {
+  if (pcm.byteLength % 2 === 0) return undefined;
+  return `User audio must be PCM16 (2 bytes a sample); got ${pcm.byteLength} bytes. Nothing was sent or buffered for this chunk.`;
+}
+
 /** The event a parent machine receives for one emitted session event. */
 export function toParentEvent(event: SessionEmitted, sessionId: string): SessionParentEvent {
   return { ...event, type: `voxstate.${event.type}`, sessionId } as SessionParentEvent;
@@ -627,7 +677,7 @@ export function initialContext(input: SessionInput): SessionContext {
     capabilities: input.capabilities,
     options: { ...DEFAULT_SESSION_OPTIONS, ...input.options },
     audio: input.audio ?? new AudioPlane(),
-    logger: input.logger ?? silentLogger,
+    logger: input.logger ?? resolveLogger(undefined),
     connectionId: 0,
     connectReason: 'initial',
     resumptionHandle: undefined,
@@ -635,6 +685,7 @@ export function initialContext(input: SessionInput): SessionContext {
     hasProducedAudio: false,
     followUpOwed: false,
     toolCalls: {},
+    admittedCallIds: [],
     runningTools: [],
     toolQueue: [],
     unsentToolResults: {},

@@ -49,7 +49,7 @@ export interface ToolCallRecord {
 export interface PendingResumption {
   reason: 'mutation' | 'goAway';
   bridgeMessage: string | undefined;
-  /** Update requests waiting for this resumption (resolved 'resumed' or rejected). */
+  /** Update requests waiting for this resumption, queued ones included (settled 'resumed' or failed). */
   requestIds: string[];
   changed: MutableField[];
 }
@@ -93,6 +93,11 @@ export interface SessionContext {
   /** A follow-up response is owed once the turn is idle (tool outputs were sent). */
   followUpOwed: boolean;
   toolCalls: Record<string, ToolCallRecord>;
+  /**
+   * Call ids this session has admitted, oldest first, at most `MAX_ADMITTED_CALL_IDS` (256): a
+   * repeated function-call frame with one of them is ignored, so a call runs at most once.
+   */
+  admittedCallIds: string[];
   /** Tool actors holding a concurrency slot. */
   runningTools: string[];
   /** Tool actors waiting for a slot, in arrival order. */
@@ -183,6 +188,12 @@ export type SessionEmitted =
   | { type: 'closed'; code: number | undefined; reason: string };
 
 export type SessionEmittedType = SessionEmitted['type'];
+
+/** The session actor's output once it is done (`onDone` in a parent): how the connection closed. */
+export interface SessionOutput {
+  code: number | undefined;
+  reason: string;
+}
 
 /**
  * What a parent machine receives from an embedded session: each emitted event, renamed

@@ -12,6 +12,7 @@
  *   generators) and `driveScriptedSession` (makes a scripted model produce one of them).
  */
 import type { AnyActorRef, AnyEventObject, AnyMachineSnapshot, AnyStateMachine, AnyStateNode, InspectionEvent, SimulatedClock } from 'xstate';
+import { createActor } from 'xstate';
 import { TestModel } from 'xstate/graph';
 import type { ScriptedModel } from '../adapters/scripted/index.js';
 import type { ModelEventInput } from '../adapters/events.js';
@@ -499,17 +500,36 @@ export function driveScriptedSession(
  * `invoke` (every embedding parent does), so this builds the same `TestModel` directly: stimuli
  * from `events`, only the ones the state reacts to (`filterEvents` via `snapshot.can`), none once
  * the machine is done.
+ *
+ * `getPathsFromEvents` uses the model's own `serializeState` (and `input`): xstate/graph's version
+ * ignores the model's options and tells states apart by their whole context, so on a parent whose
+ * context changes with every event (a log, a counter) its traversal never ends.
  */
 export function createEmbeddingTestModel<TMachine extends AnyStateMachine>(
   machine: TMachine,
   options: { events: (snapshot: AnyMachineSnapshot) => AnyEventObject[]; serializeState?: (snapshot: AnyMachineSnapshot) => string; input?: unknown },
 ) {
-  return new TestModel(machine, {
+  const serializeState = options.serializeState ?? ((s: AnyMachineSnapshot) => JSON.stringify({ s: s.status, v: s.value }));
+  return new EmbeddingTestModel(machine, {
     events: options.events,
-    serializeState: options.serializeState ?? ((s: AnyMachineSnapshot) => JSON.stringify({ s: s.status, v: s.value })),
+    serializeState,
     filterEvents: (s: AnyMachineSnapshot, e: AnyEventObject) => s.status === 'active' && s.can(e),
     ...(options.input === undefined ? {} : { input: options.input }),
   } as never);
+}
+
+type PathOptions = Parameters<TestModel<AnyMachineSnapshot, AnyEventObject, unknown>['getPathsFromEvents']>[1];
+
+class EmbeddingTestModel extends TestModel<AnyMachineSnapshot, AnyEventObject, unknown> {
+  override getPathsFromEvents(events: AnyEventObject[], options?: PathOptions) {
+    const input = this.options.input;
+    return super.getPathsFromEvents(events, {
+      serializeState: this.options.serializeState,
+      // Without `fromState`, xstate/graph starts from a snapshot created with no input.
+      ...(input === undefined ? {} : { fromState: createActor(this.testLogic as AnyStateMachine, { input }).getSnapshot() }),
+      ...options,
+    });
+  }
 }
 
 /** A `serializeState` for parent machines: the state value plus the context fields you name. */

@@ -4,6 +4,7 @@
  * `AbortSignal` that fires on timeout, cancellation, barge-in (if `cancelOnInterrupt`) or close.
  */
 import { z } from 'zod';
+import { VoxstateError } from '../errors.js';
 import type { ToolSpec } from '../machines/config.js';
 
 export interface ToolExecuteContext<TSession = unknown> {
@@ -50,7 +51,7 @@ export interface DefineToolOptions<TSchema extends z.ZodObject, TOutput> {
 export function defineTool<TSchema extends z.ZodObject, TOutput>(
   options: DefineToolOptions<TSchema, TOutput>,
 ): ToolDefinition<z.output<TSchema>, TOutput> {
-  const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(options.parameters, { io: 'input' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...jsonSchema } = toolJsonSchema(options.name, options.parameters);
   return {
     name: options.name,
     description: options.description ?? '',
@@ -61,6 +62,38 @@ export function defineTool<TSchema extends z.ZodObject, TOutput>(
     needsApproval: options.needsApproval ?? false,
     cancelOnInterrupt: options.cancelOnInterrupt ?? false,
   };
+}
+
+/**
+ * The input-side JSON Schema the model sees. A field JSON cannot describe (`z.date()`, `z.bigint()`,
+ * a transform, …) is an error here, at definition time, naming the tool and the field; the model
+ * could never send a valid value for it.
+ */
+function toolJsonSchema(name: string, parameters: z.ZodType): Record<string, unknown> {
+  try {
+    return z.toJSONSchema(parameters, { io: 'input' }) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const field = unrepresentableField(parameters, []);
+    throw new VoxstateError({
+      code: 'invalid_config',
+      message: `defineTool("${name}"): ${field.length ? `parameter "${field.join('.')}"` : 'the parameters'} cannot be sent as JSON Schema: ${reason}`,
+      param: field.length ? field.join('.') : 'parameters',
+    });
+  }
+}
+
+/** The path of the deepest object field whose schema JSON Schema cannot express (empty: the schema itself). */
+function unrepresentableField(schema: z.ZodType, path: string[]): string[] {
+  if (!(schema instanceof z.ZodObject)) return path;
+  for (const [key, child] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    try {
+      z.toJSONSchema(child, { io: 'input' });
+    } catch {
+      return unrepresentableField(child, [...path, key]);
+    }
+  }
+  return path;
 }
 
 /** A call as a plain handler sees it (Rust `ToolCall` parity). */

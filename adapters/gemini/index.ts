@@ -3,6 +3,7 @@
  * and Vertex AI. See docs/providers/gemini.md.
  */
 import type { ModelAdapter } from '../adapter.js';
+import { credentialError, requireCredential } from '../credentials.js';
 import { geminiCapabilities } from './capabilities.js';
 import { createConnectionLogic, type TokenSource } from './connection.js';
 import type { SchemaDialect } from './map.js';
@@ -45,17 +46,17 @@ export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-20
 
 export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
   const model = options.model ?? GEMINI_DEFAULT_MODEL;
-  if (!options.apiKey && !options.vertex) throw new Error('geminiLive needs an apiKey or vertex credentials');
+  if (options.apiKey === undefined && !options.vertex) throw credentialError('apiKey', 'geminiLive needs an apiKey or vertex credentials');
   const bareModel = model.split('/').pop() ?? model;
   return {
     provider: 'gemini',
     model,
     capabilities: geminiCapabilities(options.contextUpdate ? [model] : []),
     logic: createConnectionLogic({
-      apiKey: options.apiKey,
+      apiKey: options.vertex || options.apiKey === undefined ? options.apiKey : requireCredential(options.apiKey, 'apiKey'),
       model,
       url: options.url,
-      vertex: options.vertex,
+      vertex: options.vertex && { ...options.vertex, accessToken: requireCredential(options.vertex.accessToken, 'vertex.accessToken') },
       schemaDialect: options.schemaDialect ?? 'openapi',
       contextWindowCompression: options.contextWindowCompression ?? true,
       contextUpdate: options.contextUpdate ?? false,

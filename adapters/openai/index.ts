@@ -3,6 +3,7 @@
  * See docs/providers/openai.md.
  */
 import type { ModelAdapter } from '../adapter.js';
+import { requireCredential } from '../credentials.js';
 import { OPENAI_CAPABILITIES } from './capabilities.js';
 import { createConnectionLogic, type ApiKeySource } from './connection.js';
 import { DEFAULT_HISTORY_LIMITS, HistoryStore, type HistoryLimits } from './history.js';
@@ -42,7 +43,7 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
     capabilities: OPENAI_CAPABILITIES,
     logic: createConnectionLogic(
       {
-        apiKey: options.apiKey,
+        apiKey: requireCredential(options.apiKey, 'apiKey'),
         model,
         url: options.url,
         headers: options.headers ?? {},

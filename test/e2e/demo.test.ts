@@ -52,7 +52,8 @@ describe('voxstate demo', { timeout: 60_000 }, () => {
     expect(out).toMatch(/resume\s+queued until the turn ends \(mutation: instructions\)/);
     expect(out).toMatch(/state\s+link\.resuming/);
     expect(out).toMatch(/resume\s+resumed on connection 2 \(mutation\)/);
-    expect(out).toMatch(/config\s+queued, 1 resumption/);
+    // The queued update, then the same request again once its resumption ran.
+    expect(out).toMatch(/config\s+queued → resumed, 1 resumption/);
     expectValidReply(output);
   });
 

@@ -3,7 +3,7 @@
  * transitions (no hand-written subscriptions), hands the caller from triage to billing with
  * `session.update` + a bridge message, and hangs up when the session closes.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assign, createActor, sendTo, setup, waitFor } from 'xstate';
 import { z } from 'zod';
 import { createSessionLogic, defineTool, type SessionParentEvent } from '../../index.js';
@@ -44,11 +44,11 @@ function callRouter(options: { model: ReturnType<typeof createScriptedModel> }) 
   }).createMachine({
     id: 'callRouter',
     context: { log: [] },
-    // The session's `closed` event arrives first (with code and reason); the call is over when the
-    // session actor itself is done.
-    invoke: { id: 'call', src: 'call', input, onDone: '.hungUp' },
+    // The documented pattern: the call is over when the session says `closed` (it comes after the
+    // session actor is done, so going final on it stops nothing that still talks to us).
+    invoke: { id: 'call', src: 'call', input },
     initial: 'ringing',
-    on: { 'voxstate.closed': { actions: 'note' }, hangup: { actions: 'hangUp' } },
+    on: { 'voxstate.closed': { target: '.hungUp', actions: 'note' }, hangup: { actions: 'hangUp' } },
     states: {
       ringing: { on: { 'voxstate.connected': 'triage' } },
       triage: {
@@ -68,8 +68,22 @@ function callRouter(options: { model: ReturnType<typeof createScriptedModel> }) 
   });
 }
 
+/** XState's development build warns through console.warn when an event reaches a stopped actor. */
+function captureWarnings(): string[] {
+  const warnings: string[] = [];
+  vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => {
+    warnings.push(args.map(String).join(' '));
+  });
+  return warnings;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 describe('embedding the session in a parent machine', () => {
-  it('routes a call from triage to billing and hangs up on closed', async () => {
+  it('routes a call from triage to billing and hangs up on closed, with no event sent to a stopped actor', async () => {
+    const warnings = captureWarnings();
     const model = createScriptedModel({
       change: { instructions: 'resumption' },
       responses: [
@@ -93,6 +107,32 @@ describe('embedding the session in a parent machine', () => {
     await waitFor(router, (s) => s.status === 'done', { timeout: 2000 });
     expect(router.getSnapshot().value).toBe('hungUp');
     expect(router.getSnapshot().context.log.at(-1)).toBe('voxstate.closed');
+    // Let anything still in flight (the session's done event, adapter callbacks) arrive.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(warnings.filter((w) => w.includes('stopped actor'))).toEqual([]);
+  });
+
+  it('gives a parent that waits for the session actor itself (onDone) the close code and reason as output', async () => {
+    const warnings = captureWarnings();
+    const model = createScriptedModel();
+    const { logic, input } = createSessionLogic({ model, autoConnect: true });
+    const parent = setup({
+      types: { events: {} as SessionParentEvent | { type: 'hangup' }, context: {} as { output: unknown } },
+      actors: { call: logic },
+    }).createMachine({
+      context: { output: undefined },
+      invoke: { id: 'call', src: 'call', input, onDone: { target: '.over', actions: assign({ output: ({ event }) => event.output }) } },
+      initial: 'live',
+      on: { hangup: { actions: sendTo('call', { type: 'session.close' }) } },
+      states: { live: {}, over: { type: 'final' } },
+    });
+    const actor = createActor(parent).start();
+    await waitFor(actor, () => model.connections[0]?.connected === true, { timeout: 2000 });
+    actor.send({ type: 'hangup' });
+    await waitFor(actor, (s) => s.status === 'done', { timeout: 2000 });
+    expect(actor.getSnapshot().context.output).toEqual({ code: 1000, reason: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(warnings.filter((w) => w.includes('stopped actor'))).toEqual([]);
   });
 
   it('tags every parent event with the session id, so one parent can run several sessions', async () => {
