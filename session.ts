@@ -277,7 +277,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     audio,
     on,
 
-    /** The session's top-level state: 'disconnected', 'link' (see `actor` for detail), 'resumeBackoff', 'failed', 'closed'. */
+    /** The whole state value as text: a flat state's name ('disconnected', 'failed', 'closed'), else the JSON of the value. */
     get state(): string {
       return stateName();
     },
