@@ -51,6 +51,8 @@ export type { ToolErrorOutput, ToolErrorType } from './tools/outputs.js';
 
 export { AudioPlane } from './adapters/audio-plane.js';
 export type { UserAudioSink, AudioPlaneOptions } from './adapters/audio-plane.js';
+export { createPcmResampler, INPUT_SAMPLE_RATES } from './adapters/resampler.js';
+export type { PcmResampler, PcmResamplerOptions, ResamplerQuality, InputSampleRate } from './adapters/resampler.js';
 export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
 export type { ModelAdapter, ModelAdapterLogic, AdapterInput, Capabilities, CapabilityTable, ChangeRule, ConnectReason } from './adapters/adapter.js';
 export { ClientIntentSchema, ModelEventSchema, toModelEvent } from './adapters/events.js';

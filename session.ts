@@ -8,6 +8,7 @@ import { Observable, Subject } from 'rxjs';
 import { createActor, waitFor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { z } from 'zod';
 import { AudioPlane } from './adapters/audio-plane.js';
+import { INPUT_SAMPLE_RATES, type InputSampleRate } from './adapters/resampler.js';
 import { capabilitiesFor, type ModelAdapter } from './adapters/adapter.js';
 import type { DataEvent } from './adapters/events.js';
 import { ConfigValidationError, NotConnectedError, UpdateFailedError, VoxstateError, type ErrorInfo } from './errors.js';
@@ -44,8 +45,8 @@ export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'
   model: ModelAdapter;
   /** Tools with handlers (`defineTool`), or plain specs the application answers itself. */
   tools?: SessionTool[];
-  /** PCM16 rate of the audio the application sends (24000 or 16000). Default 24000. */
-  inputSampleRate?: 16_000 | 24_000;
+  /** PCM16 rate of the audio the application sends (`INPUT_SAMPLE_RATES`: 8000 … 48000). Default 24000. */
+  inputSampleRate?: InputSampleRate;
   /** User audio kept while a connection is swapped. Default 5000 ms. */
   maxBufferedAudioMs?: number;
   /** How long `connect()` waits for the provider. Default 15000 ms. */
@@ -101,7 +102,7 @@ const SESSION_KEYS = [
 ] as const;
 
 const FacadeOptionsSchema = z.object({
-  inputSampleRate: z.union([z.literal(16_000), z.literal(24_000)]).default(24_000),
+  inputSampleRate: z.literal(INPUT_SAMPLE_RATES, { error: `must be one of ${INPUT_SAMPLE_RATES.join(', ')} (Hz)` }).default(24_000),
   maxBufferedAudioMs: z.number().int().positive().default(5_000),
   connectTimeoutMs: z.number().int().positive().default(15_000),
   autoExecuteTools: z.boolean().optional(),
@@ -144,7 +145,7 @@ interface PreparedSession {
   /** The input to create, invoke or spawn it with. */
   input: SessionInput;
   registry: ToolRegistry;
-  inputSampleRate: 16_000 | 24_000;
+  inputSampleRate: InputSampleRate;
   connectTimeoutMs: number;
 }
 
@@ -309,7 +310,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     audio,
     on,
 
-    /** The session's top-level state: 'disconnected', 'link' (see `actor` for detail), 'resumeBackoff', 'failed', 'closed'. */
+    /** The whole state value as text: a flat state's name ('disconnected', 'failed', 'closed'), else the JSON of the value. */
     get state(): string {
       return stateName();
     },

@@ -1,13 +1,11 @@
 /**
  * User audio on its way to a provider: PCM16 at the provider's input rate (Gemini 16 kHz, OpenAI
  * 24 kHz), optionally batched (Gemini: ≥ 40 ms messages, so a 20 ms microphone cadence does not
- * double the frame count). Other rates are resampled with libsamplerate (WASM), one stateful
- * converter per input rate, so the filter state carries across chunks and there are no clicks at
- * chunk boundaries. Audio at the target rate passes through untouched.
+ * double the frame count). Other rates are resampled with libsamplerate (WASM, adapters/resampler.ts),
+ * one stateful converter per input rate, so the filter state carries across chunks and there are no
+ * clicks at chunk boundaries. Audio at the target rate passes through untouched.
  */
-import libsamplerate from '@alexanderolsen/libsamplerate-js';
-
-type Converter = Awaited<ReturnType<typeof libsamplerate.create>>;
+import { createPcmResampler, type PcmResampler } from './resampler.js';
 
 export interface AudioInputOptions {
   /** The rate the provider takes. */
@@ -19,8 +17,8 @@ export interface AudioInputOptions {
 export class AudioInput {
   private chunks: Buffer[] = [];
   private bytes = 0;
-  private readonly converters = new Map<number, Promise<Converter>>();
-  private readonly ready = new Map<number, Converter>();
+  private readonly converters = new Map<number, Promise<PcmResampler>>();
+  private readonly ready = new Map<number, PcmResampler>();
   /** Input waiting for its converter to load (first chunks at a new rate), in arrival order. */
   private waiting: Array<{ pcm: Buffer; rate: number } | { then: () => void }> = [];
   private closed = false;
@@ -46,7 +44,7 @@ export class AudioInput {
       return;
     }
     const converter = this.ready.get(sampleRate);
-    if (converter && this.waiting.length === 0) return this.append(resample(converter, pcm));
+    if (converter && this.waiting.length === 0) return this.append(converter.process(pcm));
     this.waiting.push({ pcm, rate: sampleRate });
     this.load(sampleRate);
   }
@@ -137,7 +135,7 @@ export class AudioInput {
 
   private load(rate: number): void {
     if (this.converters.has(rate)) return;
-    const pending = libsamplerate.create(1, rate, this.targetRate, { converterType: libsamplerate.ConverterType.SRC_SINC_FASTEST });
+    const pending = createPcmResampler({ from: rate, to: this.targetRate, quality: 'fastest' });
     this.converters.set(rate, pending);
     pending.then(
       (converter) => {
@@ -163,22 +161,9 @@ export class AudioInput {
       else {
         const converter = this.ready.get(next.rate);
         if (!converter) return;
-        this.append(resample(converter, next.pcm));
+        this.append(converter.process(next.pcm));
       }
       this.waiting.shift();
     }
   }
-}
-
-function resample(converter: Converter, pcm: Buffer): Buffer {
-  const samples = pcm.length >> 1;
-  const input = new Float32Array(samples);
-  for (let i = 0; i < samples; i++) input[i] = pcm.readInt16LE(i * 2) / 32768;
-  const output = converter.full(input);
-  const out = Buffer.allocUnsafe(output.length * 2);
-  for (let i = 0; i < output.length; i++) {
-    const s = Math.round(output[i]! * 32768);
-    out.writeInt16LE(s > 32767 ? 32767 : s < -32768 ? -32768 : s, i * 2);
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 /**
  * `util.parseArgs` with the CLI's conventions: `--help` on every command, unknown flags and stray
- * positionals are usage errors (exit 2) with the command's usage line.
+ * positionals are usage errors (exit 2; main.ts prints the command's usage line under each).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.js';
@@ -30,10 +30,10 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: stri
   let parsed: ReturnType<typeof parseArgs<Config>>;
   try {
     const options = { ...COMMON_OPTIONS, ...spec.options } as O & typeof COMMON_OPTIONS;
-    parsed = parseArgs<Config>({ args: argv, options, strict: true, allowPositionals: false });
+    parsed = parseArgs<Config>({ args: joinNegativeNumbers(argv, options), strict: true, allowPositionals: false, options });
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    throw new UsageError(`${message.replace(/^Unknown option/, 'unknown option')}\nusage: ${spec.usage}`);
+    throw new UsageError(message.replace(/^Unknown option/, 'unknown option'));
   }
   if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(`usage: ${spec.usage}\n\n${spec.help.trim()}\n`);
@@ -42,12 +42,31 @@ export function parseCommand<O extends Options>(spec: CommandSpec<O>, argv: stri
   return parsed.values as ParsedFlags<O>;
 }
 
-/** A non-negative integer flag value. */
-export function intOption(name: string, value: string | undefined, fallback: number, min = 0): number {
+/**
+ * `--port -1` → `--port=-1`: parseArgs refuses a value that starts with a dash as "ambiguous", which
+ * tells the user nothing; joined, the value reaches the flag's own check ("must be …, got "-1"").
+ */
+function joinNegativeNumbers(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** An integer flag value in [min, max]. */
+export function intOption(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    throw new UsageError(`--${name} must be ${min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max !== Number.MAX_SAFE_INTEGER ? `an integer from ${min} to ${max}` : min === 0 ? 'a non-negative integer' : `an integer ≥ ${min}`;
+    throw new UsageError(`--${name} must be ${range}, got "${value}"`);
   }
   return n;
 }

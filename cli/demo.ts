@@ -91,7 +91,8 @@ export async function demo(argv: string[]): Promise<number> {
     if (relay) console.log(`inspector: open ${relay.url} in a browser (it loads https://stately.ai/inspect)`);
     session.on('tool_approval_requested', (e) => {
       timeline.line('tool', `approved ${e.name} (the demo approves every call)`);
-      session.approveTool(e.callId);
+      // The call may be gone by now (a barge-in cancelled it): say so rather than crash on the rejection.
+      session.approveTool(e.callId).catch((err: Error) => timeline.line('tool', `approval of ${e.name} not applied: ${err.message}`));
     });
     /** Speaks a turn and, unless told not to, waits until it is answered and the session is quiet again. */
     const speak = async (index: number, opts: { leadMs?: number; settle?: boolean } = {}) => {

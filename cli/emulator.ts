@@ -45,8 +45,8 @@ export async function emulatorCommand(argv: string[]): Promise<number> {
   const args = parseCommand(emulatorSpec, argv);
   if (!args) return 0;
   const host = args.host ?? '127.0.0.1';
-  const port = intOption('port', args.port, 8787);
-  if (port > 65_535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  // 0 asks the system for a free port.
+  const port = intOption('port', args.port, 8787, 0, 65_535);
   const allowNonLoopback = Boolean(args['allow-non-loopback']);
   if (!LOOPBACK.has(host) && !allowNonLoopback) {
     throw new UsageError(`refusing to bind ${host}: the emulator accepts any key; pass --allow-non-loopback to expose it`);

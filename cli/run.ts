@@ -8,11 +8,18 @@ import { intOption, parseCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
 import { apiKeyFor, PROVIDERS, providerNamed } from './providers.js';
-import { settle, silence, streamAudio } from './stream.js';
+import { Deadline } from './deadline.js';
+import { watchFailures } from './failures.js';
+import { settle, silence, streamAudio, watchServerTurn } from './stream.js';
 import { printSummary } from './summary.js';
 import { record, Timeline } from './timeline.js';
 import { demoTools } from './tools.js';
-import { loadWav, prepareOutput, writeWav } from './wav.js';
+import { describeBitDepth, loadWav, prepareOutput, writeWav } from './wav.js';
+
+/** Silence after the file, longer than server VAD's default 500 ms, so VAD can close the turn. */
+const TRAILING_SILENCE_MS = 800;
+/** How long, after the last frame and the last VAD event, the CLI waits for VAD before committing. */
+const VAD_GRACE_MS = 2_000;
 
 export const runSpec = {
   name: 'run',
@@ -33,7 +40,9 @@ Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the pro
   --model <id>            provider model (default: the adapter's default)
   --url <ws-url>          endpoint override, e.g. the URL "voxstate emulator" prints
   --fast                  stream the file as fast as possible instead of in real time
-  --timeout <s>           give up waiting for the answer after this many seconds (default 60)
+  --timeout <s>           give up (exit 1) if the run has not finished this many seconds after it
+                          started connecting: connecting, streaming and waiting for the answer
+                          all count (default 60, plus the file's length in real time)
   --inspect               start a Stately inspector relay on 127.0.0.1 and print its URL
   --debug                 print stack traces
   -h, --help              this help`,
@@ -56,17 +65,20 @@ export async function run(argv: string[]): Promise<number> {
   const args = parseCommand(runSpec, argv);
   if (!args) return 0;
   const provider = providerNamed(args.provider);
-  if (!args.input) throw new UsageError(`--input <wav> is required\nusage: ${runSpec.usage}`);
+  if (!args.input) throw new UsageError('--input <wav> is required');
   if (args.tools !== undefined && args.tools !== 'demo') throw new UsageError(`--tools takes "demo", got "${args.tools}"`);
   if (args.url !== undefined && !/^wss?:\/\//.test(args.url)) throw new UsageError(`--url must start with ws:// or wss://, got "${args.url}"`);
-  const timeoutMs = intOption('timeout', args.timeout, 60, 1) * 1000;
+  const timeoutS = args.timeout === undefined ? undefined : intOption('timeout', args.timeout, 60, 1);
   const apiKey = apiKeyFor(provider);
   const info = PROVIDERS[provider];
   const input = await loadWav(args.input, info.inputRate);
+  const pace = args.fast ? Infinity : 1;
+  // The budget covers streaming too: by default a real-time run gets the file's length on top.
+  const defaultTimeoutS = 60 + (pace === Infinity ? 0 : Math.ceil(input.source.durationMs / 1000));
+  const timeoutMs = (timeoutS ?? defaultTimeoutS) * 1000;
   const output = args.output ?? 'out/reply.wav';
   // Before the session: a paid turn must not end in "cannot write the reply".
   prepareOutput(output);
-  const pace = args.fast ? Infinity : 1;
 
   const relay: InspectorRelay | undefined = args.inspect ? await startInspectorRelay() : undefined;
   const session = createRealtimeSession({
@@ -82,45 +94,46 @@ export async function run(argv: string[]): Promise<number> {
   const rec = record(session, timeline);
   session.on('tool_approval_requested', (e) => {
     timeline.line('tool', `approved ${e.name} (run approves every call)`);
-    session.approveTool(e.callId);
+    // The call may be gone by now (a barge-in cancelled it): say so rather than crash on the rejection.
+    session.approveTool(e.callId).catch((err: Error) => timeline.line('tool', `approval of ${e.name} not applied: ${err.message}`));
   });
+  const turn = watchServerTurn(session);
+  const failures = watchFailures(session);
   try {
     const { source } = input;
-    console.log(`voxstate run: ${provider}${args.url ? ` at ${args.url}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${source.bitDepth}-bit, ${(source.durationMs / 1000).toFixed(1)} s)`);
+    console.log(`voxstate run: ${provider}${args.url ? ` at ${args.url}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${describeBitDepth(source.bitDepth)}, ${(source.durationMs / 1000).toFixed(1)} s)`);
     if (relay) console.log(`inspector: open ${relay.url} in a browser (it loads https://stately.ai/inspect)`);
-    await session.connect();
-    let speaking = false;
-    let turnEnded = false;
-    session.on('speech_started', () => (speaking = true));
-    session.on('speech_stopped', () => {
-      speaking = false;
-      turnEnded = true;
-    });
-    const responded = rec.next('response_done', () => true, timeoutMs);
+    const deadline = new Deadline(timeoutMs);
+    await deadline.race(session.connect(), 'connecting');
+    const responded = deadline.race(rec.next('response_done', () => true, timeoutMs), 'waiting for the answer');
     responded.catch(() => undefined);
     timeline.line('user', `streaming ${args.input}${pace === Infinity ? ' (fast)' : ' in real time'}`);
-    rec.userTurn(await streamAudio(session, input.pcm, info.inputRate, pace));
+    rec.userTurn(await streamAudio(session, input.pcm, info.inputRate, pace, deadline));
     if (provider === 'gemini') {
       // Gemini reports no VAD events; audioStreamEnd (what a commit maps to) closes the turn.
       timeline.line('user', 'end of file: audio stream ended');
       await session.commitAudio();
     } else {
-      // Trailing silence lets server VAD close the turn; a file that ends mid-word gets a commit.
-      await streamAudio(session, silence(800, info.inputRate), info.inputRate, pace);
-      if (!turnEnded || speaking) {
+      // Trailing silence lets server VAD close the turn; only when it did not does the CLI commit.
+      await streamAudio(session, silence(TRAILING_SILENCE_MS, info.inputRate), info.inputRate, pace, deadline);
+      if (!(await turn.turnClosed(VAD_GRACE_MS, deadline))) {
         timeline.line('user', 'committing the turn (server VAD did not end it)');
         await session.commitAudio();
         await session.createResponse();
       }
     }
     await responded;
-    await settle(session, 1_000, timeoutMs);
+    await settle(session, 1_000, deadline.remainingMs(), () => deadline.error('waiting for the session to settle'));
     await session.close();
     const { pcm, sampleRate } = rec.assistantAudio();
     writeWav(output, pcm, sampleRate);
     printSummary({ provider, target: args.url ?? 'provider default endpoint', stats: rec.stats, output, elapsedMs: timeline.elapsedMs() });
+    // The answer may have come, but a turn the provider reported an error for is not a success.
+    failures.throwIfAny();
     return 0;
   } finally {
+    turn.stop();
+    failures.stop();
     rec.stop();
     await session.close().catch(() => undefined);
     await relay?.stop();

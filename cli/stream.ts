@@ -4,6 +4,7 @@
  */
 import { rms } from '../emulator/speech.js';
 import type { RealtimeSession } from '../index.js';
+import type { Deadline } from './deadline.js';
 
 const FRAME_MS = 20;
 
@@ -16,13 +17,17 @@ export interface Streamed {
 /** RMS (0..32767) above which a frame counts as voiced, for timing only. */
 const VOICED_RMS = 300;
 
-/** Sends PCM16 mono in 20 ms frames. `factor` 1 = real time, Infinity = as fast as possible. */
-export async function streamAudio(session: RealtimeSession, pcm: Buffer, sampleRate: number, factor: number): Promise<Streamed> {
+/**
+ * Sends PCM16 mono in 20 ms frames. `factor` 1 = real time, Infinity = as fast as possible. With a
+ * `deadline`, streaming stops (and throws) once it runs out, between two frames.
+ */
+export async function streamAudio(session: RealtimeSession, pcm: Buffer, sampleRate: number, factor: number, deadline?: Deadline): Promise<Streamed> {
   const frameBytes = ((sampleRate * FRAME_MS) / 1000) * 2;
   const started = performance.now();
   let frames = 0;
   let voicedEndAt: number | undefined;
   for (let offset = 0; offset < pcm.length; offset += frameBytes) {
+    deadline?.check('streaming the input');
     const frame = pcm.subarray(offset, offset + frameBytes);
     session.sendAudio(frame);
     if (rms(frame) > VOICED_RMS) voicedEndAt = performance.now();
@@ -50,7 +55,7 @@ export function isSettled(session: RealtimeSession): boolean {
  * Waits until the session has been settled and quiet (no session event) for `quietMs`: the end
  * of a turn including tool follow-ups, resumptions and bridge replies.
  */
-export async function settle(session: RealtimeSession, quietMs: number, timeoutMs: number): Promise<void> {
+export async function settle(session: RealtimeSession, quietMs: number, timeoutMs: number, timeoutError?: () => Error): Promise<void> {
   let last = performance.now();
   const off = session.on('*', () => {
     last = performance.now();
@@ -60,11 +65,74 @@ export async function settle(session: RealtimeSession, quietMs: number, timeoutM
     for (;;) {
       const now = performance.now();
       if (isSettled(session) && now - last >= quietMs) return;
-      if (now > deadline) throw new Error(`the session did not settle within ${timeoutMs} ms (state ${session.state})`);
+      if (now > deadline) throw timeoutError?.() ?? new Error(`the session did not settle within ${timeoutMs} ms (state ${JSON.stringify(session.state)})`);
       if (session.actor.getSnapshot().status !== 'active') throw new Error('the session ended unexpectedly');
       await new Promise((resolve) => setTimeout(resolve, Math.min(20, quietMs)));
     }
   } finally {
     off();
   }
+}
+
+/**
+ * What the provider's voice activity detection said about the user's turn, from listeners attached
+ * before streaming starts.
+ */
+export interface ServerTurnWatch {
+  /**
+   * After the file and its trailing silence went out: resolves true once VAD has closed the turn
+   * (a `speech_stopped` with no speech after it), false when no VAD event came for `graceMs` (VAD
+   * heard nothing, or never ended the turn: the caller commits). The decision waits for the
+   * server: with `--fast` the whole file is on the wire before the server analysed any of it, and
+   * judging by the events that had arrived by then sent a commit that landed after VAD's own, as a
+   * phantom second turn (VAD's leftover silence) plus a `response.create` that collided with VAD's
+   * response (`conversation_already_has_active_response`).
+   */
+  turnClosed(graceMs: number, deadline: Deadline): Promise<boolean>;
+  stop(): void;
+}
+
+export function watchServerTurn(session: RealtimeSession): ServerTurnWatch {
+  let speaking = false;
+  let stops = 0;
+  let changed: (() => void) | undefined;
+  const offs = [
+    session.on('speech_started', () => {
+      speaking = true;
+      changed?.();
+    }),
+    session.on('speech_stopped', () => {
+      speaking = false;
+      stops++;
+      changed?.();
+    }),
+  ];
+  const closed = () => stops > 0 && !speaking;
+  return {
+    turnClosed(graceMs, deadline) {
+      if (closed()) return Promise.resolve(true);
+      const decided = new Promise<boolean>((resolve) => {
+        let timer: NodeJS.Timeout;
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            changed = undefined;
+            resolve(false);
+          }, graceMs);
+        };
+        changed = () => {
+          if (!closed()) return arm();
+          clearTimeout(timer);
+          changed = undefined;
+          resolve(true);
+        };
+        arm();
+      });
+      return deadline.race(decided, 'waiting for the provider to end the turn');
+    },
+    stop() {
+      changed = undefined;
+      offs.forEach((off) => off());
+    },
+  };
 }

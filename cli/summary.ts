@@ -5,17 +5,20 @@ export const userPrompt = (text: string): string => `“${text}”`;
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
+/** `1 response`, `2 responses`, `0 resumptions`. */
+export const count = (n: number, singular: string, plural = `${singular}s`): string => `${n} ${n === 1 ? singular : plural}`;
+
 export function printSummary(options: { provider: string; target: string; stats: ConversationStats; output: string; elapsedMs: number }): void {
   const { stats } = options;
   const tools = stats.toolCalls.length ? ` (${stats.toolCalls.join(', ')})` : '';
   const rows: Array<[string, string]> = [
     ['provider', `${options.provider}, ${options.target}`],
-    ['turns', `${stats.userTurns} user, ${stats.responses} responses (${stats.interrupted} interrupted)`],
+    ['turns', `${stats.userTurns} user, ${count(stats.responses, 'response')} (${stats.interrupted} interrupted)`],
     ['tool calls', `${stats.toolCalls.length}${tools}`],
     ['audio in', `${seconds(stats.userAudioMs)} sent`],
     ['audio out', `${seconds(stats.assistantAudioMs)} received → ${options.output}`],
     ['first audio', stats.firstAudioMs === undefined ? 'none' : `${Math.round(stats.firstAudioMs)} ms after the first user turn ended`],
-    ['config', stats.updates.length ? `${stats.updates.join(' → ')}, ${stats.resumptions} resumption(s)` : 'no change'],
+    ['config', stats.updates.length ? `${stats.updates.join(' → ')}, ${count(stats.resumptions, 'resumption')}` : 'no change'],
     ['wall time', seconds(options.elapsedMs)],
   ];
   console.log('\nsummary');

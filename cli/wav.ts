@@ -44,7 +44,7 @@ export async function loadWav(path: string, targetRate: number): Promise<LoadedW
   const fmt = wav.fmt as Fmt;
   const source: WavInfo = { sampleRate: fmt.sampleRate, channels: fmt.numChannels, bitDepth: wav.bitDepth, durationMs: 0 };
   const scale = fullScale(source.bitDepth);
-  if (scale === undefined) throw new UsageError(`${path}: unsupported WAV sample format (${source.bitDepth}-bit); use PCM or float`);
+  if (scale === undefined) throw new UsageError(`${path}: unsupported WAV sample format (${describeBitDepth(source.bitDepth)}); use PCM or float`);
   // wavefile's own toBitDepth() is ~10× slower than scaling the decoded samples here.
   const channels = wav.getSamples(false, Float32Array) as unknown as Float32Array[] | Float32Array;
   const mono = downmix(Array.isArray(channels) ? channels : [channels], scale);
@@ -52,6 +52,12 @@ export async function loadWav(path: string, targetRate: number): Promise<LoadedW
   source.durationMs = (mono.length / source.sampleRate) * 1000;
   const resampled = source.sampleRate === targetRate ? mono : await resample(mono, source.sampleRate, targetRate);
   return { pcm: floatToPcm16(resampled), source };
+}
+
+/** wavefile's bit depth in words: '16' → '16-bit', '32f' → '32-bit float', '64' → '64-bit float'. */
+export function describeBitDepth(bitDepth: string): string {
+  if (bitDepth === '32f' || bitDepth === '64') return `${parseInt(bitDepth, 10)}-bit float`;
+  return `${bitDepth}-bit`;
 }
 
 /** Decoded sample value → [-1, 1]: the offset and divisor of each WAV sample format. */

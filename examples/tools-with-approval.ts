@@ -33,8 +33,9 @@ session.on('tool_approval_requested', (e) => {
   const { amount } = e.args as { amount: number };
   const ok = amount <= 500;
   console.log(`approval needed: ${e.name} ${JSON.stringify(e.args)} → ${ok ? 'approved' : 'rejected'}`);
-  if (ok) session.approveTool(e.callId);
-  else session.rejectTool(e.callId, 'Refunds over 500 need a manager.');
+  // Both reject if the call is no longer waiting (e.g. a barge-in cancelled it): report, don't crash.
+  const decided = ok ? session.approveTool(e.callId) : session.rejectTool(e.callId, 'Refunds over 500 need a manager.');
+  decided.catch((err: Error) => console.log(`approval not applied: ${err.message}`));
 });
 session.on('tool_result', (e) => console.log(`tool result: ${e.status} ${JSON.stringify(e.output)}`));
 

@@ -20,6 +20,7 @@
 import type { AnyActorRef, AnyEventObject, InspectionEvent, Observer } from 'xstate';
 import { createInspector, type StatelyInspectionEvent } from '@statelyai/inspect';
 import WebSocket from 'ws';
+import { VoxstateError } from '../errors.js';
 import { startInspectorRelay, type InspectorRelay, type InspectorRelayOptions } from './relay.js';
 import { sanitizeValue, type SanitizeOptions } from './sanitize.js';
 
@@ -53,8 +54,12 @@ export interface VoxstateInspectorStats {
   seen: number;
   /** Dropped by the pre-filter (never serialized). */
   dropped: number;
-  /** Converted and handed to the transport. */
+  /** Written to an open WebSocket (not counted until then). */
   sent: number;
+  /** Converted and waiting for the receiver (nothing listening yet, or reconnecting). */
+  queued: number;
+  /** Thrown away because more than `maxDeferredEvents` were waiting. */
+  discarded: number;
 }
 
 export interface VoxstateInspector {
@@ -65,9 +70,11 @@ export interface VoxstateInspector {
   /** Where messages go (set once `ready` resolved when a relay is started). */
   wsUrl: string | undefined;
   /**
-   * Resolves when the WebSocket to the receiver is open. Without `relay` it never rejects (race it
-   * with a timeout); with `relay` it rejects with a `VoxstateError` when the relay cannot start
-   * (e.g. its port is taken). Not awaiting it is safe: events are then simply not delivered.
+   * Resolves when the WebSocket to the receiver is open. Rejects with a `VoxstateError`
+   * (`connection_failed`) when the first attempt to reach the receiver fails (nothing listening at
+   * `url`), or with `relay` when the relay cannot start (e.g. its port is taken). After a failed
+   * first attempt the inspector keeps retrying with backoff, queueing up to `maxDeferredEvents`
+   * messages (`stats.queued`) for a receiver that starts later. Not awaiting it is safe.
    */
   ready: Promise<void>;
   readonly stats: VoxstateInspectorStats;
@@ -179,32 +186,55 @@ class Transport {
   private ws: WebSocket | undefined;
   private queue: string[] = [];
   private stopped = false;
+  private everOpened = false;
   private retryMs = 250;
   private timer: NodeJS.Timeout | undefined;
+  private lastError: Error | undefined;
   private resolveOpen!: () => void;
-  readonly opened = new Promise<void>((resolve) => (this.resolveOpen = resolve));
+  private rejectOpen!: (error: Error) => void;
+  /** Settles once: open, or the first attempt failed. */
+  readonly opened = new Promise<void>((resolve, reject) => {
+    this.resolveOpen = resolve;
+    this.rejectOpen = reject;
+  });
+
+  private url = '';
 
   constructor(
-    private readonly url: string,
     private readonly maxQueued: number,
-  ) {}
+    private readonly stats: VoxstateInspectorStats,
+  ) {
+    // A caller that never awaits `ready` must not get an unhandled rejection.
+    this.opened.catch(() => undefined);
+  }
 
-  start(): void {
+  /** Connects to `url` (messages sent before are queued), and reconnects to it until `stop()`. */
+  start(url = this.url): void {
+    this.url = url;
     if (this.stopped) return;
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(url);
     this.ws = ws;
     ws.on('open', () => {
       this.retryMs = 250;
+      this.everOpened = true;
       this.resolveOpen();
       const queued = this.queue;
       this.queue = [];
-      for (const msg of queued) ws.send(msg);
+      this.stats.queued = 0;
+      for (const msg of queued) this.write(ws, msg);
     });
-    ws.on('error', () => {
-      /* reported through 'close' */
+    ws.on('error', (error) => {
+      this.lastError = error; // reported through 'close'
     });
     ws.on('close', () => {
       if (this.ws === ws) this.ws = undefined;
+      if (!this.everOpened) {
+        const why = (this.lastError as NodeJS.ErrnoException | undefined)?.code ?? this.lastError?.message ?? 'closed';
+        const message = this.stopped
+          ? `The inspector was stopped before it reached ${this.url}`
+          : `Could not reach the inspector receiver at ${this.url} (${why}); retrying in the background`;
+        this.rejectOpen(new VoxstateError({ code: 'connection_failed', message }));
+      }
       if (this.stopped) return;
       this.timer = setTimeout(() => this.start(), this.retryMs);
       this.timer.unref();
@@ -214,11 +244,18 @@ class Transport {
 
   send(msg: string): void {
     const ws = this.ws;
-    if (ws && ws.readyState === WebSocket.OPEN) ws.send(msg);
-    else {
-      this.queue.push(msg);
-      if (this.queue.length > this.maxQueued) this.queue.shift();
+    if (ws && ws.readyState === WebSocket.OPEN) return this.write(ws, msg);
+    this.queue.push(msg);
+    if (this.queue.length > this.maxQueued) {
+      this.queue.shift();
+      this.stats.discarded++;
     }
+    this.stats.queued = this.queue.length;
+  }
+
+  private write(ws: WebSocket, msg: string): void {
+    ws.send(msg);
+    this.stats.sent++;
   }
 
   async stop(): Promise<void> {
@@ -242,12 +279,13 @@ class Transport {
 export function createVoxstateInspector(options: VoxstateInspectorOptions = {}): VoxstateInspector {
   const preFilter = createPreFilter(options);
   const sanitizers: Sanitizers = options;
-  const stats: VoxstateInspectorStats = { seen: 0, dropped: 0, sent: 0 };
+  const stats: VoxstateInspectorStats = { seen: 0, dropped: 0, sent: 0, queued: 0, discarded: 0 };
   const maxQueued = options.maxDeferredEvents ?? 1_000;
   let pending: InspectionEvent[] = [];
   let scheduled = false;
   let stopped = false;
-  let transport: Transport | undefined;
+  // Created at once so messages flushed before the relay is up are queued, not lost.
+  const transport = new Transport(maxQueued, stats);
   let relay: InspectorRelay | undefined;
 
   const flush = () => {
@@ -257,9 +295,8 @@ export function createVoxstateInspector(options: VoxstateInspectorOptions = {}):
     for (const raw of batch) {
       const event = toStatelyEvent(raw, sanitizers);
       if (!event) continue;
-      stats.sent++;
       options.onMessage?.(event);
-      transport?.send(JSON.stringify(event));
+      transport.send(JSON.stringify(event));
     }
   };
 
@@ -291,15 +328,14 @@ export function createVoxstateInspector(options: VoxstateInspectorOptions = {}):
       if (stopped) return;
       if (scheduled) flush();
       stopped = true;
-      await transport?.stop();
+      await transport.stop();
       await relay?.stop();
     },
   };
 
   const connect = (url: string) => {
     result.wsUrl = url;
-    transport = new Transport(url, maxQueued);
-    transport.start();
+    transport.start(url);
     return transport.opened;
   };
 

@@ -2,7 +2,9 @@
  * A local inspector relay, protocol-compatible with `createInspectorServer` from
  * `@statelyai/inspect/server`: an HTTP page that embeds the Stately inspector UI and a WebSocket
  * server that relays every message from one client (the inspected process) to all others (the
- * page, or `createWebSocketReceiver`), replaying the last 200 to a client that joins late.
+ * page, or `createWebSocketReceiver`). A client that joins late gets every live actor's
+ * registration and latest snapshot plus the recent events (inspect/live-actors.ts), so a browser
+ * opened mid-call sees the whole tree.
  *
  * Differences, on purpose: it listens on 127.0.0.1 by default (the Stately server listens on every
  * interface), accepts port 0 (an ephemeral port, reported in `url`/`wsUrl`), and `start` resolves
@@ -12,6 +14,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { VoxstateError } from '../errors.js';
+import { LiveActors } from './live-actors.js';
 
 export interface InspectorRelayOptions {
   /** Default 8080 (as createInspectorServer). 0 picks a free port. */
@@ -20,7 +23,10 @@ export interface InspectorRelayOptions {
   host?: string;
   /** The inspector UI the page embeds. Default https://stately.ai/inspect (needs a browser with internet). */
   inspectorUrl?: string;
-  /** Messages replayed to a client that connects late. Default 200. */
+  /**
+   * Recent events replayed to a client that connects late, after every live actor's registration
+   * and before each one's latest snapshot. Default 200.
+   */
   replay?: number;
 }
 
@@ -69,7 +75,7 @@ function bridgeHtml(wsUrl: string, inspectorUrl: string): string {
 export async function startInspectorRelay(options: InspectorRelayOptions = {}): Promise<InspectorRelay> {
   const host = options.host ?? '127.0.0.1';
   const inspectorUrl = options.inspectorUrl ?? 'https://stately.ai/inspect';
-  const replay = options.replay ?? 200;
+  const live = new LiveActors({ recentEvents: options.replay ?? 200 });
   let wsUrl = '';
   const httpServer = http.createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -78,18 +84,16 @@ export async function startInspectorRelay(options: InspectorRelayOptions = {}): 
   const wss = new WebSocketServer({ server: httpServer });
   // The server re-emits the HTTP server's errors (a taken port); `listen` below reports them.
   wss.on('error', () => undefined);
-  const buffer: string[] = [];
   let messages = 0;
   let resolveFirst!: () => void;
   const firstClient = new Promise<void>((resolve) => (resolveFirst = resolve));
   wss.on('connection', (ws) => {
     resolveFirst();
-    for (const msg of buffer) ws.send(msg);
+    for (const msg of live.replay()) ws.send(msg);
     ws.on('message', (data) => {
       const msg = data.toString();
       messages++;
-      buffer.push(msg);
-      if (buffer.length > replay) buffer.shift();
+      live.record(msg);
       for (const client of wss.clients) if (client !== ws && client.readyState === WebSocket.OPEN) client.send(msg);
     });
   });

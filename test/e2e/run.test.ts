@@ -15,6 +15,7 @@ import { cleanEnv, cli, killAll, tempDir } from './helpers.js';
 const dir = tempDir();
 let emulator: Emulator;
 const input = join(dir.path, 'question-44k-stereo.wav');
+const toTheEnd = join(dir.path, 'speech-to-the-last-sample.wav');
 
 /** "What's the weather in Paris?" in the emulator's voice as a 44.1 kHz stereo file (nearest-sample upsampling; the right channel at half level). */
 function writeStereoInput(): void {
@@ -28,8 +29,20 @@ function writeStereoInput(): void {
   writeFileSync(input, wav.toBuffer());
 }
 
+/** The same question at 24 kHz with no silence after it: the file ends inside the last word. */
+function writeSpeechToTheEnd(): void {
+  const voice = synthesize("What's the weather in Paris?", 24_000);
+  const mono = new Int16Array(voice.buffer, voice.byteOffset, voice.length / 2);
+  let end = mono.length;
+  while (end > 0 && Math.abs(mono[end - 1]!) < 200) end--; // trailing silence off…
+  const wav = new wavefile.WaveFile();
+  wav.fromScratch(1, 24_000, '16', mono.slice(0, end - 2_400)); // …and 100 ms into the last word
+  writeFileSync(toTheEnd, wav.toBuffer());
+}
+
 beforeAll(async () => {
   writeStereoInput();
+  writeSpeechToTheEnd();
   emulator = await startEmulator({ brain: createRuleBrain({ transcripts: ["What's the weather in Paris?"] }) });
 });
 afterAll(async () => {
@@ -56,6 +69,38 @@ describe.concurrent('voxstate run against the emulator', { timeout: 60_000 }, ()
     expect(reply).toMatchObject({ sampleRate: 24_000, channels: 1, bitDepth: '16' });
     expect(reply.durationMs).toBeGreaterThan(500);
     expect(reply.rms).toBeGreaterThan(500);
+  });
+
+  it('openai --fast, speech to the last sample: one user turn, no phantom second turn, no provider error', async () => {
+    const output = join(dir.path, 'to-the-end-reply.wav');
+    const args = ['run', '--url', emulator.openaiUrl, '--input', toTheEnd, '--output', output, '--fast'];
+    const result = await cli(args, { env: cleanEnv({ OPENAI_API_KEY: 'dummy-key-for-the-emulator' }) });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // The emulator names an unscripted spoken turn "(spoken turn N, M ms)": a phantom turn shows up.
+    expect(result.stdout).not.toContain('spoken turn 2');
+    expect(result.stdout).not.toMatch(/^\s*[\d.]+s\s+error/m);
+    expect(result.stdout).not.toContain('committing the turn');
+    expect(result.stdout).toMatch(/user\s+“What's the weather in Paris\?”/);
+    expect(result.stdout).toMatch(/turns\s+1 user, 1 response \(/);
+  });
+
+  it('an error the provider reports during the turn makes run exit 1, after writing the reply', async () => {
+    const faulty = await startEmulator({
+      brain: createRuleBrain({ transcripts: ["What's the weather in Paris?"] }),
+      openai: { faults: [{ on: 'input_audio_buffer.append', fault: { type: 'error', errorType: 'server_error', code: 'internal_error', message: 'The server had an error.' } }] },
+    });
+    try {
+      const output = join(dir.path, 'faulty-reply.wav');
+      const result = await cli(['run', '--url', faulty.openaiUrl, '--input', input, '--output', output, '--fast'], { env: cleanEnv({ OPENAI_API_KEY: 'dummy-key-for-the-emulator' }) });
+      expect(result.stdout).toMatch(/error\s+server_error: The server had an error\./);
+      expect(result.stdout).toMatch(/assistant “/); // the answer still came…
+      expect(inspectWav(output).durationMs).toBeGreaterThan(500); // …and was written
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^voxstate: the provider reported an error the run could not recover from: internal_error: The server had an error\./);
+    } finally {
+      await faulty.close();
+    }
   });
 
   it('a key the endpoint refuses is a runtime failure (exit 1), reported in one line', async () => {

@@ -4,8 +4,8 @@
  * order, tool actors must appear, and no key, token or audio payload may appear in any message.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { createServer, type AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
 import { createWebSocketReceiver, type StatelyInspectionEvent } from '@statelyai/inspect';
 import { fromCallback } from 'xstate';
 import { z } from 'zod';
@@ -40,8 +40,8 @@ function secretHoldingModel(apiKey: string, options: ScriptedModelOptions) {
   return { scripted, adapter };
 }
 
-async function startReceiver() {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+async function startReceiver(listenOn = 0) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: listenOn });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const messages: string[] = [];
   wss.on('connection', (ws) => ws.on('message', (data) => messages.push(data.toString())));
@@ -56,6 +56,27 @@ async function startReceiver() {
         wss.close(() => resolve());
       }),
   };
+}
+
+/** A loopback port nothing listens on (taken from the system, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A plain `ws` client of the relay, as the browser page is: every message it gets, parsed. */
+async function viewer(wsUrl: string) {
+  const ws = new WebSocket(wsUrl);
+  const messages: StatelyInspectionEvent[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as StatelyInspectionEvent));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return { messages, close: () => ws.terminate() };
 }
 
 /** `{ link: { connected: {...} } }` → 'link.connected'; 'disconnected' → 'disconnected'. */
@@ -218,6 +239,63 @@ describe('createVoxstateInspector against a local WebSocket receiver', () => {
     await session.connect();
     expect(session.connected).toBe(true);
     await session.close();
+  });
+});
+
+describe('createVoxstateInspector: delivery', () => {
+  it('with nothing listening at url, ready rejects and nothing counts as sent; a receiver that starts later gets the queue', async () => {
+    const port = await freePort();
+    const url = `ws://127.0.0.1:${port}`;
+    const inspector = createVoxstateInspector({ url });
+    cleanups.push(() => inspector.stop());
+    await expect(inspector.ready).rejects.toMatchObject({ code: 'connection_failed', message: expect.stringContaining(`Could not reach the inspector receiver at ${url}`) });
+
+    const session = createRealtimeSession({ model: createScriptedModel(), inspect: inspector.inspect });
+    await session.connect();
+    await session.close();
+    await waitUntil(() => inspector.stats.queued > 0 && session.state === 'closed', 'messages queued for the receiver');
+    expect(inspector.stats.sent).toBe(0);
+
+    const receiver = await startReceiver(port);
+    cleanups.push(receiver.close);
+    // The transport retries with backoff (250 ms, doubling): the queue goes out on its next attempt.
+    await waitUntil(() => inspector.stats.queued === 0 && receiver.messages.length === inspector.stats.sent, 'the queue at the late receiver', 5_000);
+    expect(inspector.stats.sent).toBeGreaterThan(0);
+    expect(inspector.stats.discarded).toBe(0);
+    expect(receiver.parsed()[0]).toMatchObject({ type: '@xstate.actor', name: 'realtimeSession' });
+  });
+
+  it('a viewer that connects to the relay late sees every live actor and its latest snapshot, not only the last 200 messages', async () => {
+    const inspector = createVoxstateInspector({ relay: { port: 0 }, dropEvents: [] });
+    cleanups.push(() => inspector.stop());
+    await inspector.ready;
+    const early = await viewer(inspector.wsUrl!);
+    cleanups.push(early.close);
+
+    const session = createRealtimeSession({ model: createScriptedModel(), inspect: inspector.inspect });
+    cleanups.push(() => session.close());
+    await session.connect();
+    // 250 audio events (kept: dropEvents is empty), an event and a snapshot each: 500 messages
+    // after the session and its model registered.
+    for (let i = 0; i < 250; i++) session.actor.send({ type: 'session.sendAudio', audio: frame() });
+    await waitUntil(() => inspector.stats.queued === 0 && inspector.stats.sent > 500 && early.messages.length === inspector.stats.sent, 'everything at the relay');
+
+    const late = await viewer(inspector.wsUrl!);
+    cleanups.push(late.close);
+    // A marker sent live after the replay: once it is there, the replay is complete.
+    session.actor.send({ type: 'session.sendAudio', audio: Buffer.alloc(2) });
+    const isMarker = (e: StatelyInspectionEvent) => e.type === '@xstate.event' && JSON.stringify(e.event).includes('[audio 2 bytes]');
+    await waitUntil(() => late.messages.some(isMarker), 'the live marker at the late viewer');
+    const replayed = late.messages.slice(0, late.messages.findIndex(isMarker));
+
+    const registrations = replayed.filter((e) => e.type === '@xstate.actor');
+    expect(registrations.map((e) => (e as { name: string }).name)).toEqual(['realtimeSession', 'model']);
+    const root = registrations[0]!;
+    // The replay ends on the current state of each live actor.
+    const rootSnapshots = replayed.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === root.sessionId);
+    expect(phase((rootSnapshots.at(-1) as { snapshot: { value: unknown } }).snapshot.value)).toBe('link.connected');
+    expect(replayed.findIndex((e) => e === rootSnapshots.at(-1))).toBeGreaterThan(replayed.findIndex((e) => e === root));
+    expect(replayed.filter((e) => e.type === '@xstate.event')).toHaveLength(200);
   });
 });
 
