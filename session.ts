@@ -14,8 +14,10 @@ import type { DataEvent } from './adapters/events.js';
 import { ConfigValidationError, NotConnectedError, UpdateFailedError, VoxstateError, type ErrorInfo } from './errors.js';
 import { resolveLogger, type Logger } from './logger.js';
 import {
+  mergeSessionDelta,
   parseSessionConfig,
   parseSessionDelta,
+  type SessionConfig,
   type SessionConfigInput,
   type SessionDeltaInput,
   type ToolSpec,
@@ -155,6 +157,17 @@ function provideSession(model: ModelAdapter, registry: ToolRegistry, getSession:
   });
 }
 
+/**
+ * A config the adapter would refuse (its `checkConfig`) is a ConfigValidationError now, naming the
+ * field, rather than a failed connection attempt later.
+ */
+function assertModelAccepts(model: ModelAdapter, config: SessionConfig): void {
+  const problem = model.checkConfig?.(config);
+  if (!problem) return;
+  const path = (problem.param ?? '').split('.').filter(Boolean);
+  throw new ConfigValidationError(new z.ZodError([{ code: 'custom', path, message: problem.message, input: undefined }]));
+}
+
 /** Validates options and builds the provided machine and its input. Throws ConfigValidationError. */
 function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | undefined, getSession: () => unknown): PreparedSession {
   if (!options || typeof options !== 'object' || !options.model || typeof options.model.logic !== 'object') {
@@ -186,6 +199,7 @@ function prepareSession(options: RealtimeSessionOptions, audio: AudioPlane | und
   const registry = new ToolRegistry();
   configInput['tools'] = registerTools(registry, tools);
   const config = parseSessionConfig(configInput);
+  assertModelAccepts(model, config);
   return {
     logic: provideSession(model, registry, getSession),
     input: {
@@ -405,6 +419,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
         const { tools: deltaTools, ...delta } = deltaInput;
         const staged = new ToolRegistry();
         const parsed = parseSessionDelta(deltaTools ? { ...delta, tools: registerTools(staged, deltaTools) } : delta);
+        assertModelAccepts(options.model, mergeSessionDelta(actor.getSnapshot().context.config, parsed).config);
         // Handlers are registered only once the delta validated, so a bad update changes nothing.
         if (deltaTools) for (const tool of deltaTools) if (isToolDefinition(tool)) registry.register(tool);
         const requestId = `update_${++requestSeq}`;

@@ -9,6 +9,7 @@
  * Secrets (API keys) live in the adapter factory's closure, never in `input`, context or events.
  */
 import type { CallbackActorLogic, EventObject, NonReducibleUnknown } from 'xstate';
+import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MutableField, SessionConfig } from '../machines/config.js';
 import type { AudioPlane } from './audio-plane.js';
@@ -66,6 +67,13 @@ export interface ModelAdapter {
   model: string;
   capabilities: CapabilityTable;
   logic: ModelAdapterLogic;
+  /**
+   * A config this adapter would refuse before sending anything (e.g. an `extra` that contradicts
+   * the session's turn detection or audio format), as an `invalid_config` error naming the field;
+   * undefined when it is fine. The session asks at creation and for every update, so a bad change
+   * is rejected at once instead of failing its connection attempts later.
+   */
+  checkConfig?(config: SessionConfig): ErrorInfo | undefined;
 }
 
 /** Resolves the row that applies to one model: the default row with the model's overrides. */

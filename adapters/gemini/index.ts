@@ -6,7 +6,8 @@ import type { ModelAdapter } from '../adapter.js';
 import { credentialError, requireCredential } from '../credentials.js';
 import { geminiCapabilities } from './capabilities.js';
 import { createConnectionLogic, type TokenSource } from './connection.js';
-import type { SchemaDialect } from './map.js';
+import { toSetup, type SchemaDialect } from './map.js';
+import { setupConflict } from './setup-check.js';
 
 export interface GeminiLiveOptions {
   /** Gemini Developer API key (sent as `?key=`), or a function returning one, called per connection. Not needed with `vertex`. */
@@ -48,17 +49,21 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
   const model = options.model ?? GEMINI_DEFAULT_MODEL;
   if (options.apiKey === undefined && !options.vertex) throw credentialError('apiKey', 'geminiLive needs an apiKey or vertex credentials');
   const bareModel = model.split('/').pop() ?? model;
+  const schemaDialect = options.schemaDialect ?? 'openapi';
+  const contextWindowCompression = options.contextWindowCompression ?? true;
   return {
     provider: 'gemini',
     model,
     capabilities: geminiCapabilities(options.contextUpdate ? [model] : []),
+    checkConfig: (config) =>
+      setupConflict(toSetup(config, { model, vertex: options.vertex, schemaDialect, contextWindowCompression, resumptionHandle: undefined }).setup, config),
     logic: createConnectionLogic({
       apiKey: options.vertex || options.apiKey === undefined ? options.apiKey : requireCredential(options.apiKey, 'apiKey'),
       model,
       url: options.url,
       vertex: options.vertex && { ...options.vertex, accessToken: requireCredential(options.vertex.accessToken, 'vertex.accessToken') },
-      schemaDialect: options.schemaDialect ?? 'openapi',
-      contextWindowCompression: options.contextWindowCompression ?? true,
+      schemaDialect,
+      contextWindowCompression,
       contextUpdate: options.contextUpdate ?? false,
       textInput: options.textInput ?? (bareModel.startsWith('gemini-3') ? 'realtimeInput' : 'clientContent'),
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,

@@ -13,7 +13,7 @@ import type { ClientIntent, ModelEventInput } from '../events.js';
 import { redactSecrets, type ErrorInfo } from '../../errors.js';
 import type { HistoryStore } from './history.js';
 import { createInbound, newConnectionState } from './inbound.js';
-import { extraConflict } from './extra-conflicts.js';
+import { configConflict } from './extra-conflicts.js';
 import {
   functionOutputItem,
   outputText,
@@ -80,12 +80,7 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
     const buildSession = (includeVoice: boolean): object =>
       beta ? toBetaSession(config, { includeVoice }) : toGASession(config, { includeVoice });
     /** An `extra` that contradicts the rest of the config: checked before anything is sent. */
-    const conflictIn = (next: SessionConfig): ErrorInfo | undefined => {
-      if (!next.extra) return undefined;
-      const withoutExtra = { ...next, extra: undefined };
-      const built = beta ? toBetaSession(withoutExtra, { includeVoice: true }) : toGASession(withoutExtra, { includeVoice: true });
-      return extraConflict(next, built, options.protocol);
-    };
+    const conflictIn = (next: SessionConfig): ErrorInfo | undefined => configConflict(next, options.protocol);
 
     const fail = (message: string): void => {
       if (failed || connected || stopped) return;

@@ -12,6 +12,7 @@
  */
 import type { SessionConfig } from '../../machines/config.js';
 import type { ErrorInfo } from '../../errors.js';
+import { toBetaSession, toGASession } from './map.js';
 import type { OpenAIProtocol } from './wire.js';
 
 type Json = Record<string, unknown>;
@@ -84,4 +85,12 @@ function conflict(path: string, config: SessionConfig): ErrorInfo {
     message: `extra.${path} contradicts ${owner}; set it through the session config instead`,
     param: `extra.${path}`,
   };
+}
+
+/** The `extra` conflict of a whole config: the session object is built without `extra` and compared. */
+export function configConflict(config: SessionConfig, protocol: OpenAIProtocol): ErrorInfo | undefined {
+  if (!config.extra) return undefined;
+  const withoutExtra = { ...config, extra: undefined };
+  const built = protocol === 'beta' ? toBetaSession(withoutExtra, { includeVoice: true }) : toGASession(withoutExtra, { includeVoice: true });
+  return extraConflict(config, built, protocol);
 }

@@ -6,6 +6,7 @@ import type { ModelAdapter } from '../adapter.js';
 import { requireCredential } from '../credentials.js';
 import { OPENAI_CAPABILITIES } from './capabilities.js';
 import { createConnectionLogic, type ApiKeySource } from './connection.js';
+import { configConflict } from './extra-conflicts.js';
 import { DEFAULT_HISTORY_LIMITS, HistoryStore, type HistoryLimits } from './history.js';
 import type { OpenAIProtocol } from './wire.js';
 
@@ -41,6 +42,7 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
     provider: 'openai',
     model,
     capabilities: OPENAI_CAPABILITIES,
+    checkConfig: (config) => configConflict(config, protocol),
     logic: createConnectionLogic(
       {
         apiKey: requireCredential(options.apiKey, 'apiKey'),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createRealtimeSession, defineTool, VoxstateError } from '../../index.js';
+import { ConfigValidationError, createRealtimeSession, defineTool } from '../../index.js';
 import { record } from '../helpers/wait.js';
 import { adapterFor, clientFrames, useGeminiFixture } from './helpers.js';
 
@@ -67,35 +67,39 @@ describe('gemini setup: a merged setup that contradicts the session is a config 
     });
   }
 
-  it('session.connect() rejects with the typed error', async () => {
+  it('createRealtimeSession throws the typed error naming the field (the adapter is asked before anything is sent)', async () => {
     const emu = await fx.emulator();
-    const session = createRealtimeSession({
-      model: adapterFor(emu),
-      turnDetection: { type: 'none' },
-      extra: { realtimeInputConfig: { automaticActivityDetection: { disabled: false } } },
-    });
-    const error = await session.connect().then(() => undefined, (e: unknown) => e);
-    await session.close();
-    expect(error).toBeInstanceOf(VoxstateError);
-    expect((error as VoxstateError).code).toBe('invalid_config');
-    expect((error as VoxstateError).param).toBe('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+    const create = () =>
+      createRealtimeSession({
+        model: adapterFor(emu),
+        turnDetection: { type: 'none' },
+        extra: { realtimeInputConfig: { automaticActivityDetection: { disabled: false } } },
+      });
+    expect(create).toThrow(ConfigValidationError);
+    try {
+      create();
+    } catch (error) {
+      expect((error as ConfigValidationError).code).toBe('invalid_config');
+      expect((error as ConfigValidationError).field).toBe('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+    }
+    expect(clientFrames(emu, 'setup')).toHaveLength(0);
   });
 
-  it('an update that introduces the contradiction fails with the reason, and the old config is kept', async () => {
+  it('an update that introduces the contradiction is refused at once, naming the field, and changes nothing', async () => {
     const emu = await fx.emulator();
     const session = createRealtimeSession({ model: adapterFor(emu), turnDetection: { type: 'none' } });
-    const log = record(session);
     try {
       await session.connect();
-      const outcome = session
+      const error = await session
         .updateSession({ extra: { realtimeInputConfig: { automaticActivityDetection: { disabled: false } } } })
         .then(() => undefined, (e: unknown) => e);
-      const failed = await log.waitFor('resumption_failed', undefined, 8000);
-      expect(failed.error.message).toContain('extra.realtimeInputConfig.automaticActivityDetection.disabled');
-      expect(String((await outcome as Error | undefined)?.message)).toContain('extra.realtimeInputConfig.automaticActivityDetection.disabled');
-      // No setup with the contradiction ever reached the wire.
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect((error as ConfigValidationError).field).toBe('extra.realtimeInputConfig.automaticActivityDetection.disabled');
+      expect(session.actor.getSnapshot().context.config.extra).toBeUndefined();
+      // Still on the first connection, and no setup with the contradiction ever reached the wire.
       const setups = clientFrames(emu, 'setup').map((f) => (f as Json)['setup']);
-      expect(setups.every((s) => s.realtimeInputConfig.automaticActivityDetection.disabled === true)).toBe(true);
+      expect(setups).toHaveLength(1);
+      expect(setups[0].realtimeInputConfig.automaticActivityDetection.disabled).toBe(true);
     } finally {
       await session.close();
     }
