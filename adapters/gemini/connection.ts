@@ -8,7 +8,7 @@ import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
-import { redactSecrets, type ErrorInfo } from '../../errors.js';
+import { ConfigValidationError, redactSecrets, type ErrorInfo } from '../../errors.js';
 import { setupConflict } from './setup-check.js';
 import { AudioInput } from '../audio.js';
 import { Inbound } from './inbound.js';
@@ -333,7 +333,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         if (conflict) return fail(conflict.message, undefined, 'invalid_config', conflict.param);
         open(key, bearer);
       },
-      (error: unknown) => fail(`Could not get Gemini credentials: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) =>
+        // An empty key or token from its function is the application's config mistake, named as such.
+        error instanceof ConfigValidationError
+          ? fail(error.message, undefined, 'invalid_config', error.field)
+          : fail(`Could not get Gemini credentials: ${error instanceof Error ? error.message : String(error)}`),
     );
 
     return () => {

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
 import type { SessionConfig } from '../../machines/config.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
-import { redactSecrets, type ErrorInfo } from '../../errors.js';
+import { ConfigValidationError, redactSecrets, type ErrorInfo } from '../../errors.js';
 import type { HistoryStore } from './history.js';
 import { createInbound, newConnectionState } from './inbound.js';
 import { configConflict } from './extra-conflicts.js';
@@ -231,13 +231,16 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       });
     }
 
-    const source = options.apiKey;
-    const conflict = conflictIn(config);
-    if (conflict) {
+    /** A config mistake (not a network failure): reported as such, before anything is sent. */
+    const refuse = (error: ErrorInfo): void => {
       failed = true;
       clearTimeout(connectTimer);
-      emit({ type: 'model.connectFailed', error: conflict });
-    } else if (typeof source === 'string') open(source);
+      emit({ type: 'model.connectFailed', error: { ...error, message: redact(error.message) } });
+    };
+    const source = options.apiKey;
+    const conflict = conflictIn(config);
+    if (conflict) refuse(conflict);
+    else if (typeof source === 'string') open(source);
     else {
       Promise.resolve()
         .then(source)
@@ -245,7 +248,12 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
           (resolved) => {
             if (!stopped) open(resolved);
           },
-          (error: unknown) => fail(`Could not get an OpenAI API key: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) => {
+            if (stopped) return;
+            // An empty key from the key function is the application's config mistake, named as such.
+            if (error instanceof ConfigValidationError) refuse({ code: 'invalid_config', message: error.message, param: error.field });
+            else fail(`Could not get an OpenAI API key: ${error instanceof Error ? error.message : String(error)}`);
+          },
         );
     }
 

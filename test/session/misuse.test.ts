@@ -106,12 +106,20 @@ describe('empty API keys', () => {
     );
   });
 
-  it('fail the connection when a key function returns an empty key, saying which option', async () => {
+  it('fail the connection with invalid_config when a key function returns an empty key, naming the option (both adapters)', async () => {
     emulator = await startEmulator();
-    const session = createRealtimeSession({ model: openaiRealtime({ apiKey: () => '', url: emulator.openaiUrl }) });
-    await expect(session.connect()).rejects.toThrow(/apiKey function returned an empty key/);
-    expect(emulator.context.log.entries.filter((e) => e.protocol === 'openai')).toEqual([]);
-    await session.close();
+    const models = [
+      openaiRealtime({ apiKey: () => '', url: emulator.openaiUrl }),
+      geminiLive({ apiKey: async () => ' ', url: emulator.geminiUrl }),
+    ];
+    for (const model of models) {
+      const session = createRealtimeSession({ model });
+      const error = await session.connect().then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'invalid_config', param: 'apiKey' });
+      expect(String((error as Error).message)).toMatch(/apiKey function returned an empty key/);
+      await session.close();
+    }
+    expect(emulator.context.log.entries).toEqual([]);
   });
 });
 
