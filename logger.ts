@@ -57,13 +57,16 @@ function fromWriter(level: LogLevel, write: (method: Method, line: string) => vo
 
 /**
  * The logger a session uses: voxstate's stderr logger when none is given, readable lines for
- * `console` (every level, as the application asked for console output), the given one otherwise.
+ * `console`, the given one otherwise. `console` shows `info` and above unless `VOXSTATE_LOG` says
+ * otherwise: the application asked for console output, but debug lines (one per session event)
+ * are for when it asks for them.
  */
-export function resolveLogger(logger: Logger | undefined): Logger {
-  if (logger === undefined) return createStderrLogger();
+export function resolveLogger(logger: Logger | undefined, env: Record<string, string | undefined> = process.env): Logger {
+  if (logger === undefined) return createStderrLogger(logLevelFromEnv(env));
   if ((logger as unknown) === globalThis.console) {
     const out = globalThis.console;
-    return fromWriter('debug', (method, line) => out[method](line));
+    const level = env['VOXSTATE_LOG'] === undefined ? 'info' : logLevelFromEnv(env);
+    return fromWriter(level, (method, line) => out[method](line));
   }
   return logger;
 }

@@ -71,9 +71,11 @@ describe('logging', () => {
   it('prints readable lines through console: the message first, then the fields', async () => {
     captureStderr();
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    vi.spyOn(console, 'debug').mockImplementation(() => {});
+    const debug = vi.spyOn(console, 'debug').mockImplementation(() => {});
     await twoTurnsWithAThrowingListener(console);
     expect(warn).toHaveBeenCalledTimes(1);
+    // Debug lines (one per session event) only when VOXSTATE_LOG asks for them.
+    expect(debug).not.toHaveBeenCalled();
     const args = warn.mock.calls[0]!;
     expect(args).toHaveLength(1);
     expect(String(args[0])).toMatch(/^voxstate warn: a listener for "response_done" threw .*\{\s+event: 'response_done',\s+err: Error: listener bug/s);
