@@ -167,3 +167,19 @@ export class AudioInput {
     }
   }
 }
+
+/**
+ * Whether PCM16 LE audio is louder than a quiet room: RMS above `threshold` (500 of 32767, about
+ * -36 dBFS, well above a microphone's noise floor). Used off the hot path only, while an adapter
+ * needs to know whether the user has started speaking again.
+ */
+export function isAudible(pcm: Buffer, threshold = 500): boolean {
+  const samples = pcm.length >> 1;
+  if (samples === 0) return false;
+  let sum = 0;
+  for (let i = 0; i < samples; i++) {
+    const s = pcm.readInt16LE(i * 2);
+    sum += s * s;
+  }
+  return Math.sqrt(sum / samples) > threshold;
+}

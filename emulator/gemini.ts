@@ -18,7 +18,9 @@ export type GeminiFault =
   /** A `sessionResumptionUpdate` with exactly these fields (e.g. a non-empty handle marked not resumable). */
   | { type: 'handle'; newHandle: string; resumable: boolean }
   /** Sends the last `toolCall` frame of this connection again, same ids (a duplicate delivery). */
-  | { type: 'repeatToolCall' };
+  | { type: 'repeatToolCall' }
+  /** Sends this server message as it is (e.g. a transcription piece at a moment a test chooses). */
+  | { type: 'frame'; frame: Record<string, unknown> };
 
 export interface GeminiEmulatorOptions {
   /** Output pacing: 1 = real time; default 20. */
@@ -229,6 +231,7 @@ class GeminiConnection {
       this.context.log.add({ protocol: 'gemini', connection: this.connection, direction: 'out', frame: { malformed: true } });
       this.socket.send('{"serverContent": {"modelTurn": ');
     } else if (fault.type === 'unknown') this.send({ somethingNew: { hello: 1 } });
+    else if (fault.type === 'frame') this.send(fault.frame);
     else if (fault.type === 'handle') this.send({ sessionResumptionUpdate: { newHandle: fault.newHandle, resumable: fault.resumable } });
     else if (fault.type === 'repeatToolCall') {
       if (this.lastToolCall) this.send(this.lastToolCall);

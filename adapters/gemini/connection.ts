@@ -166,6 +166,7 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
     function sendAudio(pcm: Buffer, sampleRate: number): void {
       // Manual mode: audio after an end (or at the start) opens a new activity by itself.
       if (manual && !activity) setActivity(true);
+      inbound.userAudio(pcm);
       audioIn.push(pcm, sampleRate);
       // A remainder under the batch size (the user paused) goes out within one batch period.
       if (audioIn.hasUnsent && batchTimer === undefined) {

@@ -16,6 +16,7 @@
 import type { DataEvent, ModelEventInput } from '../events.js';
 import type { Logger } from '../../logger.js';
 import { UserTranscripts } from './user-transcript.js';
+import { isAudible } from '../audio.js';
 import { durationMs, pcmRate, ServerMessageSchema, type ServerContent, type ServerMessage } from './wire.js';
 
 export interface InboundDeps {
@@ -55,6 +56,14 @@ export class Inbound {
 
   constructor(private readonly deps: InboundDeps) {
     this.userTranscripts = new UserTranscripts(deps.connectionId, deps.inputTranscriptGraceMs, deps.deliver);
+  }
+
+  /**
+   * User audio about to be sent. Only while an answered turn still takes late transcript pieces is
+   * its level looked at: audible audio means the user is speaking again (see UserTranscripts).
+   */
+  userAudio(pcm: Buffer): void {
+    if (this.userTranscripts.awaitingLatePieces && isAudible(pcm)) this.userTranscripts.userSpoke();
   }
 
   /** The client opened a manual activity: a new user turn starts (see UserTranscripts). */

@@ -8,8 +8,10 @@
  * text, `isFinal: true`) is delivered once the turn can get no more pieces:
  * - after the model's `turnComplete`, pieces keep going to the turn that was answered for
  *   `graceMs`, then its final is delivered;
- * - earlier when the next user turn visibly starts: a new response opens, the server reports a
- *   barge-in (`interrupted`), or the client opens a manual activity (`activityStart`);
+ * - earlier when the next user turn visibly starts: the client sends audible audio again (the
+ *   user speaks; pieces of the new words cannot arrive before their audio was sent, so what
+ *   arrives from then on is the new turn's), a new response opens, the server reports a barge-in
+ *   (`interrupted`), or the client opens a manual activity (`activityStart`);
  * - when the connection ends.
  * Pieces after a barge-in belong to the user turn that interrupted, and the `turnComplete` of the
  * interrupted response does not end that turn.
@@ -51,6 +53,16 @@ export class UserTranscripts {
     this.current = undefined;
     if (this.graceMs <= 0) return this.finish(turn);
     this.closing = { turn, timer: setTimeout(() => this.finishClosing(), this.graceMs) };
+  }
+
+  /** Whether the answered turn is still taking late pieces (the adapter then watches user audio). */
+  get awaitingLatePieces(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** The user is speaking again: the answered turn's late pieces are over. */
+  userSpoke(): void {
+    this.finishClosing();
   }
 
   /** A new model response opened: the previous user turn was answered and gets nothing more. */
