@@ -67,6 +67,14 @@ describe('gemini setup: a merged setup that contradicts the session is a config 
     });
   }
 
+  it('extra.generationConfig.responseModalities that flips outputModality: connectFailed invalid_config naming the field, nothing sent', async () => {
+    const emu = await fx.emulator();
+    const h = fx.start(emu, { config: { outputModality: 'audio', extra: { generationConfig: { responseModalities: ['TEXT'] } } } });
+    const failed = await h.waitForEvent('model.connectFailed');
+    expect(failed.error).toMatchObject({ code: 'invalid_config', param: 'extra.generationConfig.responseModalities' });
+    expect(clientFrames(emu)).toHaveLength(0);
+  });
+
   it('createRealtimeSession throws the typed error naming the field (the adapter is asked before anything is sent)', async () => {
     const emu = await fx.emulator();
     const create = () =>
