@@ -1,11 +1,12 @@
 /**
- * What makes `run` exit 1 even when an answer came: an error the provider reported (`server_error`)
+ * What makes `run` exit 1 even when an answer came: an error the provider reported (`server_error`),
+ * a response the provider ended as failed (`response_failed`: quota, a server failure mid-answer),
  * or a resumption that gave up. The run is one scripted turn with no retry, so nothing recovers
  * from them; a malformed frame the session skipped (`invalid_frame`) is only printed.
  */
 import type { RealtimeSession } from '../index.js';
 
-const UNRECOVERED = new Set(['server_error', 'resumption_failed']);
+const UNRECOVERED = new Set(['server_error', 'response_failed', 'resumption_failed']);
 
 export interface FailureWatch {
   /** Throws one error naming the first failure (and how many there were). */

@@ -4,6 +4,7 @@
  * commit when it did not), wait for the answer and its tool follow-ups, write the reply to a WAV.
  */
 import { createRealtimeSession } from '../index.js';
+import { redactSecrets } from '../errors.js';
 import { intOption, parseCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
@@ -67,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
   const provider = providerNamed(args.provider);
   if (!args.input) throw new UsageError('--input <wav> is required');
   if (args.tools !== undefined && args.tools !== 'demo') throw new UsageError(`--tools takes "demo", got "${args.tools}"`);
-  if (args.url !== undefined && !/^wss?:\/\//.test(args.url)) throw new UsageError(`--url must start with ws:// or wss://, got "${args.url}"`);
+  if (args.url !== undefined && !/^wss?:\/\//.test(args.url)) throw new UsageError(`--url must start with ws:// or wss://, got "${redactSecrets(args.url)}"`);
   const timeoutS = args.timeout === undefined ? undefined : intOption('timeout', args.timeout, 60, 1);
   const apiKey = apiKeyFor(provider);
   const info = PROVIDERS[provider];
@@ -101,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   const failures = watchFailures(session);
   try {
     const { source } = input;
-    console.log(`voxstate run: ${provider}${args.url ? ` at ${args.url}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${describeBitDepth(source.bitDepth)}, ${(source.durationMs / 1000).toFixed(1)} s)`);
+    console.log(`voxstate run: ${provider}${args.url ? ` at ${redactSecrets(args.url, [apiKey])}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${describeBitDepth(source.bitDepth)}, ${(source.durationMs / 1000).toFixed(1)} s)`);
     if (relay) console.log(`inspector: open ${relay.url} in a browser (it loads https://stately.ai/inspect)`);
     const deadline = new Deadline(timeoutMs);
     await deadline.race(session.connect(), 'connecting');
@@ -127,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     await session.close();
     const { pcm, sampleRate } = rec.assistantAudio();
     writeWav(output, pcm, sampleRate);
-    printSummary({ provider, target: args.url ?? 'provider default endpoint', stats: rec.stats, output, elapsedMs: timeline.elapsedMs() });
+    printSummary({ provider, target: args.url ? redactSecrets(args.url, [apiKey]) : 'provider default endpoint', stats: rec.stats, output, elapsedMs: timeline.elapsedMs() });
     // The answer may have come, but a turn the provider reported an error for is not a success.
     failures.throwIfAny();
     return 0;

@@ -245,7 +245,11 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
           // close() flushes: audio the application already sent goes out ahead of the close frame.
           audioIn.flush(() => {
             if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
-            else ws?.terminate();
+            else {
+              // Never opened (still connecting): nothing to hand-shake with, so closed now, not after a timeout.
+              ws?.terminate();
+              if (!connected) emit({ type: 'model.closed', code: 1000, reason: 'closed before the connection was ready', expected: true });
+            }
           });
           return;
       }

@@ -188,7 +188,11 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
         case 'client.close':
           expectedClose = true;
           if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
-          else ws?.terminate();
+          else {
+            // Never opened (still connecting): nothing to hand-shake with, so closed now, not after a timeout.
+            ws?.terminate();
+            if (!connected) emit({ type: 'model.closed', code: 1000, reason: 'closed before the connection was ready', expected: true });
+          }
           return;
       }
     }

@@ -103,6 +103,51 @@ describe.concurrent('voxstate run against the emulator', { timeout: 60_000 }, ()
     }
   });
 
+  it('a response the provider ends as failed (quota) makes run exit 1', async () => {
+    const failing = await startEmulator({
+      brain: createRuleBrain({ transcripts: ["What's the weather in Paris?"] }),
+      openai: {
+        faults: [
+          {
+            on: 'input_audio_buffer.append',
+            fault: {
+              type: 'frame',
+              frame: {
+                type: 'response.done',
+                event_id: 'event_quota',
+                response: {
+                  object: 'realtime.response', id: 'resp_quota', status: 'failed', output: [], usage: null,
+                  status_details: { type: 'failed', error: { type: 'insufficient_quota', code: 'insufficient_quota', message: 'You exceeded your current quota.' } },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    try {
+      const output = join(dir.path, 'failed-reply.wav');
+      const result = await cli(['run', '--url', failing.openaiUrl, '--input', input, '--output', output, '--fast'], { env: cleanEnv({ OPENAI_API_KEY: 'dummy-key-for-the-emulator' }) });
+      expect(result.stdout).toMatch(/error\s+response_failed: OpenAI response resp_quota failed: You exceeded your current quota\./);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^voxstate: the provider reported an error the run could not recover from: insufficient_quota:/);
+    } finally {
+      await failing.close();
+    }
+  });
+
+  it('a key in the --url (query string or user info) never reaches the output', async () => {
+    const secret = 'sk-proj-SECRETSECRET1234567890';
+    const url = new URL(emulator.openaiUrl);
+    url.searchParams.set('api_key', secret);
+    url.username = 'user';
+    url.password = 'sk-other-SECRET-0987654321';
+    const output = join(dir.path, 'redacted-reply.wav');
+    const result = await cli(['run', '--url', url.toString(), '--input', input, '--output', output, '--fast'], { env: cleanEnv({ OPENAI_API_KEY: 'dummy-key-for-the-emulator' }) });
+    expect(result.stdout).toMatch(/voxstate run: openai at ws:\/\/\[redacted\]@127\.0\.0\.1:\d+\/v1\/realtime\?model=gpt-realtime&api_key=\[redacted\]/);
+    expect(result.stdout + result.stderr).not.toContain('SECRET');
+  });
+
   it('a key the endpoint refuses is a runtime failure (exit 1), reported in one line', async () => {
     const strict = await startEmulator({ openai: { apiKey: 'sk-the-right-one' } });
     try {
