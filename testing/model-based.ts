@@ -503,7 +503,9 @@ export function driveScriptedSession(
  *
  * `getPathsFromEvents` uses the model's own `serializeState` (and `input`): xstate/graph's version
  * ignores the model's options and tells states apart by their whole context, so on a parent whose
- * context changes with every event (a log, a counter) its traversal never ends.
+ * context changes with every event (a log, a counter) its traversal never ends. Each step's `state`
+ * is then the representative of its serialization (the first snapshot reached with it), so its
+ * context may differ from the exact one the events produce (docs/testing.md).
  */
 export function createEmbeddingTestModel<TMachine extends AnyStateMachine>(
   machine: TMachine,
