@@ -60,6 +60,31 @@ export class AudioInput {
     });
   }
 
+  /**
+   * The input is over (the connection closes): like `flush`, but the resamplers first hand out the
+   * few milliseconds their filters hold back, so the last words are sent whole. No `push` after it.
+   */
+  finish(then?: () => void): void {
+    this.afterWaiting(() => {
+      for (const tail of this.drainResamplers()) this.append(tail);
+      this.sendBatch();
+      then?.();
+    });
+  }
+
+  /** What the resamplers still hold, at the target rate; the resamplers end with it. */
+  private drainResamplers(): Buffer[] {
+    const tails: Buffer[] = [];
+    for (const [rate, converter] of this.ready) {
+      const tail = converter.drain();
+      if (tail.length > 0) tails.push(tail);
+      this.ready.delete(rate);
+      this.converters.delete(rate);
+      converter.destroy();
+    }
+    return tails;
+  }
+
   /** Runs `step` now, or after the input still waiting for a loading resampler. */
   private afterWaiting(step: () => void): void {
     if (this.waiting.length > 0) this.waiting.push({ then: step });
@@ -95,13 +120,16 @@ export class AudioInput {
   }
 
   /**
-   * Everything accepted and not sent, oldest first, and forgets it: the batch (at the target rate)
-   * and input still waiting for its resampler (at its own rate). A connection that ends hands this
+   * Everything accepted and not sent, oldest first, and forgets it: the batch (at the target rate),
+   * the resamplers' held-back tails (at the target rate; the resamplers end there) and input still
+   * waiting for its resampler (at its own rate). A connection that ends hands this
    * to the audio plane, which carries it to the next connection instead of dropping it.
    */
   takeUnsent(): Array<{ pcm: Buffer; sampleRate: number }> {
     const unsent: Array<{ pcm: Buffer; sampleRate: number }> = [];
     if (this.bytes > 0) unsent.push({ pcm: Buffer.concat(this.chunks, this.bytes), sampleRate: this.targetRate });
+    // What the resamplers still hold (a few ms of filter delay) comes next; they end with it.
+    for (const tail of this.drainResamplers()) unsent.push({ pcm: tail, sampleRate: this.targetRate });
     for (const entry of this.waiting) if ('pcm' in entry) unsent.push({ pcm: entry.pcm, sampleRate: entry.rate });
     this.waiting = [];
     this.dropBatch();

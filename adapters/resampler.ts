@@ -38,6 +38,11 @@ export interface PcmResampler {
   readonly to: number;
   /** Converts the next chunk of the stream (an odd trailing byte is ignored). */
   process(pcm: Buffer): Buffer;
+  /**
+   * Ends the stream: returns the audio still inside the filter (the few milliseconds `process`
+   * held back), so the output is as long as the input. `process` must not be called afterwards.
+   */
+  drain(): Buffer;
   /** Frees the WASM converter; `process` must not be called afterwards. */
   destroy(): void;
 }
@@ -50,12 +55,29 @@ export async function createPcmResampler(options: PcmResamplerOptions): Promise<
   }
   const converter = await libsamplerate.create(1, from, to, { converterType: CONVERTER[options.quality ?? 'fastest'] });
   let destroyed = false;
+  let drained = false;
+  // Sample counts in and out, so drain() knows how much output the real input still owes.
+  let samplesIn = 0;
+  let samplesOut = 0;
   return {
     from,
     to,
     process(pcm) {
-      if (destroyed) throw new Error('PcmResampler: process() after destroy()');
-      return floatToPcm16(converter.full(pcm16ToFloat(pcm)));
+      if (destroyed || drained) throw new Error(`PcmResampler: process() after ${destroyed ? 'destroy' : 'drain'}()`);
+      const out = converter.full(pcm16ToFloat(pcm));
+      samplesIn += pcm.length >> 1;
+      samplesOut += out.length;
+      return floatToPcm16(out);
+    },
+    drain() {
+      if (destroyed || drained) return Buffer.alloc(0);
+      drained = true;
+      const owed = Math.round((samplesIn * to) / from) - samplesOut;
+      if (owed <= 0) return Buffer.alloc(0);
+      // This binding has no end-of-input call: silence pushes the tail out (50 ms is longer than
+      // any of the sinc filters' delay), and only what the real input owes is kept.
+      const tail = converter.full(new Float32Array(Math.ceil(from / 20)));
+      return floatToPcm16(tail.subarray(0, Math.min(owed, tail.length)));
     },
     destroy() {
       if (destroyed) return;

@@ -242,8 +242,8 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         case 'client.close':
           expectedClose = true;
           inbound.release();
-          // close() flushes: audio the application already sent goes out ahead of the close frame.
-          audioIn.flush(() => {
+          // close() flushes: audio the application already sent (resampler tails too) goes out ahead of the close frame.
+          audioIn.finish(() => {
             if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
             else {
               // Never opened (still connecting): nothing to hand-shake with, so closed now, not after a timeout.

@@ -79,6 +79,31 @@ describe('gemini: user audio survives pauses, swaps, drops and close', () => {
     expect(received(emu).equals(all())).toBe(true);
   });
 
+  it('24 kHz input: the resampler\'s held-back tail goes to the next connection too', async () => {
+    const emu = await fx.emulator();
+    const session = createRealtimeSession({ model: adapterFor(emu), inputSampleRate: 24_000, instructions: 'You are a test.' });
+    sessions.push(session);
+    const log = record(session);
+    await session.connect();
+    const state = { next: 0 };
+    let samples = 0;
+    const send = () => {
+      const pcm = quietAudio(state, 960); // 20 ms at 24 kHz
+      samples += 480;
+      session.sendAudio(pcm);
+    };
+    for (let i = 0; i < 7; i++) send();
+    const update = session.updateSession({ instructions: 'You are another test.' });
+    await log.waitFor('session_resumed');
+    await update;
+    for (let i = 0; i < 3; i++) send();
+    await session.close();
+    // 16 kHz out for 24 kHz in, give or take a sample of rounding per connection; without the
+    // drain about 20 samples (1.2 ms) per connection stay in the filter.
+    const expected = Math.round(samples * (16 / 24));
+    expect(Math.abs(received(emu).length / 2 - expected)).toBeLessThanOrEqual(2);
+  });
+
   it('an unexpected drop loses nothing', async () => {
     const emu = await fx.emulator();
     const { log, send, all } = await open(emu);
