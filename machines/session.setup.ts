@@ -25,6 +25,7 @@ import type {
   SessionOptions,
   SessionParentEvent,
   ToolCallRecord,
+  CallLedgerEntry,
 } from './session.types.js';
 
 export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
@@ -267,12 +268,25 @@ export const sessionSetup = setup({
     // ── tool calls ──
     admitToolCall: enqueueActions(({ context, event, enqueue }) => {
       const call = as(event, 'model.functionCall');
-      // A call id runs at most once per session: a repeated frame (a provider re-sending the call,
-      // on this connection or after a reconnect) is ignored whether or not the call was answered.
-      if (context.toolCalls[call.callId] || context.admittedCallIds.includes(call.callId)) {
+      // A call id runs at most once per session, whenever a repeated frame arrives.
+      const known = context.callLedger.find((entry) => entry.callId === call.callId);
+      if (context.toolCalls[call.callId] || known?.answeredOn === context.connectionId) {
+        // Outstanding, or answered on this very connection: the provider has (or will get) its answer.
         enqueue.emit({
           type: 'error',
           error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored: this session already received that call` },
+        });
+        return;
+      }
+      if (known) {
+        // The provider asks again on a newer connection (it lost the answer with the old one): it
+        // gets the answer the call settled with, without running the tool again.
+        const output = known.settled ? known.output : toolErrorOutput('tool_error', 'This call was already received in this session and does not run twice');
+        context.logger.info({ callId: call.callId, name: known.name }, 'tool call repeated on a new connection: answered with its recorded output');
+        enqueue.sendTo('model', { type: 'client.toolOutput', callId: call.callId, name: known.name, output });
+        enqueue.assign({
+          callLedger: recordCall(context.callLedger, { ...known, output, settled: true, answeredOn: context.connectionId }),
+          followUpOwed: context.followUpOwed || context.capabilities.needsFollowUpResponse,
         });
         return;
       }
@@ -280,7 +294,7 @@ export const sessionSetup = setup({
       const record: ToolCallRecord = { callId: call.callId, name: call.name, connectionId: context.connectionId, runner };
       enqueue.assign({
         toolCalls: { ...context.toolCalls, [call.callId]: record },
-        admittedCallIds: rememberCallId(context.admittedCallIds, call.callId),
+        callLedger: recordCall(context.callLedger, { callId: call.callId, name: call.name, settled: false }),
       });
       enqueue.emit({ type: 'tool_call', callId: call.callId, name: call.name, arguments: call.arguments });
       if (runner === 'actor') {
@@ -352,6 +366,7 @@ export const sessionSetup = setup({
         toolQueue: queue,
         followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse),
         ...(unsent ? { unsentToolResults: rememberUnsent(context.unsentToolResults, record) } : {}),
+        callLedger: settleInLedger(context.callLedger, outcome.callId, outcome.output, deliver ? context.connectionId : undefined),
       });
       enqueue.emit({
         type: 'tool_result',
@@ -374,6 +389,7 @@ export const sessionSetup = setup({
         toolCalls,
         unsentToolResults,
         followUpOwed: context.followUpOwed || context.capabilities.needsFollowUpResponse,
+        callLedger: settleInLedger(context.callLedger, callId, output, context.connectionId),
       });
       enqueue.emit({ type: 'tool_result', callId, name, status: 'succeeded', output, delivered: true, durationMs: 0 });
     }),
@@ -385,6 +401,7 @@ export const sessionSetup = setup({
     cancelProviderToolCalls: enqueueActions(({ context, event, enqueue }) => {
       const { callIds } = as(event, 'model.toolCallCancelled');
       let toolCalls = context.toolCalls;
+      let callLedger = context.callLedger;
       // A held-back result for a withdrawn call can no longer be sent either.
       const unsentToolResults = Object.fromEntries(Object.entries(context.unsentToolResults).filter(([id]) => !callIds.includes(id)));
       for (const callId of callIds) {
@@ -395,29 +412,25 @@ export const sessionSetup = setup({
         } else {
           const { [callId]: _cancelled, ...rest } = toolCalls;
           toolCalls = rest;
-          enqueue.emit({
-            type: 'tool_result',
-            callId,
-            name: record.name,
-            status: 'cancelled',
-            output: toolErrorOutput('cancelled', 'Cancelled: the provider cancelled the call'),
-            delivered: false,
-            durationMs: 0,
-          });
+          const output = toolErrorOutput('cancelled', 'Cancelled: the provider cancelled the call');
+          callLedger = settleInLedger(callLedger, callId, output, undefined);
+          enqueue.emit({ type: 'tool_result', callId, name: record.name, status: 'cancelled', output, delivered: false, durationMs: 0 });
         }
       }
-      enqueue.assign({ toolCalls, unsentToolResults });
+      enqueue.assign({ toolCalls, unsentToolResults, callLedger });
     }),
     /** The connection is going away: answer what can still be answered on it, abort everything. */
     abandonToolCalls: enqueueActions(({ context, enqueue }, params: { deliver: boolean }) => {
+      let callLedger = context.callLedger;
       for (const record of Object.values(context.toolCalls)) {
         const output = toolErrorOutput('cancelled', 'Cancelled: the connection is being replaced');
         const deliver = params.deliver && context.options.autoRespondTools && record.connectionId === context.connectionId;
         if (record.runner === 'actor') enqueue.stopChild(toolActorId(record.callId));
         if (deliver) enqueue.sendTo('model', { type: 'client.toolOutput', callId: record.callId, name: record.name, output });
+        callLedger = settleInLedger(callLedger, record.callId, output, deliver ? context.connectionId : undefined);
         enqueue.emit({ type: 'tool_result', callId: record.callId, name: record.name, status: 'cancelled', output, delivered: deliver, durationMs: 0 });
       }
-      enqueue.assign({ toolCalls: {}, runningTools: [], toolQueue: [], followUpOwed: false });
+      enqueue.assign({ toolCalls: {}, runningTools: [], toolQueue: [], followUpOwed: false, callLedger });
     }),
     requestFollowUpResponse: enqueueActions(({ enqueue }) => {
       enqueue.sendTo('model', { type: 'client.createResponse' } satisfies ClientIntent);
@@ -607,16 +620,25 @@ function withInFlightUpdates(
 }
 
 /**
- * How many call ids a session remembers to refuse repeats of. Only ids are kept (no arguments or
- * outputs); outstanding calls are refused regardless, through `toolCalls`. A provider repeats a
- * call frame within moments (a retransmission, a resumed connection replaying its last turn), not
- * hundreds of calls later.
+ * How many calls the ledger keeps (with their outputs); the oldest go first. A provider repeats a
+ * call frame within moments (a retransmission, a resumed connection asking again), not hundreds
+ * of calls later; outstanding calls are refused regardless, through `toolCalls`.
  */
-export const MAX_ADMITTED_CALL_IDS = 256;
+export const MAX_CALL_LEDGER = 256;
 
-function rememberCallId(ids: readonly string[], callId: string): string[] {
-  const kept = ids.length >= MAX_ADMITTED_CALL_IDS ? ids.slice(ids.length - MAX_ADMITTED_CALL_IDS + 1) : ids;
-  return [...kept, callId];
+/** The ledger with `entry` replacing the one with its id (keeping its place), or appended. */
+function recordCall(ledger: readonly CallLedgerEntry[], entry: CallLedgerEntry): CallLedgerEntry[] {
+  const at = ledger.findIndex((e) => e.callId === entry.callId);
+  if (at >= 0) return ledger.map((e, i) => (i === at ? entry : e));
+  const kept = ledger.length >= MAX_CALL_LEDGER ? ledger.slice(ledger.length - MAX_CALL_LEDGER + 1) : ledger;
+  return [...kept, entry];
+}
+
+/** Records what a call settled with and where that answer went (`answeredOn`: undefined when never sent). */
+function settleInLedger(ledger: readonly CallLedgerEntry[], callId: string, output: unknown, answeredOn: number | undefined): CallLedgerEntry[] {
+  const entry = ledger.find((e) => e.callId === callId);
+  if (!entry) return [...ledger];
+  return recordCall(ledger, { ...entry, output, settled: true, ...(answeredOn === undefined ? {} : { answeredOn }) });
 }
 
 /** How many settled-but-unsent results (autoRespondTools off) stay answerable; the oldest go first. */
@@ -685,7 +707,7 @@ export function initialContext(input: SessionInput): SessionContext {
     hasProducedAudio: false,
     followUpOwed: false,
     toolCalls: {},
-    admittedCallIds: [],
+    callLedger: [],
     runningTools: [],
     toolQueue: [],
     unsentToolResults: {},

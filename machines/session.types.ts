@@ -37,6 +37,17 @@ export interface SessionInput {
 }
 
 /** A tool call the session knows about and has not answered yet. */
+/** One call in the session's ledger (see `SessionContext.callLedger`). */
+export interface CallLedgerEntry {
+  callId: string;
+  name: string;
+  /** Whether the call has settled; `output` is what it settled with (a tool may return nothing). */
+  settled: boolean;
+  output?: unknown;
+  /** The connection its output was sent on (absent while unanswered, or when it was never sent). */
+  answeredOn?: number;
+}
+
 export interface ToolCallRecord {
   callId: string;
   name: string;
@@ -94,10 +105,12 @@ export interface SessionContext {
   followUpOwed: boolean;
   toolCalls: Record<string, ToolCallRecord>;
   /**
-   * Call ids this session has admitted, oldest first, at most `MAX_ADMITTED_CALL_IDS` (256): a
-   * repeated function-call frame with one of them is ignored, so a call runs at most once.
+   * Every call this session received, oldest first, at most `MAX_CALL_LEDGER` (256): its output
+   * once settled, and the connection that output went to. A repeated function-call frame never
+   * runs a call again: on the connection that has the answer it is ignored; on another (the
+   * provider re-asks after a reconnect) the recorded output is sent again.
    */
-  admittedCallIds: string[];
+  callLedger: CallLedgerEntry[];
   /** Tool actors holding a concurrency slot. */
   runningTools: string[];
   /** Tool actors waiting for a slot, in arrival order. */

@@ -4,8 +4,13 @@
  * second output for the id never reaches the wire.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { ModelEvent } from '../../adapters/events.js';
-import { clientFrames, useGeminiFixture } from './helpers.js';
+import { createRealtimeSession, defineTool, silentLogger } from '../../index.js';
+import { record } from '../helpers/wait.js';
+import { adapterFor, clientFrames, serverFrames, until, useGeminiFixture } from './helpers.js';
+
+type Json = Record<string, unknown>;
 
 const fx = useGeminiFixture();
 const weatherTool = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
@@ -46,5 +51,51 @@ describe('gemini adapter: repeated function-call frames', () => {
     await h.waitForEvent('model.responseDone');
     expect(clientFrames(emu, 'toolResponse')).toHaveLength(1);
     expect(count(h.events, 'model.responseDone')).toBe(1);
+  });
+});
+
+describe('gemini session: a call repeated on a new connection', () => {
+  it('is answered with its recorded output (the tool does not run again), and the session goes on', async () => {
+    const emu = await fx.emulator();
+    let runs = 0;
+    const weather = defineTool({
+      name: 'get_weather',
+      description: 'Weather for a city',
+      parameters: z.object({ city: z.string() }),
+      execute: ({ city }) => ({ city, runs: ++runs }),
+    });
+    const session = createRealtimeSession({ model: adapterFor(emu), tools: [weather], logger: silentLogger });
+    const log = record(session);
+    try {
+      await session.connect();
+      await session.sendText('what is the weather in Paris');
+      await log.waitFor('tool_result');
+      await log.waitFor('response_done');
+      const toolCall = serverFrames(emu, 'toolCall')[0]!;
+
+      // The connection drops; the session resumes; the provider asks for the same call again.
+      emu.gemini.inject({ type: 'close', code: 1011, reason: 'Internal error encountered.' });
+      await log.waitFor('session_resumed');
+      const second = emu.gemini.connections()[0]!;
+      emu.gemini.inject({ type: 'frame', frame: toolCall }, second);
+      await until(() => clientFrames(emu, 'toolResponse').length === 2, 'the answer on the new connection');
+
+      expect(runs).toBe(1);
+      expect(log.of('tool_call')).toHaveLength(1);
+      const responses = clientFrames(emu, 'toolResponse').map((f) => (f['toolResponse'] as Json)['functionResponses']);
+      expect(responses[1]).toEqual(responses[0]);
+      expect(emu.context.log.entries.filter((e) => e.direction === 'in' && 'toolResponse' in (e.frame as Json)).map((e) => e.connection)).toEqual([
+        emu.context.log.entries.find((e) => e.direction === 'in')!.connection,
+        second,
+      ]);
+
+      // Not stuck: the next turn is answered.
+      const done = log.of('response_done').length;
+      await session.sendText('and tomorrow?');
+      await until(() => log.of('response_done').length > done, 'the next answer');
+      expect(session.actor.getSnapshot().matches({ link: { connected: { turn: 'idle' } } })).toBe(true);
+    } finally {
+      await session.close();
+    }
   });
 });

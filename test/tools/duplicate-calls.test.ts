@@ -1,12 +1,13 @@
 /**
  * A call id runs at most once per session: a repeated function-call frame is ignored while the
- * call is outstanding, after it was answered, and after the connection was replaced; in both the
- * tool-actor path and the application path (`autoExecuteTools: false`).
+ * call is outstanding and after it was answered on the same connection; on a replacement
+ * connection (the provider asks again) it is answered with the recorded output, without running
+ * again. In both the tool-actor path and the application path (`autoExecuteTools: false`).
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRealtimeSession, defineTool } from '../../index.js';
-import { MAX_ADMITTED_CALL_IDS } from '../../machines/session.setup.js';
+import { MAX_CALL_LEDGER } from '../../machines/session.setup.js';
 import { createScriptedModel } from '../../testing.js';
 import { record, tick, waitUntil } from '../helpers/wait.js';
 
@@ -47,18 +48,29 @@ describe('a repeated function-call frame', () => {
     model.push(callFrame('call_1'));
     await log.waitFor('error', (e) => e.error.message.includes('call_1'));
 
-    // And once more on a replacement connection (the provider dropped the socket and we reconnected).
+    // And once more on a replacement connection (the provider dropped the socket and we reconnected):
+    // that connection never got the answer, so it gets the recorded one, and the tool does not run.
     model.drop(1006, 'network');
     await log.waitFor('session_resumed');
     model.push(callFrame('call_1'));
-    await waitUntil(() => log.of('error').filter((e) => e.error.message.includes('call_1')).length === 2, 'second duplicate reported');
+    await waitUntil(() => model.connections[1]!.intents.some((i) => i.type === 'client.toolOutput'), 'the recorded output on connection 2');
     await tick(20);
 
     expect(runs).toEqual(['call_1']);
     expect(log.of('tool_call')).toHaveLength(1);
     expect(log.of('tool_result')).toHaveLength(1);
-    expect(outputsFor(model, 'call_1')).toHaveLength(1);
+    const [first, again] = outputsFor(model, 'call_1');
+    expect(again).toEqual(first);
+    expect(model.connections.map((c) => c.intents.filter((i) => i.type === 'client.toolOutput').length)).toEqual([1, 1]);
+    expect(log.of('error').filter((e) => e.error.message.includes('call_1'))).toHaveLength(1);
     expect(log.of('error').every((e) => e.error.code === 'invalid_frame')).toBe(true);
+    // A third time on connection 2: it has the answer now, so the frame is ignored.
+    model.push(callFrame('call_1'));
+    await waitUntil(() => log.of('error').filter((e) => e.error.message.includes('call_1')).length === 2, 'second duplicate reported');
+    expect(outputsFor(model, 'call_1')).toHaveLength(2);
+    // The re-sent answer is followed by a request for the model's reply, as any answered call is.
+    const second = model.connections[1]!.intents.map((i) => i.type);
+    expect(second.indexOf('client.createResponse')).toBeGreaterThan(second.indexOf('client.toolOutput'));
     await session.close();
   });
 
@@ -88,16 +100,18 @@ describe('a repeated function-call frame', () => {
     await session.close();
   });
 
-  it('remembers a bounded number of call ids', async () => {
+  it('keeps a bounded ledger of calls', async () => {
     const { tool, runs } = countingTool();
     const model = createScriptedModel({ autoRespond: false });
     const session = createRealtimeSession({ model, tools: [tool] });
     const log = record(session);
     await session.connect();
-    const total = MAX_ADMITTED_CALL_IDS + 10;
+    const total = MAX_CALL_LEDGER + 10;
     for (let i = 0; i < total; i++) model.push(callFrame(`call_${i}`));
     await waitUntil(() => log.of('tool_result').length === total, 'every call answered');
-    expect(session.actor.getSnapshot().context.admittedCallIds).toHaveLength(MAX_ADMITTED_CALL_IDS);
+    const ledger = session.actor.getSnapshot().context.callLedger;
+    expect(ledger).toHaveLength(MAX_CALL_LEDGER);
+    expect(ledger.at(-1)).toMatchObject({ callId: `call_${total - 1}`, settled: true, output: { charged: 500 }, answeredOn: 1 });
     // The most recent ids are still refused.
     model.push(callFrame(`call_${total - 1}`));
     await log.waitFor('error');
