@@ -28,6 +28,9 @@ import {
 } from './map.js';
 import type { OpenAIProtocol } from './wire.js';
 
+/** The only input rate OpenAI Realtime takes (PCM16); other rates are resampled to it. */
+const AUDIO_INPUT_RATE = 24_000;
+
 export type ApiKeySource = string | (() => string | Promise<string>);
 
 export interface ConnectionOptions {
@@ -115,12 +118,18 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       for (const text of outbox.splice(0)) sendRaw(text);
     }
 
+    /** Audio written while the socket was no longer open (closing): handed back to the plane at cleanup. */
+    const unsentAudio: Buffer[] = [];
+    const sendAudioFrame = (pcm: Buffer): void => {
+      // Base64 needs no JSON escaping, so the frame is built without JSON.stringify on the hot path.
+      if (ws?.readyState === WebSocket.OPEN) ws.send(`{"type":"input_audio_buffer.append","audio":"${pcm.toString('base64')}"}`);
+      else unsentAudio.push(pcm);
+    };
     // OpenAI takes 24 kHz PCM16 only: other rates (16 kHz microphones) are resampled, unbatched.
     const audioIn = new AudioInput(
-      // Base64 needs no JSON escaping, so the frame is built without JSON.stringify on the hot path.
-      (pcm) => sendRaw(`{"type":"input_audio_buffer.append","audio":"${pcm.toString('base64')}"}`),
+      sendAudioFrame,
       (message) => emit({ type: 'model.error', error: { code: 'invalid_frame', message } }),
-      { targetRate: 24_000, minBatchBytes: 0 },
+      { targetRate: AUDIO_INPUT_RATE, minBatchBytes: 0 },
     );
     function sendAudio(pcm: Buffer, sampleRate: number): void {
       audioIn.push(pcm, sampleRate);
@@ -187,12 +196,15 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
           return logger.debug({ edge: intent.edge }, 'openai: manual activity signals are Gemini-only; ignored');
         case 'client.close':
           expectedClose = true;
-          if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
-          else {
-            // Never opened (still connecting): nothing to hand-shake with, so closed now, not after a timeout.
-            ws?.terminate();
-            if (!connected) emit({ type: 'model.closed', code: 1000, reason: 'closed before the connection was ready', expected: true });
-          }
+          // close() flushes: audio the application already sent (resampler tails too) goes out ahead of the close frame.
+          audioIn.finish(() => {
+            if (ws && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client close');
+            else {
+              // Never opened (still connecting): nothing to hand-shake with, so closed now, not after a timeout.
+              ws?.terminate();
+              if (!connected) emit({ type: 'model.closed', code: 1000, reason: 'closed before the connection was ready', expected: true });
+            }
+          });
           return;
       }
     }
@@ -265,8 +277,14 @@ export function createConnectionLogic(options: ConnectionOptions, histories: His
       stopped = true;
       expectedClose = true;
       clearTimeout(connectTimer);
-      audioIn.close();
+      // Detached first, so the plane does not hand the audio straight back to this connection.
       audio.detach(connectionId);
+      // Nothing accepted is dropped with the connection (a swap, a drop, a close): frames written
+      // while the socket was closing, the resamplers' held-back tails and input still waiting for a
+      // resampler go back to the plane, which carries them to the next connection (or drops them
+      // when the session closes or fails).
+      audio.returnUnsent([...unsentAudio.splice(0).map((pcm) => ({ pcm, sampleRate: AUDIO_INPUT_RATE })), ...audioIn.takeUnsent()]);
+      audioIn.close();
       closeWithin(ws, options.closeTimeoutMs);
     };
   });

@@ -44,6 +44,11 @@ export class ConversationHistory {
     this.trim();
   }
 
+  /** Whether a function call with this id is recorded (a repeated call frame must not be replayed twice). */
+  hasCall(callId: string): boolean {
+    return this.items.some((i) => i.kind === 'function_call' && i.callId === callId);
+  }
+
   /**
    * Holds the place of a committed user audio item. Its transcript is produced asynchronously and
    * may arrive after the response it led to; `transcribed` fills it in here, so a replay keeps

@@ -260,7 +260,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(FunctionCallDoneSchema, obj, type);
         if (!p) return;
         const name = p.name ?? functionNames.get(p.call_id) ?? (p.item_id ? functionNames.get(p.item_id) : undefined) ?? '';
-        sink.history.add({ kind: 'function_call', callId: p.call_id, name, arguments: p.arguments });
+        // A repeated frame for the same call id is recorded once: a replay with two function_call
+        // items for one call_id (and one output) is not the conversation that happened.
+        if (!sink.history.hasCall(p.call_id)) sink.history.add({ kind: 'function_call', callId: p.call_id, name, arguments: p.arguments });
         return sink.emit({ type: 'model.functionCall', callId: p.call_id, name, arguments: p.arguments, responseId: p.response_id ?? undefined });
       }
       case 'input_audio_buffer.speech_started': {
