@@ -19,8 +19,8 @@ export type {
 
 export { realtimeSessionMachine } from './machines/session.machine.js';
 export type { RealtimeSessionMachine } from './machines/session.machine.js';
-export { toolCallMachine } from './machines/tool.machine.js';
-export type { ToolOutcome, ToolStatus, ToolCallInput } from './machines/tool.machine.js';
+export { toolCallMachine } from './tools/call.machine.js';
+export type { ToolOutcome, ToolStatus, ToolCallInput } from './tools/call.machine.js';
 export type {
   SessionInput,
   SessionOptions,
@@ -40,8 +40,8 @@ export {
   parseSessionDelta,
   mergeSessionDelta,
   MUTABLE_FIELDS,
-} from './machines/config.js';
-export type { SessionConfig, SessionConfigInput, SessionDelta, SessionDeltaInput, MutableField, ToolSpec, TurnDetection } from './machines/config.js';
+} from './config.js';
+export type { SessionConfig, SessionConfigInput, SessionDelta, SessionDeltaInput, MutableField, ToolSpec, TurnDetection } from './config.js';
 
 export { defineTool, toolFromHandler } from './tools/define.js';
 export type { ToolDefinition, AnyToolDefinition, ToolExecuteContext, ToolCall, ApprovalPolicy } from './tools/define.js';

@@ -21,7 +21,7 @@ import {
   type SessionConfigInput,
   type SessionDeltaInput,
   type ToolSpec,
-} from './machines/config.js';
+} from './config.js';
 import { realtimeSessionMachine } from './machines/session.machine.js';
 import { pcmRefusal, toolDecisionRefusal, toolResultRefusal } from './machines/session.setup.js';
 import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session.types.js';

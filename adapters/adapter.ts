@@ -11,7 +11,7 @@
 import type { CallbackActorLogic, EventObject, NonReducibleUnknown } from 'xstate';
 import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { MutableField, SessionConfig } from '../machines/config.js';
+import type { MutableField, SessionConfig } from '../config.js';
 import type { AudioPlane } from './audio-plane.js';
 import type { ClientIntent } from './events.js';
 

@@ -10,7 +10,7 @@
  *   would cost an event each.
  */
 import { z } from 'zod';
-import { SessionConfigSchema } from '../machines/config.js';
+import { SessionConfigSchema } from '../config.js';
 
 const ErrorInfoSchema = z.object({
   code: z.string(),

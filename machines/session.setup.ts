@@ -9,8 +9,8 @@ import type { AdapterInput, ConnectReason } from '../adapters/adapter.js';
 import { canApplyInPlace } from '../adapters/adapter.js';
 import type { ClientIntent, ModelEvent } from '../adapters/events.js';
 import { resolveLogger } from '../logger.js';
-import { mergeSessionDelta, type MutableField, type SessionConfig } from './config.js';
-import { toolCallMachine, type ToolOutcome } from './tool.machine.js';
+import { mergeSessionDelta, type MutableField, type SessionConfig } from '../config.js';
+import { toolCallMachine, type ToolOutcome } from '../tools/call.machine.js';
 import { toolErrorOutput } from '../tools/outputs.js';
 import type {
   DeferredIntent,

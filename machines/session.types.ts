@@ -8,8 +8,8 @@ import type { Capabilities, ConnectReason } from '../adapters/adapter.js';
 import type { ClientIntent, ModelEvent, ResponseStatusDetails } from '../adapters/events.js';
 import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { MutableField, SessionConfig, SessionDelta } from './config.js';
-import type { ToolOutcome, ToolParentEvent, ToolStatus } from './tool.machine.js';
+import type { MutableField, SessionConfig, SessionDelta } from '../config.js';
+import type { ToolOutcome, ToolParentEvent, ToolStatus } from '../tools/call.machine.js';
 
 export interface SessionOptions {
   autoExecuteTools: boolean;

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { realtimeSessionMachine } from '../machines/session.machine.js';
-import { toolCallMachine } from '../machines/tool.machine.js';
+import { toolCallMachine } from '../tools/call.machine.js';
 import { spliceDiagram, toMermaid } from './mermaid.js';
 
 export const DIAGRAMS = [

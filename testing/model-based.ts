@@ -17,7 +17,7 @@ import { TestModel } from 'xstate/graph';
 import type { ScriptedModel } from '../adapters/scripted/index.js';
 import type { ModelEventInput } from '../adapters/events.js';
 import type { SessionContext, SessionEmittedType, SessionParentEvent } from '../machines/session.types.js';
-import type { ToolOutcome, ToolStatus } from '../machines/tool.machine.js';
+import type { ToolOutcome, ToolStatus } from '../tools/call.machine.js';
 
 // ── Transition coverage ─────────────────────────────────────────────────────────────────────────
 

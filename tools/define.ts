@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { VoxstateError } from '../errors.js';
-import type { ToolSpec } from '../machines/config.js';
+import type { ToolSpec } from '../config.js';
 
 export interface ToolExecuteContext<TSession = unknown> {
   /** Aborted when the call is timed out, cancelled (by the provider, a barge-in, or close). */

@@ -7,7 +7,7 @@ import { redactSecrets } from '../errors.js';
 import type { AnyToolDefinition, ToolExecuteContext } from './define.js';
 import { toToolSpec } from './define.js';
 import { ToolCallRejected, toolErrorOutput } from './outputs.js';
-import type { ToolSpec } from '../machines/config.js';
+import type { ToolSpec } from '../config.js';
 
 export interface PreparedCall {
   args: unknown;

@@ -3,7 +3,7 @@
  * chart, and a test or a parent app can provide any registry (or fake the execute step).
  */
 import { fromPromise } from 'xstate';
-import { toolCallMachine, type ExecuteToolInput, type PrepareCallInput } from '../machines/tool.machine.js';
+import { toolCallMachine, type ExecuteToolInput, type PrepareCallInput } from './call.machine.js';
 import type { PreparedCall, ToolRegistry } from './registry.js';
 
 export function createToolCallLogic(registry: ToolRegistry, getSession: () => unknown = () => undefined) {

@@ -12,7 +12,7 @@ import type {
   Schema,
   Tool,
 } from '@google/genai';
-import type { SessionConfig, ToolSpec } from '../../machines/config.js';
+import type { SessionConfig, ToolSpec } from '../../config.js';
 import type { FunctionDeclaration } from '@google/genai';
 import type { ClientMessage, JsonObject } from './wire.js';
 import { mergeExtra } from '../extra.js';

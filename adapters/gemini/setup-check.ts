@@ -8,7 +8,7 @@
  * send contradictory frames, the connection fails with an `invalid_config` error naming the field.
  */
 import type { ErrorInfo } from '../../errors.js';
-import type { SessionConfig } from '../../machines/config.js';
+import type { SessionConfig } from '../../config.js';
 import type { JsonObject } from './wire.js';
 
 const FIELD = 'extra.realtimeInputConfig.automaticActivityDetection.disabled';

@@ -8,7 +8,7 @@ import { AudioInput } from '../audio.js';
 import { fromCallback, type EventObject } from 'xstate';
 import WebSocket from 'ws';
 import type { AdapterInput, ModelAdapterLogic } from '../adapter.js';
-import type { SessionConfig } from '../../machines/config.js';
+import type { SessionConfig } from '../../config.js';
 import type { ClientIntent, ModelEventInput } from '../events.js';
 import { ConfigValidationError, redactSecrets, type ErrorInfo } from '../../errors.js';
 import type { HistoryStore } from './history.js';

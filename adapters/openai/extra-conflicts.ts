@@ -10,7 +10,7 @@
  *
  * Such an `extra` is a config error naming the field, before anything is sent.
  */
-import type { SessionConfig } from '../../machines/config.js';
+import type { SessionConfig } from '../../config.js';
 import type { ErrorInfo } from '../../errors.js';
 import { toBetaSession, toGASession } from './map.js';
 import type { OpenAIProtocol } from './wire.js';

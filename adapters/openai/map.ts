@@ -2,7 +2,7 @@
  * Pure mapping from the canonical config and the neutral model to OpenAI client frames. The
  * inbound direction (server frames → neutral events) is stateful and lives in `inbound.ts`.
  */
-import type { SessionConfig, TurnDetection } from '../../machines/config.js';
+import type { SessionConfig, TurnDetection } from '../../config.js';
 import { mergeExtra } from '../extra.js';
 import type { HistoryItem } from './history.js';
 import type {

@@ -9,7 +9,7 @@ import { fromCallback } from 'xstate';
 import type { AdapterInput, CapabilityTable, ChangeRule, ModelAdapter } from '../adapter.js';
 import type { ClientIntent, DataEvent, ModelEventInput } from '../events.js';
 import { toModelEvent } from '../events.js';
-import { MUTABLE_FIELDS, type MutableField } from '../../machines/config.js';
+import { MUTABLE_FIELDS, type MutableField } from '../../config.js';
 import type { ErrorInfo } from '../../errors.js';
 
 export interface ScriptedToolCall {

@@ -7,7 +7,7 @@ import type { Emulator } from '../../emulator/index.js';
 import type { Brain } from '../../emulator/brain.js';
 import { createRuleBrain } from '../../emulator/brain.js';
 import type { ModelEvent } from '../../adapters/events.js';
-import { parseSessionConfig } from '../../machines/config.js';
+import { parseSessionConfig } from '../../config.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
 import { adapterFor, API_KEY, clientFrames, frames, tone, until, useGeminiFixture } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { LiveClientMessage } from '@google/genai';
-import { parseSessionConfig } from '../../machines/config.js';
+import { parseSessionConfig } from '../../config.js';
 import {
   clientTextMessage,
   contextUpdateMessage,

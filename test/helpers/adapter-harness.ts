@@ -8,7 +8,7 @@ import { AudioPlane } from '../../adapters/audio-plane.js';
 import type { AdapterInput, ConnectReason, ModelAdapter } from '../../adapters/adapter.js';
 import type { ClientIntentInput, DataEvent, ModelEvent } from '../../adapters/events.js';
 import { ClientIntentSchema, toModelEvent } from '../../adapters/events.js';
-import { parseSessionConfig, type SessionConfigInput } from '../../machines/config.js';
+import { parseSessionConfig, type SessionConfigInput } from '../../config.js';
 import { silentLogger } from '../../logger.js';
 
 export interface HarnessOptions {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SimulatedClock, createActor, setup, type AnyActorRef, type AnyEventObject, type AnyMachineSnapshot } from 'xstate';
 import { z } from 'zod';
 import { ToolRegistry, createToolCallLogic, defineTool, toolCallMachine } from '../../index.js';
-import type { ToolCallContext } from '../../machines/tool.machine.js';
+import type { ToolCallContext } from '../../tools/call.machine.js';
 import { ToolGates, createTransitionCoverage, settle } from '../../testing/model-based.js';
 import { describePath, replay, shortestPlusEdges, type Path } from './paths.js';
 

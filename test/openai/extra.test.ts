@@ -1,6 +1,6 @@
 /** `extra` on OpenAI: merged deeply into the session object, and refused when it contradicts the config. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseSessionConfig } from '../../machines/config.js';
+import { parseSessionConfig } from '../../config.js';
 import { fixture, timeTool, weatherTool, type Fixture } from './helpers.js';
 
 let fx: Fixture | undefined;

@@ -28,7 +28,7 @@ import {
   truncate,
 } from '../../adapters/openai/map.js';
 import type { AudioAppendFrame, BufferFrame, ResponseCancelFrame, ResponseCreateFrame } from '../../adapters/openai/wire.js';
-import { parseSessionConfig } from '../../machines/config.js';
+import { parseSessionConfig } from '../../config.js';
 import { fixture, weatherTool, type Fixture } from './helpers.js';
 
 const config = parseSessionConfig({

@@ -4,7 +4,7 @@
  * from it, and `updateSession` deltas are merged into it field by field.
  */
 import { z } from 'zod';
-import { ConfigValidationError } from '../errors.js';
+import { ConfigValidationError } from './errors.js';
 
 /** A JSON Schema object, as sent to the model for a tool's parameters. */
 export const JsonSchemaObject = z.record(z.string(), z.unknown());

@@ -7,8 +7,8 @@
  *                                                              | cancelled | rejected
  */
 import { assign, fromPromise, sendParent, setup } from 'xstate';
-import { ToolCallRejected, toolErrorOutput, type ToolErrorOutput } from '../tools/outputs.js';
-import type { PreparedCall } from '../tools/registry.js';
+import { ToolCallRejected, toolErrorOutput, type ToolErrorOutput } from './outputs.js';
+import type { PreparedCall } from './registry.js';
 
 export interface ToolCallInput {
   callId: string;
