@@ -267,8 +267,15 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     }
   }
   function publish(event: AnySessionEvent): void {
-    notify(listeners.get(event.type), event);
-    notify(listeners.get('*'), event);
+    const typed = listeners.get(event.type);
+    const wildcard = listeners.get('*');
+    // An error nobody listens to would otherwise leave no trace at the default log level.
+    if (event.type === 'error' && !typed?.size && !wildcard?.size && !events.observed) {
+      const { code, message, providerCode, param } = event.error;
+      logger.warn({ code, providerCode, param }, `session error with no "error" listener: ${code}: ${message}`);
+    }
+    notify(typed, event);
+    notify(wildcard, event);
     if (events.observed) events.next(event);
   }
 
@@ -359,7 +366,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
     sendAudio(pcm: Buffer | Uint8Array | Int16Array): void {
       requireLive('send audio');
       // Checked before the audio plane sees it: audio already buffered during a swap stays intact.
-      const refusal = pcmRefusal(pcm);
+      const refusal = ArrayBuffer.isView(pcm) ? pcmRefusal(pcm) : notBytesRefusal(pcm);
       if (refusal) throw new VoxstateError({ code: 'invalid_audio', message: refusal });
       const buffer = Buffer.isBuffer(pcm) ? pcm : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
       audio.sendUserAudio(buffer, facade.inputSampleRate);
@@ -515,6 +522,17 @@ function controlEventFields(event: SessionEmitted): Record<string, unknown> {
   }
   if (event.type === 'error' || event.type === 'update_failed' || event.type === 'resumption_failed') fields['error'] = event.error;
   return fields;
+}
+
+/** Why `sendAudio` refuses a value that is not bytes at all (a string, an array, undefined). */
+function notBytesRefusal(value: unknown): string {
+  let got: string;
+  if (value === null || value === undefined) got = String(value);
+  else if (typeof value === 'string') got = `a string (${value.length} characters)`;
+  else if (Array.isArray(value)) got = 'an array';
+  else if (value instanceof ArrayBuffer) got = 'an ArrayBuffer (wrap it: new Uint8Array(buffer))';
+  else got = typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return `User audio must be PCM16 bytes (a Buffer, Uint8Array or Int16Array); got ${got}. Nothing was sent or buffered for this chunk.`;
 }
 
 function attachEventHandler(

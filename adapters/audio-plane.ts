@@ -15,7 +15,7 @@ export interface UserAudioSink {
 export type UserAudioOutcome = 'sent' | 'buffered' | 'rejected';
 
 export interface AudioPlaneOptions {
-  /** How much user audio to keep while resuming, in milliseconds (at the input rate). Default 5000. */
+  /** How much user audio to keep while resuming, in milliseconds of audio (each chunk at its own rate). Default 5000. */
   maxBufferedMs?: number;
   /** Called once per resumption if the buffer overflowed (oldest audio was dropped). */
   onOverflow?: (droppedBytes: number) => void;
@@ -26,6 +26,7 @@ export interface AudioPlaneStats {
   bytesIn: number;
   framesOut: number;
   bytesOut: number;
+  /** User audio never sent: trimmed beyond `maxBufferedMs`, or discarded at close or failure. */
   droppedBytes: number;
 }
 
@@ -36,6 +37,8 @@ export class AudioPlane {
   private holding = false;
   private held: Array<{ pcm: Buffer; sampleRate: number }> = [];
   private heldBytes = 0;
+  /** Duration of `held`, summed per chunk: chunks can have different rates (see `returnUnsent`). */
+  private heldMs = 0;
   private droppedSinceHold = 0;
   private readonly maxBufferedMs: number;
   private readonly onOverflow: ((droppedBytes: number) => void) | undefined;
@@ -112,16 +115,26 @@ export class AudioPlane {
   returnUnsent(chunks: ReadonlyArray<{ pcm: Buffer; sampleRate: number }>): void {
     if (chunks.length === 0) return;
     this.held = [...chunks, ...this.held];
-    for (const chunk of chunks) this.heldBytes += chunk.pcm.length;
-    this.trim(chunks[0]!.sampleRate);
+    for (const chunk of chunks) {
+      this.heldBytes += chunk.pcm.length;
+      this.heldMs += durationMs(chunk);
+    }
+    this.trim();
     if (!this.holding && this.sink) this.flush();
   }
 
-  /** Drop anything held (the session closed or failed). */
-  discard(): void {
+  /**
+   * Drop anything held (the session closed or failed: there is no next connection). Not silent:
+   * the bytes count in `stats.droppedBytes`, and are returned.
+   */
+  discard(): number {
+    const dropped = this.heldBytes;
+    this.stats.droppedBytes += dropped;
     this.holding = false;
     this.held = [];
     this.heldBytes = 0;
+    this.heldMs = 0;
+    return dropped;
   }
 
   get isHolding(): boolean {
@@ -140,18 +153,24 @@ export class AudioPlane {
       return 'sent';
     }
     if (!this.holding) return 'rejected';
-    this.held.push({ pcm, sampleRate });
+    const chunk = { pcm, sampleRate };
+    this.held.push(chunk);
     this.heldBytes += pcm.length;
-    this.trim(sampleRate);
+    this.heldMs += durationMs(chunk);
+    this.trim();
     return 'buffered';
   }
 
-  /** Keeps at most `maxBufferedMs` (at `sampleRate`), dropping the oldest audio first. */
-  private trim(sampleRate: number): void {
-    const maxBytes = Math.floor((sampleRate * 2 * this.maxBufferedMs) / 1000);
-    while (this.heldBytes > maxBytes && this.held.length > 1) {
+  /**
+   * Keeps at most `maxBufferedMs` of audio, dropping the oldest first. Measured in time, chunk by
+   * chunk: an adapter hands back audio at its wire rate (16 kHz for Gemini) ahead of audio held at
+   * the application's rate (say 48 kHz), and a byte limit for either rate would be wrong for the other.
+   */
+  private trim(): void {
+    while (this.heldMs > this.maxBufferedMs && this.held.length > 1) {
       const dropped = this.held.shift()!;
       this.heldBytes -= dropped.pcm.length;
+      this.heldMs -= durationMs(dropped);
       this.droppedSinceHold += dropped.pcm.length;
       this.stats.droppedBytes += dropped.pcm.length;
     }
@@ -162,6 +181,12 @@ export class AudioPlane {
     const held = this.held;
     this.held = [];
     this.heldBytes = 0;
+    this.heldMs = 0;
     for (const chunk of held) this.sink.sendAudio(chunk.pcm, chunk.sampleRate);
   }
+}
+
+/** Milliseconds of PCM16 mono audio (samples × 1000 / rate: exact for whole milliseconds). */
+function durationMs(chunk: { pcm: Buffer; sampleRate: number }): number {
+  return ((chunk.pcm.length / 2) * 1000) / chunk.sampleRate;
 }

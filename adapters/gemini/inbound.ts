@@ -17,6 +17,7 @@ import type { DataEvent, ModelEventInput } from '../events.js';
 import type { Logger } from '../../logger.js';
 import { UserTranscripts } from './user-transcript.js';
 import { isAudible } from '../audio.js';
+import { decodePcmDelta } from '../pcm-delta.js';
 import { durationMs, pcmRate, ServerMessageSchema, type ServerContent, type ServerMessage } from './wire.js';
 
 export interface InboundDeps {
@@ -140,11 +141,17 @@ export class Inbound {
       if (part.inlineData?.data !== undefined && (part.inlineData.mimeType ?? 'audio/pcm').startsWith('audio/pcm')) {
         const id = this.open();
         if (this.muted) continue;
+        // Corrupted base64 or an odd byte count never reaches listeners: reported, the part dropped.
+        const delta = decodePcmDelta(part.inlineData.data);
+        if (!delta.ok) {
+          this.deps.emit({ type: 'model.error', error: { code: 'invalid_frame', message: `Gemini audio part of response ${id} ${delta.problem}; dropped` } });
+          continue;
+        }
         if (!this.audioStarted) {
           this.audioStarted = true;
           this.deps.emit({ type: 'model.outputAudioStarted', responseId: id, itemId: id });
         }
-        this.deps.deliver({ type: 'audio', audio: Buffer.from(part.inlineData.data, 'base64'), sampleRate: pcmRate(part.inlineData.mimeType), itemId: id, responseId: id });
+        this.deps.deliver({ type: 'audio', audio: delta.audio, sampleRate: pcmRate(part.inlineData.mimeType), itemId: id, responseId: id });
       } else if (part.text !== undefined && !part.thought) {
         const id = this.open();
         if (!this.muted) this.deps.deliver({ type: 'text', delta: part.text, itemId: id, responseId: id });
