@@ -7,6 +7,7 @@
  * parses only the control frames, which arrive a few times per turn.
  */
 import type { DataEvent, ModelEventInput, ResponseStatusDetails } from '../events.js';
+import { decodePcmDelta } from '../pcm-delta.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationHistory } from './history.js';
@@ -76,12 +77,6 @@ export interface InboundSink {
 /** Errors the real service sends without `event_id` that can only be about a session.update. */
 const SESSION_UPDATE_CODES = new Set(['cannot_update_voice']);
 
-/** Standard base64 (what the API sends): whole 4-character groups, padding only at the end. */
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-function isBase64(text: string): boolean {
-  return text.length % 4 === 0 && BASE64.test(text);
-}
-
 const STATUSES = new Set(['completed', 'cancelled', 'incomplete', 'failed']);
 
 /** `status_details` in neutral form: only the fields present, secrets redacted from the message. */
@@ -121,11 +116,10 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
     const responseId = typeof frame['response_id'] === 'string' ? frame['response_id'] : undefined;
     if (responseId !== undefined && responseId === state.droppedResponseId) return;
     const itemId = typeof frame['item_id'] === 'string' ? frame['item_id'] : undefined;
-    // Buffer.from(…, 'base64') skips characters it cannot decode, so corruption would play as noise.
-    if (!isBase64(b64)) return invalid(`OpenAI audio delta of item ${itemId ?? '?'} is not valid base64 (${b64.length} chars); dropped`);
-    const audio = Buffer.from(b64, 'base64');
-    // PCM16 is 2 bytes a sample: an odd length would shift every later sample by one byte.
-    if (audio.length % 2 !== 0) return invalid(`OpenAI audio delta of item ${itemId ?? '?'} has an odd length (${audio.length} bytes), not PCM16; dropped`);
+    // Corrupted base64 would play as noise, an odd length shift every later sample: refused.
+    const delta = decodePcmDelta(b64);
+    if (!delta.ok) return invalid(`OpenAI audio delta of item ${itemId ?? '?'} ${delta.problem}; dropped`);
+    const audio = delta.audio;
     if (!state.audioStarted) {
       state.audioStarted = true;
       sink.emit({ type: 'model.outputAudioStarted', responseId, itemId });
