@@ -309,10 +309,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions) {
   /** Connected, or swapping connections (which the application never sees as a disconnect). */
   function isLive(): boolean {
     const snapshot = actor.getSnapshot();
-    return (
-      snapshot.status === 'active' &&
-      (snapshot.matches({ link: 'connected' }) || snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff'))
-    );
+    return snapshot.status === 'active' && snapshot.hasTag('live');
   }
 
   function requireLive(verb: string): void {

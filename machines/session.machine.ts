@@ -93,6 +93,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
         resuming: {
           description:
             'Replacing the connection: the old one is closed, a new one opens with the canonical config and the latest resumption handle. User audio is buffered meanwhile. Never reported as disconnected.',
+          // `live`: the application's verbs are accepted (held until the new connection is up).
+          tags: ['live'],
           entry: 'holdUserAudio',
           on: {
             'model.connected': {
@@ -107,6 +109,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
         connected: {
           description: 'The provider is ready. The turn region tracks who is talking; the resumption region holds a queued context change.',
+          tags: ['live'],
           type: 'parallel',
           on: {
             'model.closed': [
@@ -236,6 +239,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
     resumeBackoff: {
       description: 'A resumption attempt failed; waiting before the next one. Still not reported as disconnected.',
+      tags: ['live'],
       entry: 'holdUserAudio',
       after: { resumeBackoff: 'link.resuming' },
       on: {

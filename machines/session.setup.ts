@@ -71,6 +71,8 @@ export const sessionSetup = setup({
     events: {} as SessionEvent,
     emitted: {} as SessionEmitted,
     output: {} as SessionOutput,
+    // `live`: the states in which the application's verbs are accepted (connected, or replacing the connection).
+    tags: {} as 'live',
   },
   actors: {
     model: missingModel,
