@@ -17,8 +17,8 @@ export type {
   SessionLogicOptions,
 } from './session.js';
 
-export { realtimeSessionMachine } from './machines/session.machine.js';
-export type { RealtimeSessionMachine } from './machines/session.machine.js';
+export { realtimeSessionMachine } from './machines/session/session.machine.js';
+export type { RealtimeSessionMachine } from './machines/session/session.machine.js';
 export { toolCallMachine } from './tools/call.machine.js';
 export type { ToolOutcome, ToolStatus, ToolCallInput } from './tools/call.machine.js';
 export type {
@@ -31,8 +31,8 @@ export type {
   SessionEmittedType,
   SessionParentEvent,
   SessionOutput,
-} from './machines/session.types.js';
-export { toParentEvent } from './machines/session.setup.js';
+} from './machines/session/types.js';
+export { toParentEvent } from './machines/session/actions/parent.js';
 export {
   SessionConfigSchema,
   SessionDeltaSchema,

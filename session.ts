@@ -23,8 +23,8 @@ import {
   type ToolSpec,
 } from './config.js';
 import { realtimeSessionMachine } from './machines/session.machine.js';
-import { pcmRefusal, toolDecisionRefusal, toolResultRefusal } from './machines/session.setup.js';
-import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session.types.js';
+import { pcmRefusal, toolDecisionRefusal, toolResultRefusal } from './machines/session/refusals.js';
+import type { SessionEmitted, SessionInput, SessionOptions } from './machines/session/types.js';
 import { toToolSpec, type AnyToolDefinition } from './tools/define.js';
 import { ToolRegistry } from './tools/registry.js';
 import { createToolCallLogic } from './tools/runtime.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { realtimeSessionMachine } from '../machines/session.machine.js';
+import { realtimeSessionMachine } from '../machines/session/session.machine.js';
 import { toolCallMachine } from '../tools/call.machine.js';
 import { spliceDiagram, toMermaid } from './mermaid.js';
 

@@ -16,7 +16,7 @@ import { createActor } from 'xstate';
 import { TestModel } from 'xstate/graph';
 import type { ScriptedModel } from '../adapters/scripted/index.js';
 import type { ModelEventInput } from '../adapters/events.js';
-import type { SessionContext, SessionEmittedType, SessionParentEvent } from '../machines/session.types.js';
+import type { SessionContext, SessionEmittedType, SessionParentEvent } from '../machines/session/types.js';
 import type { ToolOutcome, ToolStatus } from '../tools/call.machine.js';
 
 // ── Transition coverage ─────────────────────────────────────────────────────────────────────────
@@ -291,8 +291,8 @@ export function serializeSessionState(snapshot: AnyMachineSnapshot): string {
     s: snapshot.status,
     v: snapshot.value,
     tools,
-    pending: ctx.pending?.reason ?? null,
-    resuming: ctx.resuming ? `${ctx.resuming.kind}:${ctx.resuming.attempts}` : null,
+    pending: ctx.queuedSwap?.why ?? null,
+    resuming: ctx.activeSwap ? `${ctx.activeSwap.why}:${ctx.activeSwap.onFailure}:${ctx.activeSwap.attempts}` : null,
     follow: ctx.followUpOwed,
     goAway: ctx.goAwayDeadline !== null,
     inFlight: Object.keys(ctx.inFlightUpdates).sort(),
@@ -307,8 +307,8 @@ export function sessionInvariants(snapshot: AnyMachineSnapshot) {
     status: snapshot.status,
     value: snapshot.value,
     toolCalls: Object.keys(ctx.toolCalls).sort(),
-    pending: ctx.pending?.reason ?? null,
-    resuming: ctx.resuming ? { kind: ctx.resuming.kind, attempts: ctx.resuming.attempts } : null,
+    pending: ctx.queuedSwap?.why ?? null,
+    resuming: ctx.activeSwap ? { why: ctx.activeSwap.why, onFailure: ctx.activeSwap.onFailure, attempts: ctx.activeSwap.attempts } : null,
     followUpOwed: ctx.followUpOwed,
     hasProducedAudio: ctx.hasProducedAudio,
     goAway: ctx.goAwayDeadline !== null,

@@ -4,7 +4,7 @@
  * these a wrong chart would agree with itself. Each returns a sentence for every violation.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { SessionContext } from '../../machines/session.types.js';
+import type { SessionContext } from '../../machines/session/types.js';
 
 export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[] {
   if (snapshot.status !== 'active') return [];
@@ -18,7 +18,7 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
     if (calls.length > 0) out.push(`turn idle with ${calls.length} outstanding tool call(s)`);
     if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
-    if (ctx.pending) out.push('a resumption is pending although the turn is idle');
+    if (ctx.queuedSwap) out.push('a resumption is pending although the turn is idle');
   }
   // Outputs are owed to the connection that issued the call, so no call outlives its connection.
   if (!connected && !snapshot.matches({ link: 'closing' })) {
@@ -41,8 +41,8 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   for (const id of [...ctx.runningTools, ...ctx.toolQueue]) {
     if (!ctx.toolCalls[id]) out.push(`slot or queue entry ${id} without an outstanding call`);
   }
-  if (connected && ctx.resuming) out.push('connected while a resumption is still marked as executing');
-  if ((snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff')) && !ctx.resuming) {
+  if (connected && ctx.activeSwap) out.push('connected while a resumption is still marked as executing');
+  if ((snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff')) && !ctx.activeSwap) {
     out.push('resuming without a resumption in progress');
   }
   return out;

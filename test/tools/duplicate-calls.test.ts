@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRealtimeSession, defineTool } from '../../index.js';
-import { MAX_CALL_LEDGER } from '../../machines/session.setup.js';
+import { MAX_CALL_LEDGER } from '../../machines/session/context.js';
 import { createScriptedModel } from '../../testing.js';
 import { record, tick, waitUntil } from '../helpers/wait.js';
 

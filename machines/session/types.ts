@@ -3,13 +3,13 @@
  * Emitted event names are public API (`session.on(name, …)`); keep them stable.
  */
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
-import type { AudioPlane } from '../adapters/audio-plane.js';
-import type { Capabilities, ConnectReason } from '../adapters/adapter.js';
-import type { ClientIntent, ModelEvent, ResponseStatusDetails } from '../adapters/events.js';
-import type { ErrorInfo } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { MutableField, SessionConfig, SessionDelta } from '../config.js';
-import type { ToolOutcome, ToolParentEvent, ToolStatus } from '../tools/call.machine.js';
+import type { AudioPlane } from '../../adapters/audio-plane.js';
+import type { Capabilities, ConnectReason } from '../../adapters/adapter.js';
+import type { ModelEvent, ResponseStatusDetails } from '../../adapters/events.js';
+import type { ErrorInfo } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { MutableField, SessionConfig, SessionDelta } from '../../config.js';
+import type { ToolOutcome, ToolParentEvent, ToolStatus } from '../../tools/call.machine.js';
 
 export interface SessionOptions {
   autoExecuteTools: boolean;
@@ -57,24 +57,31 @@ export interface ToolCallRecord {
   runner: 'actor' | 'application';
 }
 
-export interface PendingResumption {
-  reason: 'mutation' | 'goAway';
-  bridgeMessage: string | undefined;
-  /** Update requests waiting for this resumption, queued ones included (settled 'resumed' or failed). */
-  requestIds: string[];
-  changed: MutableField[];
-}
+/**
+ * Why a connection is replaced: a `mutation` applies a change the provider cannot make in place; a
+ * `goAway` answers the provider's notice that it will cut the connection; a `reconnect` follows an
+ * unexpected drop; a `restore` reconnects with the config the provider last accepted after a
+ * mutation was dropped.
+ */
+export type SwapWhy = 'mutation' | 'goAway' | 'reconnect' | 'restore';
 
 /**
- * What the executing resumption is for: a `mutation` (or `goAway`) applies the canonical config; a
- * `reconnect` follows an unexpected drop; a `restore` reconnects with the last config the provider
- * accepted after a mutation was dropped.
+ * One connection swap. The session holds two slots of it: `queuedSwap` (waiting for the turn to
+ * become idle, one slot, last write wins) and `activeSwap` (the replacement connection is opening).
  */
-export type ResumptionKind = 'mutation' | 'goAway' | 'reconnect' | 'restore';
-
-export interface ResumptionInProgress extends PendingResumption {
-  kind: ResumptionKind;
-  /** Failed attempts so far. */
+export interface Swap {
+  why: SwapWhy;
+  /** Update requests the swap applies, queued ones included (settled 'resumed', or failed with it). */
+  requestIds: string[];
+  changed: MutableField[];
+  /** Sent as the user's text on the new connection, to re-anchor the model. */
+  bridgeMessage: string | undefined;
+  /**
+   * When every attempt fails: `restore` drops the change it carries (the config reverts to what the
+   * provider last accepted, and a `restore` swap follows); `fail` ends in `failed`.
+   */
+  onFailure: 'restore' | 'fail';
+  /** Failed attempts so far (0 while queued). */
   attempts: number;
 }
 
@@ -95,7 +102,6 @@ export interface SessionContext {
   audio: AudioPlane;
   logger: Logger;
   connectionId: number;
-  connectReason: ConnectReason;
   /** The latest resumable handle (Gemini); read when a connection attempt starts. */
   resumptionHandle: string | undefined;
   providerSessionId: string | undefined;
@@ -117,9 +123,10 @@ export interface SessionContext {
   toolQueue: string[];
   /** Results held back (autoRespondTools off) that the application may still send, once, on this connection. */
   unsentToolResults: Record<string, { name: string; connectionId: number }>;
-  pending: PendingResumption | null;
-  /** Set while a resumption (or reconnect) is executing. */
-  resuming: ResumptionInProgress | null;
+  /** A swap waiting for the turn to become idle (or for a goAway deadline). */
+  queuedSwap: Swap | null;
+  /** The swap whose replacement connection is opening (or waiting in `resumeBackoff`). */
+  activeSwap: Swap | null;
   inFlightUpdates: Record<string, InFlightUpdate>;
   /** Intents the application sent while the connection was being swapped, replayed after. */
   deferredIntents: DeferredIntent[];
@@ -152,14 +159,10 @@ export type DeferredIntent = Extract<
   { type: 'session.sendText' | 'session.commitAudio' | 'session.clearAudio' | 'session.createResponse' }
 >;
 
-/** Raised internally: tear down the connection and open a new one. */
-export type InternalEvent = { type: 'link.restart' };
-
 export type SessionEvent =
   | SessionIntent
   | ModelEvent
   | ToolParentEvent
-  | InternalEvent
   | DoneActorEvent<ToolOutcome, `tool.${string}`>
   | ErrorActorEvent<unknown, `tool.${string}`>;
 
@@ -216,3 +219,6 @@ export interface SessionOutput {
 export type SessionParentEvent = {
   [E in SessionEmitted as E['type']]: Omit<E, 'type'> & { type: `voxstate.${E['type']}`; sessionId: string };
 }[SessionEmittedType];
+
+/** The event of one type (what a transition on that type hands its actions as `params`). */
+export type SessionEventOf<T extends SessionEvent['type']> = Extract<SessionEvent, { type: T }>;

@@ -1,0 +1,181 @@
+/**
+ * Tool calls: admitting a call (once per call id, whatever the provider repeats), the concurrency
+ * slots, approvals, settling a call's outcome, answers from the application, and calls abandoned
+ * with their connection.
+ */
+import { emit, enqueueActions, sendTo } from 'xstate';
+import type { ClientIntent } from '../../../adapters/events.js';
+import type { ToolOutcome } from '../../../tools/call.machine.js';
+import { toolErrorOutput } from '../../../tools/outputs.js';
+import { recordCall, rememberUnsent, settleInLedger, toolActorId } from '../call-ledger.js';
+import { toolDecisionRefusal, toolResultRefusal } from '../refusals.js';
+import { defineActions } from '../setup.js';
+import type { SessionEventOf, ToolCallRecord } from '../types.js';
+
+export const toolActions = defineActions({
+  admitToolCall: enqueueActions(({ context, enqueue }, call: SessionEventOf<'model.functionCall'>) => {
+    // A call id runs at most once per session, whenever a repeated frame arrives.
+    const known = context.callLedger.find((entry) => entry.callId === call.callId);
+    if (context.toolCalls[call.callId] || known?.answeredOn === context.connectionId) {
+      // Outstanding, or answered on this very connection: the provider has (or will get) its answer.
+      enqueue.emit({
+        type: 'error',
+        error: { code: 'invalid_frame', message: `Duplicate function call id ${call.callId} ignored: this session already received that call` },
+      });
+      return;
+    }
+    if (known) {
+      // The provider asks again on a newer connection (it lost the answer with the old one): it
+      // gets the answer the call settled with, without running the tool again.
+      const output = known.settled ? known.output : toolErrorOutput('tool_error', 'This call was already received in this session and does not run twice');
+      context.logger.info({ callId: call.callId, name: known.name }, 'tool call repeated on a new connection: answered with its recorded output');
+      enqueue.sendTo('model', { type: 'client.toolOutput', callId: call.callId, name: known.name, output });
+      enqueue.assign({
+        callLedger: recordCall(context.callLedger, { ...known, output, settled: true, answeredOn: context.connectionId }),
+        followUpOwed: context.followUpOwed || context.capabilities.needsFollowUpResponse,
+      });
+      return;
+    }
+    const runner: ToolCallRecord['runner'] = context.options.autoExecuteTools ? 'actor' : 'application';
+    const record: ToolCallRecord = { callId: call.callId, name: call.name, connectionId: context.connectionId, runner };
+    enqueue.assign({
+      toolCalls: { ...context.toolCalls, [call.callId]: record },
+      callLedger: recordCall(context.callLedger, { callId: call.callId, name: call.name, settled: false }),
+    });
+    enqueue.emit({ type: 'tool_call', callId: call.callId, name: call.name, arguments: call.arguments });
+    if (runner === 'actor') {
+      enqueue.spawnChild('tool', {
+        id: toolActorId(call.callId),
+        input: {
+          callId: call.callId,
+          name: call.name,
+          arguments: call.arguments,
+          defaultTimeoutMs: context.options.toolTimeoutMs,
+          // What the live connection was told, plus what an update is about to tell it.
+          offeredTools: [...new Set([...context.liveConfig.tools, ...context.config.tools].map((t) => t.name))],
+        },
+      });
+    }
+  }),
+  grantToolSlot: enqueueActions(({ context, enqueue }, { callId }: { callId: string }) => {
+    if (context.runningTools.length < Math.max(1, context.options.maxConcurrentTools)) {
+      enqueue.assign({ runningTools: [...context.runningTools, callId] });
+      enqueue.sendTo(toolActorId(callId), { type: 'tool.start' });
+    } else {
+      enqueue.assign({ toolQueue: [...context.toolQueue, callId] });
+    }
+  }),
+  emitApprovalRequest: emit((_, params: SessionEventOf<'tool.approvalRequested'>) => ({
+    type: 'tool_approval_requested' as const,
+    callId: params.callId,
+    name: params.name,
+    args: params.args,
+  })),
+  forwardApproval: sendTo((_, params: { callId: string }) => toolActorId(params.callId), { type: 'tool.approve' }),
+  forwardRejection: sendTo(
+    (_, params: { callId: string; reason: string | undefined }) => toolActorId(params.callId),
+    (_, params: { callId: string; reason: string | undefined }) =>
+      params.reason === undefined ? { type: 'tool.reject' as const } : { type: 'tool.reject' as const, reason: params.reason },
+  ),
+  reportUnknownToolCall: emit(({ context }, params: { callId: string }) => ({
+    type: 'error' as const,
+    error: { code: 'tool_error', message: toolDecisionRefusal(context, params.callId) ?? 'Tool decision refused' },
+  })),
+  settleToolCall: enqueueActions(({ context, enqueue }, params: { actorId: string; outcome: ToolOutcome }) => {
+    const { outcome } = params;
+    enqueue.stopChild(params.actorId);
+    const record = context.toolCalls[outcome.callId];
+    const deliver = record !== undefined && !outcome.silent && context.options.autoRespondTools && record.connectionId === context.connectionId;
+    if (deliver) {
+      enqueue.sendTo('model', { type: 'client.toolOutput', callId: outcome.callId, name: outcome.name, output: outcome.output });
+    }
+    const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
+    let running = context.runningTools.filter((id) => id !== outcome.callId);
+    const queue = context.toolQueue.filter((id) => id !== outcome.callId);
+    // Free the slot for the next waiting call, in arrival order.
+    while (queue.length > 0 && running.length < Math.max(1, context.options.maxConcurrentTools)) {
+      const next = queue.shift()!;
+      running = [...running, next];
+      enqueue.sendTo(toolActorId(next), { type: 'tool.start' });
+    }
+    // Not sent because autoRespondTools is off: the application may still send it, once, on this connection.
+    const unsent = record !== undefined && !outcome.silent && !context.options.autoRespondTools && record.connectionId === context.connectionId;
+    enqueue.assign({
+      toolCalls,
+      runningTools: running,
+      toolQueue: queue,
+      followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse),
+      ...(unsent ? { unsentToolResults: rememberUnsent(context.unsentToolResults, record) } : {}),
+      callLedger: settleInLedger(context.callLedger, outcome.callId, outcome.output, deliver ? context.connectionId : undefined),
+    });
+    enqueue.emit({
+      type: 'tool_result',
+      callId: outcome.callId,
+      name: outcome.name,
+      status: outcome.status,
+      output: outcome.output,
+      delivered: deliver,
+      durationMs: outcome.durationMs,
+    });
+  }),
+  /** Guarded by `canAcceptToolResult`: the call is the application's to answer, on this connection, once. */
+  deliverApplicationToolResult: enqueueActions(({ context, enqueue }, { callId, output }: SessionEventOf<'session.toolResult'>) => {
+    const { [callId]: outstanding, ...toolCalls } = context.toolCalls;
+    const { [callId]: unsent, ...unsentToolResults } = context.unsentToolResults;
+    const name = outstanding?.name ?? unsent?.name ?? '';
+    enqueue.sendTo('model', { type: 'client.toolOutput', callId, name, output });
+    enqueue.assign({
+      toolCalls,
+      unsentToolResults,
+      followUpOwed: context.followUpOwed || context.capabilities.needsFollowUpResponse,
+      callLedger: settleInLedger(context.callLedger, callId, output, context.connectionId),
+    });
+    enqueue.emit({ type: 'tool_result', callId, name, status: 'succeeded', output, delivered: true, durationMs: 0 });
+  }),
+  reportRefusedToolResult: emit(({ context }, params: { callId: string }) => ({
+    type: 'error' as const,
+    error: { code: 'tool_error', message: toolResultRefusal(context, params.callId) ?? 'Tool result refused' },
+  })),
+  interruptToolCalls: enqueueActions(({ context, enqueue }) => {
+    for (const record of Object.values(context.toolCalls)) {
+      if (record.runner === 'actor') enqueue.sendTo(toolActorId(record.callId), { type: 'tool.interrupt' });
+    }
+  }),
+  cancelProviderToolCalls: enqueueActions(({ context, enqueue }, { callIds }: SessionEventOf<'model.toolCallCancelled'>) => {
+    let toolCalls = context.toolCalls;
+    let callLedger = context.callLedger;
+    // A held-back result for a withdrawn call can no longer be sent either.
+    const unsentToolResults = Object.fromEntries(Object.entries(context.unsentToolResults).filter(([id]) => !callIds.includes(id)));
+    for (const callId of callIds) {
+      const record = toolCalls[callId];
+      if (!record) continue;
+      if (record.runner === 'actor') {
+        enqueue.sendTo(toolActorId(callId), { type: 'tool.cancel', reason: 'the provider cancelled the call', silent: true });
+      } else {
+        const { [callId]: _cancelled, ...rest } = toolCalls;
+        toolCalls = rest;
+        const output = toolErrorOutput('cancelled', 'Cancelled: the provider cancelled the call');
+        callLedger = settleInLedger(callLedger, callId, output, undefined);
+        enqueue.emit({ type: 'tool_result', callId, name: record.name, status: 'cancelled', output, delivered: false, durationMs: 0 });
+      }
+    }
+    enqueue.assign({ toolCalls, unsentToolResults, callLedger });
+  }),
+  /** The connection is going away: answer what can still be answered on it, abort everything. */
+  abandonToolCalls: enqueueActions(({ context, enqueue }, params: { deliver: boolean }) => {
+    let callLedger = context.callLedger;
+    for (const record of Object.values(context.toolCalls)) {
+      const output = toolErrorOutput('cancelled', 'Cancelled: the connection is being replaced');
+      const deliver = params.deliver && context.options.autoRespondTools && record.connectionId === context.connectionId;
+      if (record.runner === 'actor') enqueue.stopChild(toolActorId(record.callId));
+      if (deliver) enqueue.sendTo('model', { type: 'client.toolOutput', callId: record.callId, name: record.name, output });
+      callLedger = settleInLedger(callLedger, record.callId, output, deliver ? context.connectionId : undefined);
+      enqueue.emit({ type: 'tool_result', callId: record.callId, name: record.name, status: 'cancelled', output, delivered: deliver, durationMs: 0 });
+    }
+    enqueue.assign({ toolCalls: {}, runningTools: [], toolQueue: [], followUpOwed: false, callLedger });
+  }),
+  requestFollowUpResponse: enqueueActions(({ enqueue }) => {
+    enqueue.sendTo('model', { type: 'client.createResponse' } satisfies ClientIntent);
+    enqueue.assign({ followUpOwed: false });
+  }),
+});

@@ -1,0 +1,314 @@
+/**
+ * The realtime session statechart. Read top-down:
+ * - `disconnected` → `link` (one connection: the model adapter is invoked for exactly the life of
+ *   this state; re-entering it opens a new connection) → `closed`.
+ * - Inside `link`: `connecting` (first connection), `resuming` (a replacement connection: a context
+ *   change, goAway, or a dropped socket), `connected` (two regions: the turn, and pending
+ *   resumption), `closing`.
+ * - Every connection swap is a transition into `swapping`, which leaves `link` (stopping the old
+ *   adapter) and enters `link.resuming` (starting the new one).
+ * - `resumeBackoff` waits between failed resumption attempts; `failed` is where an unusable session rests.
+ * Audio never passes through here: see adapters/audio-plane.ts. The named guards and actions are
+ * in this folder (guards.ts, actions/); the ones that read an event's payload get it as `params`.
+ */
+import { initialContext } from './context.js';
+import { sessionSetup } from './implementations.js';
+import { connectReasonOf } from './swap.js';
+import type { DeferredIntent, SessionEventOf } from './types.js';
+
+// While a replacement connection is being opened, intents wait for it and audio goes to the
+// bounded hold buffer (forwardAudio decides), so nothing the application sends is lost.
+const deferIntent = { type: 'deferIntent', params: ({ event }: { event: DeferredIntent }) => event } as const;
+const heldUntilReconnected = {
+  'session.sendText': { actions: deferIntent },
+  'session.commitAudio': { actions: deferIntent },
+  'session.clearAudio': { actions: deferIntent },
+  'session.createResponse': { actions: deferIntent },
+  'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }: { event: SessionEventOf<'session.sendAudio'> }) => event } },
+  'session.update': { actions: { type: 'deferUpdate', params: ({ event }: { event: SessionEventOf<'session.update'> }) => event } },
+} as const;
+
+// A resumption attempt that did not produce a connection: retry (up to the cap), or give up on
+// the mutation and restore the old config, or fail when nothing can be restored.
+const resumptionAttemptFailed = [
+  { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'countFailedAttempt'] },
+  { guard: 'restoresOnFailure', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'dropMutation'] },
+  { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'forgetRefusedHandle', 'failResumption'] },
+] as const;
+
+export const realtimeSessionMachine = sessionSetup.createMachine({
+  id: 'realtimeSession',
+  context: ({ input }) => initialContext(input),
+  entry: 'notifyParentOfEvents',
+  output: ({ context }) => ({ code: context.closeInfo?.code, reason: context.closeInfo?.reason ?? 'closed' }),
+  initial: 'disconnected',
+  on: {
+    'xstate.done.actor.tool.*': { actions: { type: 'settleToolCall', params: ({ event }) => ({ actorId: event.actorId, outcome: event.output }) } },
+    'tool.ready': { actions: { type: 'grantToolSlot', params: ({ event }) => ({ callId: event.callId }) } },
+    'tool.approvalRequested': { actions: { type: 'emitApprovalRequest', params: ({ event }) => event } },
+    'session.approveTool': [
+      {
+        guard: { type: 'isToolActorCall', params: ({ event }) => ({ callId: event.callId }) },
+        actions: { type: 'forwardApproval', params: ({ event }) => ({ callId: event.callId }) },
+      },
+      { actions: { type: 'reportUnknownToolCall', params: ({ event }) => ({ callId: event.callId }) } },
+    ],
+    'session.rejectTool': [
+      {
+        guard: { type: 'isToolActorCall', params: ({ event }) => ({ callId: event.callId }) },
+        actions: { type: 'forwardRejection', params: ({ event }) => ({ callId: event.callId, reason: event.reason }) },
+      },
+      { actions: { type: 'reportUnknownToolCall', params: ({ event }) => ({ callId: event.callId }) } },
+    ],
+  },
+  states: {
+    disconnected: {
+      description: 'Created, not connected yet. `connect()` opens the first connection.',
+      always: { guard: 'shouldAutoConnect', target: 'link.connecting', actions: 'prepareInitialConnection' },
+      on: {
+        'session.connect': { target: 'link.connecting', actions: 'prepareInitialConnection' },
+        'session.close': 'closed',
+      },
+    },
+
+    link: {
+      description: 'One connection to the provider. The model adapter lives exactly as long as this state.',
+      entry: 'openConnection',
+      invoke: {
+        id: 'model',
+        src: 'model',
+        input: ({ context }) => ({
+          config: context.config,
+          resumptionHandle: context.resumptionHandle,
+          connectionId: context.connectionId,
+          reason: connectReasonOf(context.activeSwap),
+          audio: context.audio,
+          logger: context.logger,
+        }),
+      },
+      on: {
+        'session.close': '.closing',
+      },
+      initial: 'connecting',
+      states: {
+        connecting: {
+          description: 'Opening the first connection and waiting for the provider to be ready.',
+          on: {
+            'model.connected': { target: 'connected', actions: [{ type: 'markConnected', params: ({ event }) => event }, 'emitConnected'] },
+            'model.connectFailed': { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'forgetRefusedHandle'] },
+            'model.closed': { target: '#realtimeSession.failed', actions: 'storeConnectionError' },
+          },
+        },
+
+        resuming: {
+          description:
+            'Replacing the connection: the old one is closed, a new one opens with the canonical config and the latest resumption handle. User audio is buffered meanwhile. Never reported as disconnected.',
+          // `live`: the application's verbs are accepted (held until the new connection is up).
+          tags: ['live'],
+          entry: 'holdUserAudio',
+          on: {
+            'model.connected': {
+              target: 'connected',
+              actions: [
+                { type: 'markConnected', params: ({ event }) => event },
+                'emitConnected',
+                { type: 'completeResumption', params: ({ event }) => event },
+                'releaseUserAudio',
+              ],
+            },
+            'model.connectFailed': resumptionAttemptFailed,
+            'model.closed': resumptionAttemptFailed,
+            ...heldUntilReconnected,
+          },
+        },
+
+        connected: {
+          description: 'The provider is ready. The turn region tracks who is talking; the resumption region holds a queued context change.',
+          tags: ['live'],
+          type: 'parallel',
+          on: {
+            'model.closed': [
+              // A reconnect after a drop: a connection swap.
+              {
+                guard: { type: 'shouldReconnect', params: ({ event }) => ({ expected: event.expected }) },
+                target: '#realtimeSession.swapping',
+                actions: [{ type: 'abandonToolCalls', params: { deliver: false } }, 'storeConnectionError', 'beginReconnect'],
+              },
+              { target: '#realtimeSession.closed', actions: [{ type: 'abandonToolCalls', params: { deliver: false } }, 'storeCloseInfo'] },
+            ],
+            'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
+            'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
+            'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
+            'model.interrupted': { actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, 'interruptToolCalls'] },
+            'model.outputAudioStarted': { guard: 'isFirstAudioOfConnection', actions: 'markAudioProduced' },
+            'model.resumptionHandle': {
+              guard: { type: 'isUsableHandle', params: ({ event }) => ({ handle: event.handle, resumable: event.resumable }) },
+              actions: { type: 'storeResumptionHandle', params: ({ event }) => event },
+            },
+            'model.usage': { actions: { type: 'emitUsage', params: ({ event }) => event } },
+            'model.toolCallCancelled': { actions: { type: 'cancelProviderToolCalls', params: ({ event }) => event } },
+            'model.configApplied': { actions: { type: 'confirmUpdate', params: ({ event }) => event } },
+            'model.configRejected': { actions: { type: 'revertUpdate', params: ({ event }) => event } },
+            'session.sendText': { actions: { type: 'forwardText', params: ({ event }) => event } },
+            'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }) => event } },
+            'session.commitAudio': { actions: 'forwardCommitAudio' },
+            'session.clearAudio': { actions: 'forwardClearAudio' },
+            'session.interrupt': { actions: { type: 'forwardInterrupt', params: ({ event }) => event } },
+            'session.toolResult': [
+              {
+                guard: { type: 'canAcceptToolResult', params: ({ event }) => ({ callId: event.callId }) },
+                actions: { type: 'deliverApplicationToolResult', params: ({ event }) => event },
+              },
+              { actions: { type: 'reportRefusedToolResult', params: ({ event }) => ({ callId: event.callId }) } },
+            ],
+          },
+          states: {
+            turn: {
+              description: 'Who has the floor: nobody (idle), the model (generating), or the tools (executingTools).',
+              initial: 'idle',
+              states: {
+                idle: {
+                  description: 'Nobody is generating and every tool call is answered: the only moment a connection may be replaced.',
+                  always: { guard: 'isFollowUpOwed', target: 'generating.requested', actions: 'requestFollowUpResponse' },
+                  on: {
+                    'model.responseCreated': { target: 'generating', actions: { type: 'emitResponseCreated', params: ({ event }) => event } },
+                    'model.functionCall': { target: 'executingTools', actions: { type: 'admitToolCall', params: ({ event }) => event } },
+                    'session.createResponse': { target: 'generating.requested', actions: 'forwardCreateResponse' },
+                    // A message that asks for a reply makes the turn busy at once, so a resumption
+                    // cannot replace the connection before the reply starts.
+                    'session.sendText': {
+                      guard: { type: 'asksForResponse', params: ({ event }) => ({ respond: event.respond }) },
+                      target: 'generating.requested',
+                      actions: { type: 'forwardText', params: ({ event }) => event },
+                    },
+                  },
+                },
+                generating: {
+                  description: 'A response is being produced (tool calls may already be running).',
+                  initial: 'streaming',
+                  states: {
+                    requested: {
+                      description: 'A response was asked for and has not started yet.',
+                      // Calls admitted meanwhile still hold the turn: their outputs are owed.
+                      after: {
+                        responseStartTimeout: [
+                          { guard: 'hasOutstandingToolCalls', target: '#realtimeSession.link.connected.turn.executingTools' },
+                          { target: '#realtimeSession.link.connected.turn.idle' },
+                        ],
+                      },
+                    },
+                    streaming: { description: 'The model is streaming its response.' },
+                  },
+                  on: {
+                    'model.responseCreated': { target: '.streaming', actions: { type: 'emitResponseCreated', params: ({ event }) => event } },
+                    'model.functionCall': { actions: { type: 'admitToolCall', params: ({ event }) => event } },
+                    'model.responseDone': [
+                      { guard: 'hasOutstandingToolCalls', target: 'executingTools', actions: { type: 'emitResponseDone', params: ({ event }) => event } },
+                      { target: 'idle', actions: { type: 'emitResponseDone', params: ({ event }) => event } },
+                    ],
+                    'session.createResponse': { actions: 'forwardCreateResponse' },
+                  },
+                },
+                executingTools: {
+                  description: 'The response is done but tool calls are still outstanding; their outputs are owed to this connection.',
+                  always: { guard: 'hasNoOutstandingToolCalls', target: 'idle' },
+                  on: {
+                    'model.responseCreated': { target: 'generating', actions: { type: 'emitResponseCreated', params: ({ event }) => event } },
+                    'model.functionCall': { actions: { type: 'admitToolCall', params: ({ event }) => event } },
+                    'model.responseDone': { actions: { type: 'emitResponseDone', params: ({ event }) => event } },
+                    'session.createResponse': { actions: 'forwardCreateResponse' },
+                  },
+                },
+              },
+            },
+            resumption: {
+              description: 'A context change the provider cannot apply in place, waiting for the turn to become idle.',
+              initial: 'none',
+              states: {
+                none: {
+                  description: 'No context change is waiting.',
+                  on: {
+                    'session.update': [
+                      {
+                        guard: { type: 'isNoOpUpdate', params: ({ event }) => ({ delta: event.delta }) },
+                        actions: { type: 'acknowledgeNoOpUpdate', params: ({ event }) => event },
+                      },
+                      {
+                        guard: { type: 'canApplyInPlace', params: ({ event }) => ({ delta: event.delta }) },
+                        actions: { type: 'applyUpdateInPlace', params: ({ event }) => event },
+                      },
+                      // An update applied by reconnecting at once: a connection swap.
+                      { guard: 'isTurnIdle', target: '#realtimeSession.swapping', actions: { type: 'startSwapNow', params: ({ event }) => event } },
+                      { target: 'pending', actions: { type: 'queueResumption', params: ({ event }) => event } },
+                    ],
+                    'model.goAway': { target: 'pending', actions: { type: 'queueGoAwayResumption', params: ({ event }) => event } },
+                  },
+                },
+                pending: {
+                  description:
+                    'A change the provider cannot apply in place is queued (one slot, last write wins). It runs at the first idle moment, or when a goAway deadline is near.',
+                  // The queued swap runs at the first idle moment: a connection swap.
+                  always: { guard: 'isTurnIdle', target: '#realtimeSession.swapping', actions: 'beginQueuedSwap' },
+                  after: { goAwayForce: { guard: 'hasPendingGoAway', target: 'forced' } },
+                  on: {
+                    'session.update': { actions: { type: 'queueResumption', params: ({ event }) => event } },
+                    'model.goAway': { target: 'pending', reenter: true, actions: { type: 'queueGoAwayResumption', params: ({ event }) => event } },
+                  },
+                },
+                forced: {
+                  description:
+                    'The goAway deadline is near and the turn is still busy: outstanding tool calls are answered with a cancellation on the old connection, then the queued swap runs without waiting for the turn.',
+                  // Entry, not the swap's own actions: those run after the old adapter is stopped.
+                  entry: { type: 'abandonToolCalls', params: { deliver: true } },
+                  // A goAway swap: a connection swap.
+                  always: { target: '#realtimeSession.swapping', actions: 'beginQueuedSwap' },
+                },
+              },
+            },
+          },
+        },
+
+        closing: {
+          description: 'Closing the connection at the application\'s request; outstanding tool calls are answered with a cancellation first.',
+          entry: [{ type: 'abandonToolCalls', params: { deliver: true } }, 'requestClose'],
+          on: { 'model.closed': { target: '#realtimeSession.closed', actions: 'storeCloseInfo' } },
+          after: { closeTimeout: '#realtimeSession.closed' },
+        },
+      },
+    },
+
+    swapping: {
+      description:
+        'Between two connections: leaving `link` stopped the old adapter (closing its socket); entering `link.resuming` starts the new one. Every connection swap passes here, so each is a transition of its own.',
+      always: 'link.resuming',
+    },
+
+    resumeBackoff: {
+      description: 'A resumption attempt failed; waiting before the next one. Still not reported as disconnected.',
+      tags: ['live'],
+      entry: 'holdUserAudio',
+      after: { resumeBackoff: 'link.resuming' },
+      on: {
+        'session.close': 'closed',
+        ...heldUntilReconnected,
+      },
+    },
+
+    failed: {
+      description: 'The connection could not be opened or restored. `connect()` tries again.',
+      entry: ['emitLastError', 'discardUserAudio'],
+      on: {
+        'session.connect': { target: 'link.connecting', actions: 'prepareInitialConnection' },
+        'session.close': 'closed',
+      },
+    },
+
+    closed: {
+      description: 'The session is over.',
+      type: 'final',
+      entry: ['discardUserAudio', 'emitClosed'],
+    },
+  },
+});
+
+export type RealtimeSessionMachine = typeof realtimeSessionMachine;

@@ -1,0 +1,56 @@
+/**
+ * The session chart's `setup()`: its types, the placeholder actors (swapped through `.provide()`)
+ * and the named delays. Guards and actions are written in their own files against this base
+ * (`defineGuards`, `defineActions`: the same typing `setup().extend()` gives, so parameterized
+ * actions get typed `params`) and joined in `machine-setup.ts`.
+ */
+import { fromCallback, setup, type ParameterizedObject } from 'xstate';
+import type { AdapterInput } from '../../adapters/adapter.js';
+import type { ClientIntent } from '../../adapters/events.js';
+import { toolCallMachine } from '../../tools/call.machine.js';
+import type { SessionContext, SessionEmitted, SessionEvent, SessionInput, SessionOutput } from './types.js';
+
+/** Placeholder adapter: fails every connection so a machine without a provided model says so. */
+const missingModel = fromCallback<ClientIntent, AdapterInput>(({ sendBack }) => {
+  sendBack({ type: 'model.connectFailed', error: { code: 'connection_failed', message: 'No model adapter was provided' } });
+});
+
+export const sessionBase = setup({
+  types: {
+    input: {} as SessionInput,
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    emitted: {} as SessionEmitted,
+    output: {} as SessionOutput,
+    // `live`: the states in which the application's verbs are accepted (connected, or replacing the connection).
+    tags: {} as 'live',
+  },
+  actors: {
+    model: missingModel,
+    tool: toolCallMachine,
+  },
+  delays: {
+    /** How long a requested response may take to start before the turn is considered idle again. */
+    responseStartTimeout: 15_000,
+    resumeBackoff: ({ context }) => Math.min(2_000, 200 * 2 ** Math.max(0, (context.activeSwap?.attempts ?? 1) - 1)),
+    /** Resume this long after goAway: before the cut, with a margin for the reconnect. */
+    goAwayForce: ({ context }) => {
+      const timeLeft = context.goAwayDeadline ?? 0;
+      return Math.max(0, timeLeft - Math.min(2_000, timeLeft * 0.25));
+    },
+    closeTimeout: 2_000,
+  },
+});
+
+type ParamsMap = Record<string, ParameterizedObject['params'] | undefined>;
+type Extension<A extends ParamsMap, G extends ParamsMap> = NonNullable<Parameters<typeof sessionBase.extend<A, G>>[0]>;
+
+/** A group of named actions, typed as `setup().extend({ actions })` types them (params included). */
+export function defineActions<A extends ParamsMap>(actions: NonNullable<Extension<A, {}>['actions']>) {
+  return actions;
+}
+
+/** The named guards, typed as `setup().extend({ guards })` types them. */
+export function defineGuards<G extends ParamsMap>(guards: NonNullable<Extension<{}, G>['guards']>) {
+  return guards;
+}
