@@ -277,8 +277,8 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
 
 /**
  * A finite abstraction of a session snapshot for `serializeState`: the state value plus what
- * decides the next transitions (outstanding calls and their phase, pending resumption, resumption
- * kind and attempts, owed follow-up, goAway, in-place updates in flight, whether updates are
+ * decides the next transitions (outstanding calls and their phase, the queued swap, the active swap
+ * (why, on failure, attempts), owed follow-up, goAway, in-place updates in flight, whether updates are
  * deferred). Connection ids, counters, configs and timestamps are left out, so the graph stays finite.
  */
 export function serializeSessionState(snapshot: AnyMachineSnapshot): string {
