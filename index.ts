@@ -2,20 +2,13 @@
  * voxstate: realtime voice-agent sessions as XState v5 actors. Public exports only; every name
  * here is documented in docs/api.md.
  */
-export { createRealtimeSession, createSessionLogic } from './session.js';
-export type {
-  RealtimeSession,
-  RealtimeSessionOptions,
-  EventHandler,
-  SessionTool,
-  SessionEventMap,
-  SessionEventName,
-  AnySessionEvent,
-  UpdateOutcome,
-  UpdateCompletion,
-  UpdateRequest,
-  SessionLogicOptions,
-} from './session.js';
+export { createRealtimeSession } from './session/create.js';
+export { createSessionLogic } from './session/logic.js';
+export type { RealtimeSession, UpdateOutcome, UpdateCompletion, UpdateRequest } from './session/realtime-session.js';
+export type { RealtimeSessionOptions, SessionLogicOptions } from './session/options.js';
+export type { EventHandler } from './session/listeners.js';
+export type { SessionTool } from './session/tools.js';
+export type { SessionEventMap, SessionEventName, AnySessionEvent } from './session/event-map.js';
 
 export { realtimeSessionMachine } from './machines/session.machine.js';
 export type { RealtimeSessionMachine } from './machines/session.machine.js';
