@@ -34,12 +34,24 @@ export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'
 /** What `createSessionLogic` needs: the session options without the facade-only ones. */
 export type SessionLogicOptions = Omit<RealtimeSessionOptions, 'eventHandler' | 'inspect' | 'connectTimeoutMs'>;
 
+/** The options split by who uses them (what `parseRealtimeSessionOptions` returns). */
+export interface ParsedSessionOptions {
+  /** What the facade plugs in: the adapter, the tools as given, listeners, inspection, logging. */
+  wiring: Pick<RealtimeSessionOptions, 'model' | 'tools' | 'eventHandler' | 'inspect' | 'logger'>;
+  /** The facade's own settings, defaults applied. */
+  facade: Required<Pick<RealtimeSessionOptions, 'inputSampleRate' | 'maxBufferedAudioMs' | 'connectTimeoutMs'>>;
+  /** The machine's `SessionOptions` that were set. */
+  machine: Partial<SessionOptions>;
+  /** Everything else: the session config, not validated yet, tools not included. */
+  config: Record<string, unknown>;
+}
+
 /** What the facade plugs in. Only the model is checked here; tools are checked as config specs. */
 const WiringSchema = z.object({
   model: z.custom<ModelAdapter>((model) => !!model && typeof (model as Partial<ModelAdapter>).logic === 'object', {
     message: 'Model is required (a model adapter such as openaiRealtime())',
   }),
-  tools: z.custom<readonly SessionTool[]>().optional(),
+  tools: z.custom<SessionTool[]>().optional(),
   eventHandler: z.custom<EventHandler>().optional(),
   inspect: z.custom<NonNullable<RealtimeSessionOptions['inspect']>>().optional(),
   logger: z.custom<Logger>().optional(),
@@ -86,14 +98,14 @@ const RealtimeSessionOptionsSchema = z
     (options) => (options && typeof options === 'object' ? options : {}),
     z.object({ ...WiringSchema.shape, ...FacadeSettingsSchema.shape, ...MachineOptionsSchema.shape }).catchall(z.unknown()),
   )
-  .transform((options) => ({
-    wiring: fieldsOf(options, WiringSchema),
-    facade: fieldsOf(options, FacadeSettingsSchema),
-    machine: fieldsOf(options, MachineOptionsSchema) as Partial<SessionOptions>,
-    config: configFieldsOf(options),
-  }));
-
-export type ParsedSessionOptions = z.output<typeof RealtimeSessionOptionsSchema>;
+  .transform(
+    (options): ParsedSessionOptions => ({
+      wiring: fieldsOf(options, WiringSchema),
+      facade: fieldsOf(options, FacadeSettingsSchema),
+      machine: fieldsOf(options, MachineOptionsSchema),
+      config: configFieldsOf(options),
+    }),
+  );
 
 /** Parses and splits the options. Throws ConfigValidationError naming the first bad field. */
 export function parseRealtimeSessionOptions(options: unknown): ParsedSessionOptions {
