@@ -10,7 +10,7 @@
  * - its cleanup closes the connection (the session stops it on close, resumption or reconnect).
  * Secrets (API keys) live in the adapter factory's closure, never in `input`, context or events.
  */
-import type { CallbackActorLogic, EventObject, NonReducibleUnknown } from 'xstate';
+import type { CallbackActorLogic, EventObject } from 'xstate';
 import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MutableField, SessionConfig } from '../config.js';
@@ -99,4 +99,3 @@ export function canApplyInPlace(
   });
 }
 
-export type { NonReducibleUnknown };
