@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRuleBrain } from '../../emulator/brain.js';
 import type { DataEvent } from '../../adapters/events.js';
-import { frames, serverFrames, silence, tone, until, useGeminiFixture } from './helpers.js';
+import { frames, serverFrames, silence, tone, until, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 type Transcript = Extract<DataEvent, { type: 'transcript' }>;

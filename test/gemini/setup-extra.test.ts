@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigValidationError, createRealtimeSession, defineTool } from '../../index.js';
 import { record } from '../helpers/wait.js';
-import { adapterFor, clientFrames, tone, useGeminiFixture } from './helpers.js';
+import { adapterFor, clientFrames, tone, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 type Json = Record<string, any>;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startAdapter } from '../helpers/adapter-harness.js';
-import { adapterFor, clientFrames, serverFrames, useGeminiFixture } from './helpers.js';
+import { adapterFor, clientFrames, serverFrames, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 const TOKEN = 'ya29.vertex-token-for-tests-0123456789';

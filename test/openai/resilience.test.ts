@@ -5,7 +5,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { defaultUrl } from '../../adapters/openai/connection.js';
 import { startAdapter } from '../helpers/adapter-harness.js';
 import type { AudioOut } from '../../adapters/events.js';
-import { fixture, TEST_KEY, until, weatherTool, type Fixture, type Harness } from './helpers.js';
+import { fixture, TEST_KEY, until, weatherTool, type Fixture, type Harness } from './fixture.js';
 
 let fx: Fixture | undefined;
 const extra: Harness[] = [];
