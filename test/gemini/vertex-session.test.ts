@@ -4,7 +4,7 @@
  * text turn and a tool call (UUID ids, as Vertex sends them).
  */
 import { describe, expect, it } from 'vitest';
-import { startAdapter } from '../helpers/adapter-harness.js';
+import { startAdapter } from '../adapters/harness.js';
 import { adapterFor, clientFrames, serverFrames, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
