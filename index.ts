@@ -43,7 +43,8 @@ export { createToolCallLogic } from './tools/runtime.js';
 export type { ToolErrorOutput, ToolErrorType } from './tools/outputs.js';
 
 export { AudioPlane } from './adapters/audio-plane.js';
-export type { UserAudioSink, AudioPlaneOptions } from './adapters/audio-plane.js';
+export type { AudioPlaneOptions } from './adapters/audio-plane.js';
+export type { AudioPort, UserAudioSink } from './adapters/audio-port.js';
 export { createPcmResampler, INPUT_SAMPLE_RATES } from './adapters/resampler.js';
 export type { PcmResampler, PcmResamplerOptions, ResamplerQuality, InputSampleRate } from './adapters/resampler.js';
 export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
