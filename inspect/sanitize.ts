@@ -89,7 +89,7 @@ function isBuiltinSecretKey(key: string): boolean {
 
 const BASE64_RUN = /[A-Za-z0-9+/]{256,}={0,2}/g;
 
-export function sanitizeString(text: string, options: SanitizeOptions = {}): string {
+function sanitizeString(text: string, options: SanitizeOptions = {}): string {
   let out = redactSecrets(text, options.secrets ?? []);
   if (out.length >= 256) out = out.replace(BASE64_RUN, (run) => `[base64 ${run.length} chars]`);
   const max = options.maxStringLength ?? 2000;
