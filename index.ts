@@ -64,23 +64,14 @@ export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
 export { silentLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';
 
-export {
-  createVoxstateInspector,
-  createInspectionCallback,
-  sanitizeInspectionEvent,
-  createPreFilter,
-  toStatelyEvent,
-  DEFAULT_DROPPED_EVENTS,
-} from './inspect/inspector.js';
-export type {
-  VoxstateInspector,
-  VoxstateInspectorOptions,
-  VoxstateInspectorStats,
-  InspectionFilterOptions,
-  InspectionCallbackOptions,
-  SanitizedInspectionEvent,
-} from './inspect/inspector.js';
+export { createVoxstateInspector } from './inspect/inspector.js';
+export type { VoxstateInspector, VoxstateInspectorOptions, VoxstateInspectorStats } from './inspect/inspector.js';
+export { createInspectionCallback, sanitizeInspectionEvent } from './inspect/callback.js';
+export type { InspectionCallbackOptions, SanitizedInspectionEvent } from './inspect/callback.js';
+export { createPreFilter, DEFAULT_DROPPED_EVENTS } from './inspect/filter.js';
+export type { InspectionFilterOptions } from './inspect/filter.js';
+export { toStatelyEvent } from './inspect/stately-format.js';
 export { startInspectorRelay } from './inspect/relay.js';
 export type { InspectorRelay, InspectorRelayOptions } from './inspect/relay.js';
 export { sanitizeValue, isSecretKey } from './inspect/sanitize.js';
-export type { SanitizeOptions } from './inspect/sanitize.js';
+export type { InspectionSanitizers, SanitizeOptions } from './inspect/sanitize.js';
