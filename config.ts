@@ -141,11 +141,6 @@ export function mergeSessionDelta(
   return { config: next, changed };
 }
 
-/** The fields that differ between two configs (used to revert a rejected or dropped change). */
-export function changedFields(from: SessionConfig, to: SessionConfig): MutableField[] {
-  return MUTABLE_FIELDS.filter((field) => !sameValue(from[field], to[field]));
-}
-
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -2,20 +2,13 @@
  * voxstate: realtime voice-agent sessions as XState v5 actors. Public exports only; every name
  * here is documented in docs/api.md.
  */
-export { createRealtimeSession, createSessionLogic } from './session.js';
-export type {
-  RealtimeSession,
-  RealtimeSessionOptions,
-  EventHandler,
-  SessionTool,
-  SessionEventMap,
-  SessionEventName,
-  AnySessionEvent,
-  UpdateOutcome,
-  UpdateCompletion,
-  UpdateRequest,
-  SessionLogicOptions,
-} from './session.js';
+export { createRealtimeSession } from './session/create.js';
+export { createSessionLogic } from './session/logic.js';
+export type { RealtimeSession, UpdateOutcome, UpdateCompletion, UpdateRequest } from './session/realtime-session.js';
+export type { RealtimeSessionOptions, SessionLogicOptions } from './session/options.js';
+export type { EventHandler } from './session/listeners.js';
+export type { SessionTool } from './session/tools.js';
+export type { SessionEventMap, SessionEventName, AnySessionEvent } from './session/event-map.js';
 
 export { realtimeSessionMachine } from './machines/session/session.machine.js';
 export type { RealtimeSessionMachine } from './machines/session/session.machine.js';
@@ -50,7 +43,8 @@ export { createToolCallLogic } from './tools/runtime.js';
 export type { ToolErrorOutput, ToolErrorType } from './tools/outputs.js';
 
 export { AudioPlane } from './adapters/audio-plane.js';
-export type { UserAudioSink, AudioPlaneOptions } from './adapters/audio-plane.js';
+export type { AudioPlaneOptions } from './adapters/audio-plane.js';
+export type { AudioPort, UserAudioSink } from './adapters/audio-port.js';
 export { createPcmResampler, INPUT_SAMPLE_RATES } from './adapters/resampler.js';
 export type { PcmResampler, PcmResamplerOptions, ResamplerQuality, InputSampleRate } from './adapters/resampler.js';
 export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
@@ -70,23 +64,14 @@ export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
 export { silentLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';
 
-export {
-  createVoxstateInspector,
-  createInspectionCallback,
-  sanitizeInspectionEvent,
-  createPreFilter,
-  toStatelyEvent,
-  DEFAULT_DROPPED_EVENTS,
-} from './inspect/inspector.js';
-export type {
-  VoxstateInspector,
-  VoxstateInspectorOptions,
-  VoxstateInspectorStats,
-  InspectionFilterOptions,
-  InspectionCallbackOptions,
-  SanitizedInspectionEvent,
-} from './inspect/inspector.js';
+export { createVoxstateInspector } from './inspect/inspector.js';
+export type { VoxstateInspector, VoxstateInspectorOptions, VoxstateInspectorStats } from './inspect/inspector.js';
+export { createInspectionCallback, sanitizeInspectionEvent } from './inspect/callback.js';
+export type { InspectionCallbackOptions, SanitizedInspectionEvent } from './inspect/callback.js';
+export { createPreFilter, DEFAULT_DROPPED_EVENTS } from './inspect/filter.js';
+export type { InspectionFilterOptions } from './inspect/filter.js';
+export { toStatelyEvent } from './inspect/stately-format.js';
 export { startInspectorRelay } from './inspect/relay.js';
 export type { InspectorRelay, InspectorRelayOptions } from './inspect/relay.js';
 export { sanitizeValue, isSecretKey } from './inspect/sanitize.js';
-export type { SanitizeOptions } from './inspect/sanitize.js';
+export type { InspectionSanitizers, SanitizeOptions } from './inspect/sanitize.js';

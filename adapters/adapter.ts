@@ -3,16 +3,18 @@
  * session invokes as its `model` child, once per connection attempt:
  * - it receives `ClientIntent`s through `receive`;
  * - it reports `ModelEvent`s through `sendBack` (validated with `toModelEvent` first);
- * - it delivers audio/text/transcript deltas to `input.audio` (the audio plane), never to the chart;
- * - it attaches a user-audio sink to the plane once its connection can carry audio;
+ * - it delivers audio/text/transcript deltas to `input.audio` (the session's audio port), never to
+ *   the chart;
+ * - it attaches a user-audio sink to the port once its connection can carry audio, and hands back
+ *   what it accepted and could not send when the connection ends;
  * - its cleanup closes the connection (the session stops it on close, resumption or reconnect).
  * Secrets (API keys) live in the adapter factory's closure, never in `input`, context or events.
  */
-import type { CallbackActorLogic, EventObject, NonReducibleUnknown } from 'xstate';
+import type { CallbackActorLogic, EventObject } from 'xstate';
 import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MutableField, SessionConfig } from '../config.js';
-import type { AudioPlane } from './audio-plane.js';
+import type { AudioPort } from './audio-port.js';
 import type { ClientIntent } from './events.js';
 
 /** Why this connection is being opened. */
@@ -25,7 +27,8 @@ export interface AdapterInput {
   /** Increases by one per connection attempt; tool calls remember the connection that issued them. */
   connectionId: number;
   reason: ConnectReason;
-  audio: AudioPlane;
+  /** The session's audio plane, as much of it as an adapter uses. */
+  audio: AudioPort;
   logger: Logger;
 }
 
@@ -46,9 +49,6 @@ export interface Capabilities {
    * `response.create`); false when the provider continues by itself (Gemini).
    */
   needsFollowUpResponse: boolean;
-  /** PCM16 input rates the adapter accepts from the application (it resamples the others). */
-  inputSampleRates: readonly number[];
-  outputSampleRate: number;
 }
 
 /**
@@ -99,4 +99,3 @@ export function canApplyInPlace(
   });
 }
 
-export type { NonReducibleUnknown };

@@ -5,12 +5,8 @@
  * resuming, flushed in order to the next connection. The statechart only tells the plane when to
  * hold and when to release.
  */
+import type { AudioPort, UserAudioSink } from './audio-port.js';
 import type { DataEvent } from './events.js';
-
-export interface UserAudioSink {
-  /** PCM16 LE mono at `sampleRate`. */
-  sendAudio(pcm: Buffer, sampleRate: number): void;
-}
 
 export type UserAudioOutcome = 'sent' | 'buffered' | 'rejected';
 
@@ -30,7 +26,8 @@ export interface AudioPlaneStats {
   droppedBytes: number;
 }
 
-export class AudioPlane {
+/** One per session; adapters see it only through its `AudioPort` side. */
+export class AudioPlane implements AudioPort {
   private listeners: Array<(event: DataEvent) => void> = [];
   private sink: UserAudioSink | undefined;
   private sinkConnection = -1;

@@ -12,6 +12,11 @@ export interface AudioInputOptions {
   targetRate: number;
   /** Send once this many bytes are batched; 0 sends every chunk at once. */
   minBatchBytes: number;
+  /**
+   * A remainder under `minBatchBytes` (the user paused) goes out after at most this long, so the
+   * last words of a turn do not wait for the next ones. Default: no timer (only `flush` sends it).
+   */
+  maxBatchDelayMs?: number;
 }
 
 export class AudioInput {
@@ -22,9 +27,11 @@ export class AudioInput {
   /** Input waiting for its converter to load (first chunks at a new rate), in arrival order. */
   private waiting: Array<{ pcm: Buffer; rate: number } | { then: () => void }> = [];
   private closed = false;
+  private batchTimer: NodeJS.Timeout | undefined;
 
   private readonly targetRate: number;
   private readonly minBatchBytes: number;
+  private readonly maxBatchDelayMs: number | undefined;
 
   constructor(
     private readonly send: (pcm: Buffer) => void,
@@ -33,11 +40,23 @@ export class AudioInput {
   ) {
     this.targetRate = options.targetRate;
     this.minBatchBytes = options.minBatchBytes;
+    this.maxBatchDelayMs = options.maxBatchDelayMs;
   }
 
   /** Hot path. */
   push(pcm: Buffer, sampleRate: number): void {
-    if (this.closed || pcm.length < 2) return;
+    if (this.closed) return;
+    this.accept(pcm, sampleRate);
+    if (this.maxBatchDelayMs !== undefined && this.batchTimer === undefined && this.hasUnsent) {
+      this.batchTimer = setTimeout(() => {
+        this.batchTimer = undefined;
+        this.flush();
+      }, this.maxBatchDelayMs);
+    }
+  }
+
+  private accept(pcm: Buffer, sampleRate: number): void {
+    if (pcm.length < 2) return;
     if (sampleRate === this.targetRate && this.waiting.length === 0) return this.append(pcm);
     if (sampleRate === this.targetRate) {
       this.waiting.push({ pcm, rate: sampleRate });
@@ -96,6 +115,8 @@ export class AudioInput {
     const data = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.bytes);
     this.chunks = [];
     this.bytes = 0;
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
     this.send(data);
   }
 
@@ -138,6 +159,7 @@ export class AudioInput {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.batchTimer);
     this.waiting = [];
     this.dropBatch();
     for (const pending of this.converters.values()) void pending.then((c) => c.destroy(), () => undefined);

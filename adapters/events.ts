@@ -48,8 +48,6 @@ export const ClientIntentSchema = z.discriminatedUnion('type', [
     config: SessionConfigSchema,
     changed: z.array(z.string()),
   }),
-  /** Manual activity detection (Gemini `activityStart`/`activityEnd`). */
-  z.object({ type: z.literal('client.activity'), edge: z.enum(['start', 'end']) }),
   z.object({ type: z.literal('client.close') }),
 ]);
 export type ClientIntent = z.infer<typeof ClientIntentSchema>;

@@ -1,5 +1,5 @@
 /**
- * WebSocket chores both provider adapters share: saying where a connection went without leaking a
+ * WebSocket chores of the socket core (connection.ts): saying where a connection went without leaking a
  * query-string key, decoding a frame whatever its kind, and closing within a bound.
  */
 import WebSocket from 'ws';

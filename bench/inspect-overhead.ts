@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { createWebSocketInspector } from '@statelyai/inspect';
 import { createActor, type InspectionEvent, type Observer } from 'xstate';
-import { createSessionLogic } from '../session.js';
+import { createSessionLogic } from '../index.js';
 import { createScriptedModel } from '../adapters/scripted/index.js';
 import { createVoxstateInspector } from '../inspect/inspector.js';
 

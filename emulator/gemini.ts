@@ -9,7 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
 import { requestPath, type EmulatorContext, type EmulatorRoute } from './server.js';
-import { rms, synthesize } from './speech.js';
+import { synthesize } from './speech.js';
+import { VoiceDetector } from './voice-detector.js';
 
 export type GeminiFault =
   | { type: 'malformed' }
@@ -172,10 +173,8 @@ class GeminiConnection {
   private lastToolCall: Json | undefined;
   private readonly firedFaults = new Set<number>();
   private readonly lifetimeTimers = new Set<NodeJS.Timeout>();
-  // Energy-based activity detection (automatic mode) and manual activity.
-  private speaking = false;
-  private speechMs = 0;
-  private silenceMs = 0;
+  // Activity detection: automatic (by level) or manual (activityStart/activityEnd).
+  private readonly detector: VoiceDetector;
 
   constructor(
     private readonly socket: WebSocket,
@@ -184,6 +183,7 @@ class GeminiConnection {
     private readonly connection: number,
   ) {
     this.options = optionsOf(context);
+    this.detector = new VoiceDetector(this.options.vadRmsThreshold ?? 500);
     const path = requestPath(request.url);
     this.platform = VERTEX_PATH.test(path) ? 'vertex' : GEMINI_API_PATH.test(path) ? 'geminiApi' : undefined;
     this.factor = Math.max(0.01, this.options.realtimeFactor ?? 20);
@@ -375,39 +375,40 @@ class GeminiConnection {
       if (!this.manual) return this.close(1007, 'Request contains an invalid argument: activityEnd requires automatic activity detection to be disabled.');
       this.endSpeech();
     }
-    if (input['audioStreamEnd'] === true && this.speaking) this.endSpeech();
+    if (input['audioStreamEnd'] === true && this.detector.speaking) this.endSpeech();
   }
 
   private onAudio(pcm: Buffer, mimeType: string): void {
     const rate = Number(/rate=(\d+)/.exec(mimeType)?.[1] ?? 16_000);
     const ms = (pcm.length / 2 / rate) * 1000;
-    if (this.manual) {
-      if (this.speaking) this.speechMs += ms;
-      return;
-    }
-    const loud = rms(pcm) > (this.options.vadRmsThreshold ?? 500);
-    if (loud) {
-      if (!this.speaking) this.startSpeech();
-      this.speechMs += ms;
-      this.silenceMs = 0;
-    } else if (this.speaking) {
-      this.silenceMs += ms;
-      if (this.silenceMs >= (this.options.vadSilenceMs ?? 200)) this.endSpeech();
-    }
+    if (this.manual) return this.detector.extend(ms);
+    const change = this.detector.hear(pcm, ms, this.options.vadSilenceMs ?? 200);
+    if (change === 'speechStarted') this.onSpeechStarted();
+    else if (change === 'speechEnded') this.onSpeechEnded();
   }
 
+  /** Manual `activityStart`. */
   private startSpeech(): void {
-    if (this.speaking) return;
-    this.speaking = true;
-    this.speechMs = 0;
-    this.silenceMs = 0;
+    if (this.detector.speaking) return;
+    this.detector.start();
+    this.onSpeechStarted();
+  }
+
+  /** Manual `activityEnd`, or the end of the audio stream. */
+  private endSpeech(): void {
+    if (!this.detector.speaking) return;
+    this.detector.end();
+    this.onSpeechEnded();
+  }
+
+  /** The user barges in. */
+  private onSpeechStarted(): void {
     if (this.generation) this.interrupt();
   }
 
-  private endSpeech(): void {
-    if (!this.speaking) return;
-    this.speaking = false;
-    const said = this.context.brain.transcribe?.(this.conversation.spokenTurns++, this.speechMs) ?? '';
+  /** The user's turn is over: its words (from the brain), then the model's turn. */
+  private onSpeechEnded(): void {
+    const said = this.context.brain.transcribe?.(this.conversation.spokenTurns++, this.detector.speechMs) ?? '';
     const transcribe = this.inputTranscription && said;
     if (transcribe && !this.options.lateInputTranscription) this.send({ serverContent: { inputTranscription: { text: said } } });
     this.conversation.turns.push({ role: 'user', text: said });

@@ -9,7 +9,8 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
 import type { EmulatorContext, EmulatorRoute } from './server.js';
-import { rms, synthesize } from './speech.js';
+import { synthesize } from './speech.js';
+import { VoiceDetector } from './voice-detector.js';
 
 /** A fault to inject into a live connection (tests of error paths). */
 export type OpenAIFault =
@@ -194,12 +195,11 @@ class OpenAIConnection {
   private pendingUserText: string | undefined;
   private pendingToolOutputs: Array<{ name: string; output: string }> = [];
   private readonly firedFaults = new Set<number>();
-  // Input audio and the energy-based turn detector.
+  // Input audio and the turn detector (server VAD).
   private buffer: Buffer[] = [];
   private bufferBytes = 0;
   private cursorMs = 0;
-  private speaking = false;
-  private silenceMs = 0;
+  private readonly detector: VoiceDetector;
   private speechItemId: string | undefined;
 
   constructor(
@@ -210,6 +210,7 @@ class OpenAIConnection {
   ) {
     this.beta = isBeta(request);
     this.options = (context.options['openai'] as OpenAIEmulatorOptions | undefined) ?? {};
+    this.detector = new VoiceDetector(this.options.vadRmsThreshold ?? 500);
     const model = new URL(request.url ?? '/', 'http://x').searchParams.get('model') ?? 'gpt-realtime';
     this.session = this.beta ? defaultBetaSession(model) : defaultGASession(model);
     let registry = live.get(context);
@@ -387,21 +388,16 @@ class OpenAIConnection {
     const frameMs = pcm.length / 2 / (SAMPLE_RATE / 1000);
     const td = this.turnDetection;
     if (td) {
-      const loud = rms(pcm) > (this.options.vadRmsThreshold ?? 500);
-      if (!this.speaking && loud) {
-        this.speaking = true;
-        this.silenceMs = 0;
+      // Semantic VAD behaves like server VAD with 500 ms of silence.
+      const silenceLimit = td['type'] === 'server_vad' && typeof td['silence_duration_ms'] === 'number' ? td['silence_duration_ms'] : 500;
+      const change = this.detector.hear(pcm, frameMs, silenceLimit);
+      if (change === 'speechStarted') {
         this.speechItemId = this.id('item');
         this.send({ type: 'input_audio_buffer.speech_started', audio_start_ms: Math.round(this.cursorMs), item_id: this.speechItemId });
         if (this.response && td['interrupt_response'] !== false) this.cancel('turn_detected');
-      } else if (this.speaking) {
-        this.silenceMs = loud ? 0 : this.silenceMs + frameMs;
-        const silenceLimit = td['type'] === 'server_vad' && typeof td['silence_duration_ms'] === 'number' ? td['silence_duration_ms'] : 500;
-        if (this.silenceMs >= silenceLimit) {
-          this.speaking = false;
-          this.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: Math.round(this.cursorMs + frameMs), item_id: this.speechItemId });
-          this.commit(td['create_response'] !== false);
-        }
+      } else if (change === 'speechEnded') {
+        this.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: Math.round(this.cursorMs + frameMs), item_id: this.speechItemId });
+        this.commit(td['create_response'] !== false);
       }
     }
     this.cursorMs += frameMs;
@@ -410,8 +406,7 @@ class OpenAIConnection {
   private resetBuffer(): void {
     this.buffer = [];
     this.bufferBytes = 0;
-    this.speaking = false;
-    this.silenceMs = 0;
+    this.detector.end();
   }
 
   /** Commits the input buffer as a user item; the transcript comes from the brain (no ASR here). */

@@ -1,7 +1,7 @@
 /**
  * The local realtime emulator: one `ws` server on loopback that speaks the providers' wire
  * protocols, so the test suite, the examples and `npm start` run with no API key and no network.
- * Each protocol side registers a route (a URL path prefix) and handles its own connections.
+ * Each protocol side registers a route (which URL paths it answers) and handles its own connections.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';

@@ -7,7 +7,11 @@
  * - values under secret-looking keys (apiKey, authorization, token, key, secret, password, …) become `[redacted]`;
  * - every string goes through `redactSecrets` (sk-…, ek_…, AIza…, Bearer …, ?key=) and long base64 runs become `[base64 N chars]`;
  * - functions are dropped, actor refs become `{ id }`, cycles and depth beyond the limit are cut.
+ *
+ * Events and snapshots then go through the application's own `sanitizeEvent` / `sanitizeContext`
+ * (`InspectionSanitizers`), used by both the Stately inspector and the plain inspection callback.
  */
+import type { AnyActorRef, AnyEventObject } from 'xstate';
 import { AudioPlane } from '../adapters/audio-plane.js';
 import { redactSecrets } from '../errors.js';
 
@@ -85,7 +89,7 @@ function isBuiltinSecretKey(key: string): boolean {
 
 const BASE64_RUN = /[A-Za-z0-9+/]{256,}={0,2}/g;
 
-export function sanitizeString(text: string, options: SanitizeOptions = {}): string {
+function sanitizeString(text: string, options: SanitizeOptions = {}): string {
   let out = redactSecrets(text, options.secrets ?? []);
   if (out.length >= 256) out = out.replace(BASE64_RUN, (run) => `[base64 ${run.length} chars]`);
   const max = options.maxStringLength ?? 2000;
@@ -168,4 +172,36 @@ export function sanitizeValue(value: unknown, options: SanitizeOptions = {}): un
   };
 
   return walk(value, undefined, 0);
+}
+
+/** The value rules plus the application's own hooks for events and contexts. */
+export interface InspectionSanitizers extends SanitizeOptions {
+  /** Runs after the built-in sanitizer on every event sent to (or emitted by) an actor. */
+  sanitizeEvent?: (event: AnyEventObject) => AnyEventObject;
+  /** Runs after the built-in sanitizer on every snapshot's context. */
+  sanitizeContext?: (context: Record<string, unknown>) => Record<string, unknown>;
+}
+
+export function sanitizeEventObject(event: AnyEventObject, options: InspectionSanitizers): AnyEventObject {
+  const clean = sanitizeValue(event, options) as AnyEventObject;
+  return options.sanitizeEvent ? options.sanitizeEvent(clean) : clean;
+}
+
+export function sanitizeSnapshotObject(snapshot: unknown, options: InspectionSanitizers): Record<string, unknown> {
+  const clean = (sanitizeValue(snapshot, options) ?? {}) as Record<string, unknown>;
+  if (options.sanitizeContext && clean['context'] && typeof clean['context'] === 'object') {
+    clean['context'] = options.sanitizeContext(clean['context'] as Record<string, unknown>);
+  }
+  return clean;
+}
+
+/** An actor's sanitized snapshot, or undefined while the actor is still being constructed. */
+export function sanitizeActorSnapshot(actorRef: AnyActorRef, options: InspectionSanitizers): Record<string, unknown> | undefined {
+  let snapshot: unknown;
+  try {
+    snapshot = actorRef.getSnapshot();
+  } catch {
+    return undefined;
+  }
+  return snapshot === undefined ? undefined : sanitizeSnapshotObject(snapshot, options);
 }

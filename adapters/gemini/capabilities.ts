@@ -20,8 +20,6 @@ export const GEMINI_DEFAULT_CAPABILITIES: Capabilities = {
   },
   // Gemini continues by itself once every call of a toolCall has its toolResponse.
   needsFollowUpResponse: false,
-  inputSampleRates: [16_000, 24_000],
-  outputSampleRate: 24_000,
 };
 
 /** The table for one adapter: `contextUpdateModels` get instructions/tools/toolChoice in place. */

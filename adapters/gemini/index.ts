@@ -58,10 +58,13 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
     checkConfig: (config) =>
       setupConflict(toSetup(config, { model, vertex: options.vertex, schemaDialect, contextWindowCompression, resumptionHandle: undefined }).setup, config),
     logic: createConnectionLogic({
-      apiKey: options.vertex || options.apiKey === undefined ? options.apiKey : requireCredential(options.apiKey, 'apiKey'),
+      // With Vertex the access token authenticates and an apiKey is not used.
+      credential: options.vertex
+        ? requireCredential(options.vertex.accessToken, 'vertex.accessToken')
+        : requireCredential(options.apiKey as TokenSource, 'apiKey'),
       model,
       url: options.url,
-      vertex: options.vertex && { ...options.vertex, accessToken: requireCredential(options.vertex.accessToken, 'vertex.accessToken') },
+      vertex: options.vertex && { project: options.vertex.project, location: options.vertex.location },
       schemaDialect,
       contextWindowCompression,
       contextUpdate: options.contextUpdate ?? false,

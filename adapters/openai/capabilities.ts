@@ -5,8 +5,8 @@
  *   changes go through a new connection with the conversation replayed as text.
  * - `temperature` is `inPlace` because beta sessions take it in place; the GA session object has
  *   no temperature at all, so on GA the adapter ignores it (with a warning) rather than failing.
- * - Input audio must be PCM16 at 24 kHz: the session resamples anything else before it reaches
- *   the adapter (the adapter reports other rates as an error and drops them).
+ * - Audio rates are not in the table: the adapter takes every `INPUT_SAMPLE_RATES` rate and
+ *   resamples it to the 24 kHz OpenAI takes.
  */
 import type { CapabilityTable } from '../adapter.js';
 
@@ -22,7 +22,5 @@ export const OPENAI_CAPABILITIES: CapabilityTable = {
       voice: 'beforeAudio',
     },
     needsFollowUpResponse: true,
-    inputSampleRates: [24000, 16000],
-    outputSampleRate: 24000,
   },
 };

@@ -2,10 +2,10 @@
  * The conversation as text, kept per session so a new connection (voice change, reconnect) can
  * replay it. OpenAI cannot resume a session, so this is the only way the model keeps its context.
  *
- * It lives outside the connection actor, keyed by the session's AudioPlane (one per session): one
+ * It lives outside the connection actor, keyed by the session's audio port (one per session): one
  * adapter object may serve many sessions, and the actor is recreated for every connection.
  */
-import type { AudioPlane } from '../audio-plane.js';
+import type { AudioPort } from '../audio-port.js';
 
 export type HistoryItem =
   /** `itemId`: set on a spoken user turn, whose place is reserved before its transcript arrives. */
@@ -108,16 +108,16 @@ function isFilled(item: HistoryItem): boolean {
   return item.kind !== 'message' || item.text.trim() !== '';
 }
 
-/** One history per session (AudioPlane), per adapter object. */
+/** One history per session (keyed by its audio port), per adapter object. */
 export class HistoryStore {
-  private readonly byPlane = new WeakMap<AudioPlane, ConversationHistory>();
+  private readonly bySession = new WeakMap<AudioPort, ConversationHistory>();
   constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
 
-  for(plane: AudioPlane): ConversationHistory {
-    let history = this.byPlane.get(plane);
+  for(session: AudioPort): ConversationHistory {
+    let history = this.bySession.get(session);
     if (!history) {
       history = new ConversationHistory(this.limits);
-      this.byPlane.set(plane, history);
+      this.bySession.set(session, history);
     }
     return history;
   }

@@ -99,8 +99,6 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
     default: {
       change,
       needsFollowUpResponse: options.needsFollowUpResponse ?? true,
-      inputSampleRates: [24_000, 16_000],
-      outputSampleRate: 24_000,
     },
   };
 

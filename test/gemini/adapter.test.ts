@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Emulator } from '../../emulator/index.js';
 import type { ModelEvent } from '../../adapters/events.js';
 import { geminiLive } from '../../adapters/gemini/index.js';
-import { startAdapter } from '../helpers/adapter-harness.js';
-import { adapterFor, API_KEY, clientFrames, frames, serverFrames, silence, tone, until, useGeminiFixture } from './helpers.js';
+import { startAdapter } from '../adapters/harness.js';
+import { adapterFor, API_KEY, clientFrames, frames, serverFrames, silence, tone, until, useGeminiFixture } from './fixture.js';
 
 type Harness = ReturnType<typeof startAdapter>;
 const fx = useGeminiFixture();

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
 import { record, waitUntil } from '../helpers/wait.js';
-import { adapterFor, clientFrames, useGeminiFixture } from './helpers.js';
+import { adapterFor, clientFrames, useGeminiFixture } from './fixture.js';
 import type { Emulator } from '../../emulator/index.js';
 
 const fx = useGeminiFixture();

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
 import { record, waitUntil } from '../helpers/wait.js';
-import { adapterFor, useGeminiFixture } from './helpers.js';
+import { adapterFor, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 let sessions: RealtimeSession[] = [];

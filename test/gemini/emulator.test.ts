@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Emulator } from '../../emulator/index.js';
-import { emulator, serverFrames, silence, tone } from './helpers.js';
+import { emulator, serverFrames, silence, tone } from './fixture.js';
 
 let emu: Emulator | undefined;
 const sockets: WebSocket[] = [];

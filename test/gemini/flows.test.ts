@@ -8,8 +8,8 @@ import type { Brain } from '../../emulator/brain.js';
 import { createRuleBrain } from '../../emulator/brain.js';
 import type { ModelEvent } from '../../adapters/events.js';
 import { parseSessionConfig } from '../../config.js';
-import { startAdapter } from '../helpers/adapter-harness.js';
-import { adapterFor, API_KEY, clientFrames, frames, tone, until, useGeminiFixture } from './helpers.js';
+import { startAdapter } from '../adapters/harness.js';
+import { adapterFor, API_KEY, clientFrames, frames, tone, until, useGeminiFixture } from './fixture.js';
 
 type Harness = ReturnType<typeof startAdapter>;
 const fx = useGeminiFixture();

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRuleBrain } from '../../emulator/brain.js';
 import type { DataEvent } from '../../adapters/events.js';
-import { frames, serverFrames, silence, tone, until, useGeminiFixture } from './helpers.js';
+import { frames, serverFrames, silence, tone, until, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 type Transcript = Extract<DataEvent, { type: 'transcript' }>;
@@ -99,9 +99,9 @@ describe('gemini: late input transcription', () => {
     const h = fx.start(emu, { config: { transcription: {}, turnDetection: { type: 'none' } } }, { inputTranscriptGraceMs: 60_000 });
     await h.waitForEvent('model.connected');
     const turn = () => {
-      h.send({ type: 'client.activity', edge: 'start' });
+      // The first frame opens the activity (activityStart), the commit ends it (activityEnd).
       for (const frame of frames(tone(200, 16000), 16000)) h.audio.sendUserAudio(frame, 16000);
-      h.send({ type: 'client.activity', edge: 'end' });
+      h.send({ type: 'client.commitAudio' });
     };
     turn();
     await h.waitForEvent('model.responseDone');

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GoogleGenAI, Modality, Type, type GoogleGenAIOptions, type LiveServerMessage, type Session } from '@google/genai';
 import type { Emulator } from '../../emulator/index.js';
-import { clientFrames, until, useGeminiFixture } from './helpers.js';
+import { clientFrames, until, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 const KEY = 'AIzaSyOFFICIAL-client-not-real-01234';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ModelEvent } from '../../adapters/events.js';
 import { createRealtimeSession, defineTool, silentLogger } from '../../index.js';
 import { record } from '../helpers/wait.js';
-import { adapterFor, clientFrames, serverFrames, until, useGeminiFixture } from './helpers.js';
+import { adapterFor, clientFrames, serverFrames, until, useGeminiFixture } from './fixture.js';
 
 type Json = Record<string, unknown>;
 

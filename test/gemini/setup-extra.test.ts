@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigValidationError, createRealtimeSession, defineTool } from '../../index.js';
 import { record } from '../helpers/wait.js';
-import { adapterFor, clientFrames, useGeminiFixture } from './helpers.js';
+import { adapterFor, clientFrames, tone, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 type Json = Record<string, any>;
@@ -33,8 +33,9 @@ describe('gemini setup: extra merges deeply', () => {
     await h.waitForEvent('model.connected');
     expect(setupOf(emu)['realtimeInputConfig']).toEqual({ automaticActivityDetection: { disabled: true, prefixPaddingMs: 20 }, turnCoverage: 'TURN_INCLUDES_ALL_INPUT' });
     // Manual activity works on that connection: the emulator would close with 1007 otherwise.
-    h.send({ type: 'client.activity', edge: 'start' });
-    h.send({ type: 'client.activity', edge: 'end' });
+    // User audio opens a manual activity (activityStart), a commit ends it (activityEnd).
+    h.audio.sendUserAudio(tone(100, 16000), 16000);
+    h.send({ type: 'client.commitAudio' });
     await h.waitForEvent('model.responseDone');
     expect(h.events.some((e) => e.type === 'model.closed')).toBe(false);
   });

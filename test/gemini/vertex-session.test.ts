@@ -4,8 +4,8 @@
  * text turn and a tool call (UUID ids, as Vertex sends them).
  */
 import { describe, expect, it } from 'vitest';
-import { startAdapter } from '../helpers/adapter-harness.js';
-import { adapterFor, clientFrames, serverFrames, useGeminiFixture } from './helpers.js';
+import { startAdapter } from '../adapters/harness.js';
+import { adapterFor, clientFrames, serverFrames, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();
 const TOKEN = 'ya29.vertex-token-for-tests-0123456789';

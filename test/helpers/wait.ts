@@ -1,5 +1,5 @@
 /** Small, bounded waiting helpers for tests (real timers; no sleep longer than 50 ms). */
-import type { AnySessionEvent, RealtimeSession, SessionEventMap, SessionEventName } from '../../session.js';
+import type { AnySessionEvent, RealtimeSession, SessionEventMap, SessionEventName } from '../../index.js';
 
 export async function waitUntil(predicate: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
   const started = Date.now();

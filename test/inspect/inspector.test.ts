@@ -13,11 +13,8 @@ import { createRealtimeSession, defineTool, type ModelAdapter } from '../../inde
 import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
 import type { AdapterInput } from '../../adapters/adapter.js';
 import type { ClientIntent } from '../../adapters/events.js';
-import {
-  createInspectionCallback,
-  createVoxstateInspector,
-  type SanitizedInspectionEvent,
-} from '../../inspect/inspector.js';
+import { createInspectionCallback, type SanitizedInspectionEvent } from '../../inspect/callback.js';
+import { createVoxstateInspector } from '../../inspect/inspector.js';
 import { sanitizeValue } from '../../inspect/sanitize.js';
 import { record, waitUntil } from '../helpers/wait.js';
 

@@ -16,7 +16,7 @@ import {
   serializeStateWith,
   sessionParentEvents,
   settle,
-} from '../../testing/model-based.js';
+} from '../../testing.js';
 
 // ── The parent under test (as in test/embedding/call-routing.test.ts) ──
 

@@ -7,7 +7,7 @@
  */
 import { TestModel, getAdjacencyMap, getShortestPaths, type StatePath } from 'xstate/graph';
 import { createEmptyActor, type AnyEventObject, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import { listTransitions } from '../../testing/model-based.js';
+import { listTransitions } from '../../testing.js';
 
 export interface TraversalOptions {
   input: unknown;

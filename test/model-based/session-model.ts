@@ -16,7 +16,7 @@ import {
   sessionStimuli,
   type ModelTool,
   type SessionStimuliOptions,
-} from '../../testing/model-based.js';
+} from '../../testing.js';
 import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
 import { sessionPropertyViolations } from './properties.js';
 

@@ -10,7 +10,7 @@ import { SimulatedClock, createActor, setup, type AnyActorRef, type AnyEventObje
 import { z } from 'zod';
 import { ToolRegistry, createToolCallLogic, defineTool, toolCallMachine } from '../../index.js';
 import type { ToolCallContext } from '../../tools/call.machine.js';
-import { ToolGates, createTransitionCoverage, settle } from '../../testing/model-based.js';
+import { ToolGates, createTransitionCoverage, settle } from '../../testing.js';
 import { describePath, replay, shortestPlusEdges, type Path } from './paths.js';
 
 const PREPARE = 'xstate.done.actor.0.toolCall.validating';

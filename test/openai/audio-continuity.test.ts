@@ -11,7 +11,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
 import { record, waitUntil } from '../helpers/wait.js';
-import { TEST_KEY } from './helpers.js';
+import { TEST_KEY } from './fixture.js';
 
 let emulator: Emulator | undefined;
 const sessions: RealtimeSession[] = [];

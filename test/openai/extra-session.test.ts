@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { ConfigValidationError, createRealtimeSession } from '../../index.js';
-import { TEST_KEY } from './helpers.js';
+import { TEST_KEY } from './fixture.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 /** `extra` on OpenAI: merged deeply into the session object, and refused when it contradicts the config. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSessionConfig } from '../../config.js';
-import { fixture, timeTool, weatherTool, type Fixture } from './helpers.js';
+import { fixture, timeTool, weatherTool, type Fixture } from './fixture.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {

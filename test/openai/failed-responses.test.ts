@@ -7,7 +7,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession } from '../../index.js';
 import { record } from '../helpers/wait.js';
-import { TEST_KEY } from './helpers.js';
+import { TEST_KEY } from './fixture.js';
 
 let emulator: Emulator | undefined;
 let session: ReturnType<typeof createRealtimeSession> | undefined;

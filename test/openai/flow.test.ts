@@ -1,7 +1,7 @@
 /** Core flows of the OpenAI adapter against the emulator over loopback sockets. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AudioOut, TranscriptOut } from '../../adapters/events.js';
-import { fixture, silence, TEST_KEY, timeTool, tone, until, weatherTool, type Fixture } from './helpers.js';
+import { fixture, silence, TEST_KEY, timeTool, tone, until, weatherTool, type Fixture } from './fixture.js';
 
 let fx: Fixture;
 afterEach(async () => {

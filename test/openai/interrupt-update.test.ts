@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AudioOut } from '../../adapters/events.js';
 import { AudioPlane } from '../../adapters/audio-plane.js';
 import { parseSessionConfig, type SessionConfigInput } from '../../config.js';
-import { fixture, silence, tone, until, weatherTool, type Fixture, type Harness } from './helpers.js';
+import { fixture, silence, tone, until, weatherTool, type Fixture, type Harness } from './fixture.js';
 
 let fx: Fixture;
 afterEach(async () => {

@@ -10,7 +10,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession, defineTool, type RealtimeSession } from '../../index.js';
 import { record, tick, waitUntil } from '../helpers/wait.js';
-import { TEST_KEY } from './helpers.js';
+import { TEST_KEY } from './fixture.js';
 
 let emulator: Emulator | undefined;
 const sessions: RealtimeSession[] = [];

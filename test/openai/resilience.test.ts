@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { defaultUrl } from '../../adapters/openai/connection.js';
-import { startAdapter } from '../helpers/adapter-harness.js';
+import { startAdapter } from '../adapters/harness.js';
 import type { AudioOut } from '../../adapters/events.js';
-import { fixture, TEST_KEY, until, weatherTool, type Fixture, type Harness } from './helpers.js';
+import { fixture, TEST_KEY, until, weatherTool, type Fixture, type Harness } from './fixture.js';
 
 let fx: Fixture | undefined;
 const extra: Harness[] = [];

@@ -29,7 +29,7 @@ import {
 } from '../../adapters/openai/map.js';
 import type { AudioAppendFrame, BufferFrame, ResponseCancelFrame, ResponseCreateFrame } from '../../adapters/openai/wire.js';
 import { parseSessionConfig } from '../../config.js';
-import { fixture, weatherTool, type Fixture } from './helpers.js';
+import { fixture, weatherTool, type Fixture } from './fixture.js';
 
 const config = parseSessionConfig({
   instructions: 'x',

@@ -2,7 +2,7 @@
 import { geminiLive, type GeminiLiveOptions } from '../../adapters/gemini/index.js';
 import { afterEach } from 'vitest';
 import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../emulator/index.js';
-import { startAdapter } from '../helpers/adapter-harness.js';
+import { startAdapter } from '../adapters/harness.js';
 
 export const API_KEY = 'AIzaSyTEST-not-a-real-key-0123456789';
 export const GEMINI = 'gemini';

@@ -1,7 +1,7 @@
 /** Shared setup for the OpenAI adapter tests: an emulator on loopback plus adapter harnesses. */
 import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../emulator/index.js';
 import { openaiRealtime, type OpenAIRealtimeOptions } from '../../adapters/openai/index.js';
-import { startAdapter, type HarnessOptions } from '../helpers/adapter-harness.js';
+import { startAdapter, type HarnessOptions } from '../adapters/harness.js';
 
 export const TEST_KEY = 'sk-test-0123456789abcdefSECRET';
 

@@ -1,0 +1,167 @@
+/**
+ * `createRealtimeSession()`: the facade over the session actor. It parses the options, wires the
+ * model adapter and the tool registry into the machine (`logic.ts`), and offers verbs, `on()`
+ * listeners and an RxJS `events$` stream (`listeners.ts`). Audio goes straight to the audio plane
+ * (never through the statechart); every other verb is one event to the actor.
+ */
+import { createActor, waitFor } from 'xstate';
+import { AudioPlane } from '../adapters/audio-plane.js';
+import { NotConnectedError, VoxstateError } from '../errors.js';
+import { resolveLogger } from '../logger.js';
+import { toolDecisionRefusal, toolResultRefusal } from '../machines/session/refusals.js';
+import type { SessionEmitted } from '../machines/session/types.js';
+import type { AnySessionEvent } from './event-map.js';
+import { isLive, isOffline, stateName } from './link-status.js';
+import { attachEventHandler, controlEventFields, createListeners } from './listeners.js';
+import { prepareSession } from './logic.js';
+import { parseRealtimeSessionOptions, type RealtimeSessionOptions } from './options.js';
+import type { RealtimeSession } from './realtime-session.js';
+import { requestUpdate } from './update-request.js';
+import { userAudioRefusal } from './user-audio.js';
+
+/** Validates `options` (throws `ConfigValidationError` naming the field) and starts the session actor; nothing connects until `connect()`. */
+export function createRealtimeSession(options: RealtimeSessionOptions): RealtimeSession {
+  const parsed = parseRealtimeSessionOptions(options);
+  const { eventHandler, inspect } = parsed.wiring;
+  const logger = resolveLogger(parsed.wiring.logger);
+  const listeners = createListeners(logger);
+  const audio = new AudioPlane({
+    maxBufferedMs: parsed.facade.maxBufferedAudioMs,
+    onOverflow: (droppedBytes) =>
+      listeners.publish({
+        type: 'error',
+        error: { code: 'audio_buffer_overflow', message: `Dropped ${droppedBytes} bytes of the oldest user audio while resuming` },
+      }),
+  });
+  let handle: RealtimeSession | undefined;
+  const prepared = prepareSession({ ...parsed, wiring: { ...parsed.wiring, logger } }, audio, () => handle);
+  const { registry, facade } = prepared;
+
+  const actor = createActor(prepared.logic, { input: prepared.input, ...(inspect ? { inspect } : {}) });
+  audio.onOutput((event) => listeners.publish(event));
+  actor.on('*', (event) => {
+    logger.debug(controlEventFields(event as SessionEmitted), `session event ${event.type}`);
+    listeners.publish(event as AnySessionEvent);
+  });
+  if (eventHandler) attachEventHandler(eventHandler, listeners.on);
+  actor.start();
+
+  const live = () => isLive(actor.getSnapshot());
+  function requireLive(verb: string): void {
+    if (!live()) throw new NotConnectedError(verb, stateName(actor.getSnapshot()));
+  }
+  const rejectIfNotLive = (verb: string): Promise<never> | undefined =>
+    live() ? undefined : Promise.reject(new NotConnectedError(verb, stateName(actor.getSnapshot())));
+
+  let requestSeq = 0;
+  const updateTarget = { actor, model: parsed.wiring.model, registry, requireLive, nextRequestId: () => `update_${++requestSeq}` };
+
+  /** Stops the actor and ends `events$`. */
+  function end(): void {
+    actor.stop();
+    listeners.complete();
+  }
+
+  const session: RealtimeSession = {
+    actor,
+    events$: listeners.events$,
+    audio,
+    on: listeners.on,
+
+    get state(): string {
+      return stateName(actor.getSnapshot());
+    },
+    get connected(): boolean {
+      return live();
+    },
+
+    async connect(): Promise<void> {
+      if (actor.getSnapshot().status !== 'active') throw new VoxstateError({ code: 'session_closed', message: 'The session is closed' });
+      if (live()) return;
+      actor.send({ type: 'session.connect' });
+      // Settled: live, back offline (the attempt failed), or the actor ended.
+      const settled = await waitFor(actor, (s) => s.status !== 'active' || isLive(s) || isOffline(s), {
+        timeout: facade.connectTimeoutMs,
+      }).catch(() => undefined);
+      if (!settled) {
+        actor.send({ type: 'session.close' });
+        throw new VoxstateError({ code: 'connection_failed', message: `No answer from the provider within ${facade.connectTimeoutMs} ms` });
+      }
+      if (!isLive(settled)) {
+        const error = settled.context.lastError ?? { code: 'connection_failed', message: 'Connection failed' };
+        throw new VoxstateError(error);
+      }
+    },
+
+    sendAudio(pcm: Buffer | Uint8Array | Int16Array): void {
+      requireLive('send audio');
+      const refusal = userAudioRefusal(pcm);
+      if (refusal) throw new VoxstateError({ code: 'invalid_audio', message: refusal });
+      const buffer = Buffer.isBuffer(pcm) ? pcm : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+      audio.sendUserAudio(buffer, facade.inputSampleRate);
+    },
+
+    async sendText(text: string, opts: { respond?: boolean } = {}): Promise<void> {
+      const rejected = rejectIfNotLive('send text');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.sendText', text, ...(opts.respond === undefined ? {} : { respond: opts.respond }) });
+    },
+    async commitAudio(): Promise<void> {
+      const rejected = rejectIfNotLive('commit audio');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.commitAudio' });
+    },
+    async clearAudio(): Promise<void> {
+      const rejected = rejectIfNotLive('clear audio');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.clearAudio' });
+    },
+    async createResponse(): Promise<void> {
+      const rejected = rejectIfNotLive('create a response');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.createResponse' });
+    },
+    async interrupt(opts: { playedMs?: number } = {}): Promise<void> {
+      const rejected = rejectIfNotLive('interrupt');
+      if (rejected) return rejected;
+      actor.send({ type: 'session.interrupt', ...(opts.playedMs === undefined ? {} : { playedMs: opts.playedMs }) });
+    },
+
+    updateSession: (delta, opts) => requestUpdate(updateTarget, delta, opts),
+
+    async sendToolResult(callId: string, output: unknown): Promise<void> {
+      const rejected = rejectIfNotLive('send a tool result');
+      if (rejected) return rejected;
+      const refusal = toolResultRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
+      actor.send({ type: 'session.toolResult', callId, output });
+    },
+    async approveTool(callId: string): Promise<void> {
+      const rejected = rejectIfNotLive('approve a tool call');
+      if (rejected) return rejected;
+      const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
+      actor.send({ type: 'session.approveTool', callId });
+    },
+    async rejectTool(callId: string, reason?: string): Promise<void> {
+      const rejected = rejectIfNotLive('reject a tool call');
+      if (rejected) return rejected;
+      const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
+      if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
+      actor.send({ type: 'session.rejectTool', callId, ...(reason === undefined ? {} : { reason }) });
+    },
+
+    async close(): Promise<void> {
+      const snapshot = actor.getSnapshot();
+      if (snapshot.status !== 'active') return;
+      // Never connected, or the last attempt failed: no connection to close, so the actor is
+      // stopped without going through the chart's `closed` state.
+      if (isOffline(snapshot)) return end();
+      actor.send({ type: 'session.close' });
+      await waitFor(actor, (s) => s.status !== 'active', { timeout: 5_000 }).catch(() => undefined);
+      end();
+    },
+  };
+  handle = session;
+  return session;
+}

@@ -1,0 +1,104 @@
+/**
+ * `RealtimeSession`: what `createRealtimeSession()` returns, as one named, documented interface
+ * (the published declarations show this, not the inferred type of the object literal).
+ */
+import type { Observable } from 'rxjs';
+import type { Actor } from 'xstate';
+import type { AudioPlane } from '../adapters/audio-plane.js';
+import type { SessionDeltaInput } from '../config.js';
+import type { RealtimeSessionMachine } from '../machines/session/session.machine.js';
+import type { AnySessionEvent, SessionEventMap, SessionEventName } from './event-map.js';
+import type { SessionTool } from './tools.js';
+
+export type UpdateOutcome = 'applied' | 'resumed' | 'queued';
+/** How an update ended once it is in effect: on the open connection, or on a new one. */
+export type UpdateCompletion = 'applied' | 'resumed';
+
+/**
+ * What `updateSession` returns: a promise of the first answer (`UpdateOutcome`), as before, plus
+ * `completion`, which settles when the change is in effect, a queued one included.
+ */
+export interface UpdateRequest extends Promise<UpdateOutcome> {
+  /** `'applied'` or `'resumed'` once the change is in effect; rejects (`UpdateFailedError`, `session_closed`) when it never will be. */
+  readonly completion: Promise<UpdateCompletion>;
+}
+
+/**
+ * A realtime voice session: verbs, listeners and the actor underneath. Every verb but `connect()`
+ * and `close()` needs a live session (connected, or swapping connections): otherwise it rejects
+ * with `NotConnectedError` (`sendAudio`, which is synchronous, throws it).
+ */
+export interface RealtimeSession {
+  /** The session's XState actor: `getSnapshot()`, `subscribe()`, `system`, `on()` for emitted events. */
+  readonly actor: Actor<RealtimeSessionMachine>;
+  /** Every event the session publishes, as an RxJS stream; it completes when the session is closed. */
+  readonly events$: Observable<AnySessionEvent>;
+  /** Output audio, text and transcript deltas arrive here and on `on('audio' | 'text' | 'transcript')`. */
+  readonly audio: AudioPlane;
+  /**
+   * Listens to one event type; returns the unsubscribe function. A listener that throws is logged
+   * (once as a warning, then as debug lines), never fatal.
+   */
+  on<N extends SessionEventName>(type: N, listener: (event: SessionEventMap[N]) => void): () => void;
+  /** Listens to every event (typed listeners of an event run first); returns the unsubscribe function. */
+  on(type: '*', listener: (event: AnySessionEvent) => void): () => void;
+
+  /** The whole state value as text: a flat state's name ('disconnected', 'failed', 'closed'), else the JSON of the value. */
+  readonly state: string;
+  /** Whether verbs are accepted: connected, or swapping connections (never reported as a disconnect). */
+  readonly connected: boolean;
+
+  /**
+   * Opens the first connection (or a new one after a failure) and resolves once the provider is
+   * ready; resolves at once when already live. Rejects with the provider's error, with
+   * `connection_failed` when nothing answers within `connectTimeoutMs` (the session is then
+   * closed), or with `session_closed` on a closed session.
+   */
+  connect(): Promise<void>;
+
+  /**
+   * Sends user audio (PCM16 LE mono at `inputSampleRate`). Synchronous and cheap: it is the hot
+   * path. Throws `NotConnectedError` when the session is not live, and `invalid_audio` for an odd
+   * number of bytes or a value that is not bytes (that chunk is dropped whole); buffered while resuming.
+   */
+  sendAudio(pcm: Buffer | Uint8Array | Int16Array): void;
+  /** Sends a user message; `respond` (default true) asks the model to answer it. */
+  sendText(text: string, opts?: { respond?: boolean }): Promise<void>;
+  /** Commits the input audio buffer (manual turns, `turnDetection: { type: 'none' }`). */
+  commitAudio(): Promise<void>;
+  /** Discards the input audio buffer. */
+  clearAudio(): Promise<void>;
+  /** Asks the model to respond. */
+  createResponse(): Promise<void>;
+  /** Barge-in from the application. `playedMs`: how much of the current assistant audio was played. */
+  interrupt(opts?: { playedMs?: number }): Promise<void>;
+
+  /**
+   * Changes the session's context. Resolves `'applied'` (changed on the open connection),
+   * `'resumed'` (the session was idle and reconnected with the new config), or `'queued'` (the
+   * model is busy; the change runs at the next idle moment). Rejects with `ConfigValidationError`
+   * for a bad delta and `UpdateFailedError` when the provider rejects it or every resumption
+   * attempt fails. The returned promise also carries `completion`: it settles when the change is
+   * in effect (`'applied'` or `'resumed'`, so a queued update can be awaited to the end), or
+   * rejects with the reason it never took effect.
+   */
+  updateSession(delta: Omit<SessionDeltaInput, 'tools'> & { tools?: SessionTool[] }, opts?: { bridgeMessage?: string }): UpdateRequest;
+
+  /**
+   * Answers a call the application runs itself (`autoExecuteTools: false`) or re-sends a result
+   * held back by `autoRespondTools: false`. Rejects with `tool_error` for a call that is not
+   * waiting for this.
+   */
+  sendToolResult(callId: string, output: unknown): Promise<void>;
+  /**
+   * Lets a call waiting in `awaitingApproval` run. Rejects, as `sendToolResult` does, with
+   * `NotConnectedError` when the session is not live and a `tool_error` for a call id no tool
+   * actor is running (unknown, already settled, or run by the application).
+   */
+  approveTool(callId: string): Promise<void>;
+  /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. Rejects like `approveTool`. */
+  rejectTool(callId: string, reason?: string): Promise<void>;
+
+  /** Closes the connection (answering outstanding tool calls with a cancellation) and ends the session. */
+  close(): Promise<void>;
+}
