@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AudioInput } from '../../adapters/audio.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil } from '../session/event-log.js';
 
 type Sent = { audio: number } | { marker: string };
 

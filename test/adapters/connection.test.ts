@@ -16,7 +16,7 @@ import type { ClientIntentInput, ModelEventInput } from '../../adapters/events.j
 import { ClientIntentSchema } from '../../adapters/events.js';
 import { parseSessionConfig } from '../../config.js';
 import { silentLogger } from '../../logger.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil } from '../session/event-log.js';
 
 interface Server {
   url: string;

@@ -10,7 +10,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import { createRuleBrain } from '../../emulator/brain.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil } from '../session/event-log.js';
 
 let emulator: Emulator;
 beforeAll(async () => {

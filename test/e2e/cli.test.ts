@@ -1,6 +1,6 @@
 /** The CLI's contract: --help everywhere, exit codes, one-line errors without stack traces. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, cli, killAll, ROOT } from './helpers.js';
+import { cleanEnv, cli, killAll, ROOT } from './processes.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectWav } from '../../cli/wav.js';
-import { cli, killAll, tempDir } from './helpers.js';
+import { cli, killAll, tempDir } from './processes.js';
 
 const dir = tempDir();
 afterAll(() => {

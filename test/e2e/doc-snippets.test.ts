@@ -6,7 +6,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, ROOT, run } from './helpers.js';
+import { cleanEnv, killAll, ROOT, run } from './processes.js';
 
 afterAll(killAll);
 

@@ -6,7 +6,7 @@
 import { RealtimeAgent, RealtimeSession, tool, type RealtimeItem } from '@openai/agents-realtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { finish, killAll, start, CLI, waitForOutput } from './helpers.js';
+import { finish, killAll, start, CLI, waitForOutput } from './processes.js';
 
 let session: RealtimeSession | undefined;
 afterEach(() => {

@@ -1,7 +1,7 @@
 /** Every program in examples/ runs to completion on its own emulator and prints what it shows. */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, ROOT, run } from './helpers.js';
+import { cleanEnv, killAll, ROOT, run } from './processes.js';
 
 afterAll(killAll);
 

@@ -10,7 +10,7 @@ import { createRuleBrain } from '../../emulator/brain.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
 import { inspectWav } from '../../cli/wav.js';
-import { cleanEnv, cli, killAll, tempDir } from './helpers.js';
+import { cleanEnv, cli, killAll, tempDir } from './processes.js';
 
 const dir = tempDir();
 let emulator: Emulator;

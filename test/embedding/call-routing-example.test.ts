@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanEnv, killAll, ROOT, run } from '../e2e/helpers.js';
+import { cleanEnv, killAll, ROOT, run } from '../e2e/processes.js';
 
 afterAll(killAll);
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, finish, killAll, start, waitForOutput } from '../e2e/helpers.js';
+import { CLI, finish, killAll, start, waitForOutput } from '../e2e/processes.js';
 
 let rt: OpenAIRealtimeWS | undefined;
 afterEach(() => {

@@ -7,8 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
-import { record, waitUntil } from '../helpers/wait.js';
-import { adapterFor, clientFrames, useGeminiFixture } from './fixture.js';
+import { record, waitUntil } from '../session/event-log.js';
+import { adapterFor, userAudioReceived as received, useGeminiFixture } from './fixture.js';
+import { quietAudio } from '../adapters/quiet-audio.js';
 import type { Emulator } from '../../emulator/index.js';
 
 const fx = useGeminiFixture();
@@ -19,25 +20,7 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
 });
 
-/**
- * Quiet audio (below the emulator's speech threshold, so no turn starts and the session stays idle)
- * whose samples count up, so a lost or reordered chunk shows in the comparison.
- */
-function quietAudio(state: { next: number }, bytes: number): Buffer {
-  const pcm = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes / 2; i++) pcm.writeInt16LE(state.next++ % 300, i * 2);
-  return pcm;
-}
 
-/** Every audio byte the emulator received, in arrival order, over all connections. */
-function received(emu: Emulator): Buffer {
-  return Buffer.concat(
-    clientFrames(emu, 'realtimeInput')
-      .map((f) => (f['realtimeInput'] as { audio?: { data: string } }).audio?.data)
-      .filter((d): d is string => d !== undefined)
-      .map((d) => Buffer.from(d, 'base64')),
-  );
-}
 
 async function open(emu: Emulator) {
   const session = createRealtimeSession({ model: adapterFor(emu), inputSampleRate: RATE, instructions: 'You are a test.' });

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
-import { record, waitUntil } from '../helpers/wait.js';
+import { record, waitUntil } from '../session/event-log.js';
 import { adapterFor, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();

@@ -79,3 +79,13 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Every user-audio byte the emulator received (`realtimeInput.audio`), in arrival order, over all connections. */
+export function userAudioReceived(emu: Emulator): Buffer {
+  return Buffer.concat(
+    clientFrames(emu, 'realtimeInput')
+      .map((f) => (f['realtimeInput'] as { audio?: { data: string } }).audio?.data)
+      .filter((d): d is string => d !== undefined)
+      .map((d) => Buffer.from(d, 'base64')),
+  );
+}

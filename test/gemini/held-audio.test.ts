@@ -6,8 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
-import { record, statePaths, waitUntil } from '../helpers/wait.js';
-import { adapterFor, clientFrames, useGeminiFixture } from './fixture.js';
+import { record, statePaths, waitUntil } from '../session/event-log.js';
+import { adapterFor, userAudioReceived as received, useGeminiFixture } from './fixture.js';
+import { quietAudio } from '../adapters/quiet-audio.js';
 import type { Emulator } from '../../emulator/index.js';
 
 const fx = useGeminiFixture();
@@ -16,20 +17,7 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
 });
 
-/** Quiet audio (no turn starts) whose samples count up. */
-function quietAudio(state: { next: number }, bytes: number): Buffer {
-  const pcm = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes / 2; i++) pcm.writeInt16LE(state.next++ % 300, i * 2);
-  return pcm;
-}
 
-/** Audio bytes the emulator received, over every connection. */
-function receivedBytes(emu: Emulator): number {
-  return clientFrames(emu, 'realtimeInput')
-    .map((f) => (f['realtimeInput'] as { audio?: { data: string } }).audio?.data)
-    .filter((d): d is string => d !== undefined)
-    .reduce((n, d) => n + Buffer.from(d, 'base64').length, 0);
-}
 
 describe('gemini: audio held during a swap', () => {
   it('close() during a resumption backoff discards held audio and counts it in droppedBytes', async () => {
@@ -45,7 +33,7 @@ describe('gemini: audio held during a swap', () => {
       sent += bytes;
     };
     for (let i = 0; i < 2; i++) send(640); // 40 ms: one whole batch, no remainder
-    await waitUntil(() => receivedBytes(emu) === 1280, 'the first batch');
+    await waitUntil(() => received(emu).length === 1280, 'the first batch');
     // The connection drops and every new setup is refused: the session waits in its backoff.
     emu.gemini.refuseSetups(5, 1013, 'The service is currently unavailable.');
     emu.gemini.inject({ type: 'close', code: 1011, reason: 'Internal error encountered.' });
@@ -56,7 +44,7 @@ describe('gemini: audio held during a swap', () => {
     await session.close();
     expect(session.audio.bufferedBytes).toBe(0);
     // Every byte the application sent either reached the service or is counted as dropped.
-    expect(receivedBytes(emu) + session.audio.stats.droppedBytes).toBe(sent);
+    expect(received(emu).length + session.audio.stats.droppedBytes).toBe(sent);
     expect(session.audio.stats.droppedBytes).toBe(4 * 640);
     expect(log.types()).toContain('closed');
   });

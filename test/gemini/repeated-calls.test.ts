@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ModelEvent } from '../../adapters/events.js';
 import { createRealtimeSession, defineTool, silentLogger } from '../../index.js';
-import { record } from '../helpers/wait.js';
+import { record } from '../session/event-log.js';
 import { adapterFor, clientFrames, serverFrames, until, useGeminiFixture } from './fixture.js';
 
 type Json = Record<string, unknown>;

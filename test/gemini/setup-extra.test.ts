@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigValidationError, createRealtimeSession, defineTool } from '../../index.js';
-import { record } from '../helpers/wait.js';
+import { record } from '../session/event-log.js';
 import { adapterFor, clientFrames, tone, useGeminiFixture } from './fixture.js';
 
 const fx = useGeminiFixture();

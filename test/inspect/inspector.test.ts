@@ -16,7 +16,7 @@ import type { ClientIntent } from '../../adapters/events.js';
 import { createInspectionCallback, type SanitizedInspectionEvent } from '../../inspect/callback.js';
 import { createVoxstateInspector } from '../../inspect/inspector.js';
 import { sanitizeValue } from '../../inspect/sanitize.js';
-import { record, waitUntil } from '../helpers/wait.js';
+import { record, waitUntil } from '../session/event-log.js';
 
 const API_KEY = 'sk-test-SECRET1234567890abcdef';
 // Not shaped like any known key: only the key-name rule can catch it.

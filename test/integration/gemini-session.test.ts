@@ -9,7 +9,7 @@ import { geminiLive } from '../../adapters/gemini/index.js';
 import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
 import { createRealtimeSession, defineTool, type AnyToolDefinition } from '../../index.js';
-import { record, waitUntil } from '../helpers/wait.js';
+import { record, waitUntil } from '../session/event-log.js';
 
 const KEY = 'AIzaSyINTEGRATION-not-real-0123456789';
 let emulator: Emulator | undefined;

@@ -8,7 +8,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { createRuleBrain, startEmulator, type Emulator } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
 import { createRealtimeSession, defineTool } from '../../index.js';
-import { record, waitUntil } from '../helpers/wait.js';
+import { record, waitUntil } from '../session/event-log.js';
 
 const KEY = 'sk-test-integration-0123456789';
 let emulator: Emulator | undefined;

@@ -7,7 +7,7 @@ import { createActor, createMachine } from 'xstate';
 import { createRealtimeSession } from '../../index.js';
 import { createTransitionCoverage } from '../../testing.js';
 import { createScriptedModel } from '../../testing.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil } from '../session/event-log.js';
 
 describe('session machine findings (fixed)', () => {
   it('approveTool / rejectTool for an unknown or already settled call id leaves the session running', async () => {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, ROOT, run } from '../e2e/helpers.js';
+import { killAll, ROOT, run } from '../e2e/processes.js';
 
 afterAll(killAll);
 

@@ -10,8 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
-import { record, waitUntil } from '../helpers/wait.js';
-import { TEST_KEY } from './fixture.js';
+import { record, waitUntil } from '../session/event-log.js';
+import { TEST_KEY, userAudioReceived as received } from './fixture.js';
+import { quietAudio } from '../adapters/quiet-audio.js';
 
 let emulator: Emulator | undefined;
 const sessions: RealtimeSession[] = [];
@@ -21,26 +22,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-/**
- * Quiet audio (below the emulator's speech threshold, so no turn starts and the session stays idle)
- * whose samples count up, so a lost or reordered chunk shows in the comparison.
- */
-function quietAudio(state: { next: number }, bytes: number): Buffer {
-  const pcm = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes / 2; i++) pcm.writeInt16LE(state.next++ % 300, i * 2);
-  return pcm;
-}
 
-/** Every audio byte the emulator received, in arrival order, over all connections. */
-function received(emu: Emulator): Buffer {
-  return Buffer.concat(
-    emu.context.log.entries
-      .filter((e) => e.direction === 'in' && e.protocol === 'openai')
-      .map((e) => e.frame as { type?: string; audio?: string })
-      .filter((f) => f.type === 'input_audio_buffer.append' && typeof f.audio === 'string')
-      .map((f) => Buffer.from(f.audio!, 'base64')),
-  );
-}
 
 const connectionsSeen = (emu: Emulator) =>
   new Set(emu.context.log.entries.filter((e) => e.direction === 'in' && e.protocol === 'openai').map((e) => e.connection)).size;

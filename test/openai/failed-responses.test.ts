@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession } from '../../index.js';
-import { record } from '../helpers/wait.js';
+import { record } from '../session/event-log.js';
 import { TEST_KEY } from './fixture.js';
 
 let emulator: Emulator | undefined;

@@ -77,3 +77,14 @@ export function tone(ms: number, rate = 24000, amplitude = 8000): Buffer {
 export function silence(ms: number): Buffer {
   return Buffer.alloc(Math.round((24000 * ms) / 1000) * 2);
 }
+
+/** Every user-audio byte the emulator received (`input_audio_buffer.append`), in arrival order, over all connections. */
+export function userAudioReceived(emu: Emulator): Buffer {
+  return Buffer.concat(
+    emu.context.log.entries
+      .filter((e) => e.direction === 'in' && e.protocol === 'openai')
+      .map((e) => e.frame as { type?: string; audio?: string })
+      .filter((f) => f.type === 'input_audio_buffer.append' && typeof f.audio === 'string')
+      .map((f) => Buffer.from(f.audio!, 'base64')),
+  );
+}

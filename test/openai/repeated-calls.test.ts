@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession, defineTool, type RealtimeSession } from '../../index.js';
-import { record, tick, waitUntil } from '../helpers/wait.js';
+import { record, tick, waitUntil } from '../session/event-log.js';
 import { TEST_KEY } from './fixture.js';
 
 let emulator: Emulator | undefined;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { firstValueFrom, filter, take, toArray } from 'rxjs';
 import { ConfigValidationError, NotConnectedError, createRealtimeSession } from '../../index.js';
 import { createScriptedModel } from '../../testing.js';
-import { record, statePaths, tick } from '../helpers/wait.js';
+import { record, statePaths, tick } from './event-log.js';
 
 describe('construction', () => {
   it('requires a model, and says so naming the field', () => {

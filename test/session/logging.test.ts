@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtimeSession, silentLogger, type Logger } from '../../index.js';
 import { createScriptedModel } from '../../testing.js';
-import { record, waitUntil } from '../helpers/wait.js';
+import { record, waitUntil } from './event-log.js';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -10,7 +10,7 @@ import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { ConfigValidationError, createRealtimeSession, defineTool, NotConnectedError, VoxstateError } from '../../index.js';
 import { createScriptedModel } from '../../testing.js';
-import { record } from '../helpers/wait.js';
+import { record } from './event-log.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => {

@@ -7,7 +7,7 @@ import { SimulatedClock, createActor, waitFor } from 'xstate';
 import { z } from 'zod';
 import { UpdateFailedError, createRealtimeSession, createSessionLogic, defineTool } from '../../index.js';
 import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
-import { record, statePaths, tick, waitUntil } from '../helpers/wait.js';
+import { record, statePaths, tick, waitUntil } from './event-log.js';
 
 const geminiLike: ScriptedModelOptions['change'] = {
   instructions: 'resumption',

@@ -7,7 +7,7 @@ import { createActor, type AnyMachineSnapshot, type AnyStateNode, type Inspectio
 import { createSessionLogic, realtimeSessionMachine } from '../../index.js';
 import { connectReasonOf } from '../../machines/session/swap.js';
 import { createScriptedModel } from '../../testing.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil } from './event-log.js';
 
 function transitionsInto(node: AnyStateNode, targetId: string): string[] {
   const own = [...node.transitions.values()].flat().concat(node.always ?? [], node.after);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtimeSession } from '../../index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { geminiLive } from '../../adapters/gemini/index.js';
-import { waitUntil } from '../helpers/wait.js';
+import { waitUntil } from './event-log.js';
 
 let emu: Emulator | undefined;
 afterEach(async () => {

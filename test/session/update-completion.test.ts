@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { createRealtimeSession, UpdateFailedError } from '../../index.js';
-import { record } from '../helpers/wait.js';
+import { record } from './event-log.js';
 
 const KEY = 'AIzaSyCOMPLETION-not-real-0123456789';
 let emulator: Emulator | undefined;

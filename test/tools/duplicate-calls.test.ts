@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { createRealtimeSession, defineTool } from '../../index.js';
 import { MAX_CALL_LEDGER } from '../../machines/session/context.js';
 import { createScriptedModel } from '../../testing.js';
-import { record, tick, waitUntil } from '../helpers/wait.js';
+import { record, tick, waitUntil } from '../session/event-log.js';
 
 type Model = ReturnType<typeof createScriptedModel>;
 

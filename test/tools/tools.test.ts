@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createRealtimeSession, defineTool, toolFromHandler, type AnyToolDefinition } from '../../index.js';
 import { createScriptedModel, type ScriptedModelOptions } from '../../testing.js';
-import { record, statePaths, tick, waitUntil } from '../helpers/wait.js';
+import { record, statePaths, tick, waitUntil } from '../session/event-log.js';
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

@@ -1,4 +1,4 @@
-/** Small, bounded waiting helpers for tests (real timers; no sleep longer than 50 ms). */
+/** A session's published events, recorded in order, and bounded waits for them (real timers; no sleep longer than 50 ms). */
 import type { AnySessionEvent, RealtimeSession, SessionEventMap, SessionEventName } from '../../index.js';
 
 export async function waitUntil(predicate: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
