@@ -56,7 +56,7 @@ export function startAdapter(adapter: ModelAdapter, options: HarnessOptions = {}
   async function waitForEvent<T extends ModelEvent['type']>(
     type: T,
     predicate: (e: Extract<ModelEvent, { type: T }>) => boolean = () => true,
-    timeoutMs = 3000,
+    timeoutMs = 8000,
   ): Promise<Extract<ModelEvent, { type: T }>> {
     const started = Date.now();
     for (;;) {

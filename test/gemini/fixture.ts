@@ -72,7 +72,7 @@ export function serverFrames(emu: Emulator, key?: string): Json[] {
   return (emu.context.log.frames('out', GEMINI) as Json[]).filter((f) => !key || key in f);
 }
 
-export async function until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+export async function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
   const started = Date.now();
   while (!predicate()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);

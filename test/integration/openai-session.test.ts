@@ -102,8 +102,9 @@ describe('session over the OpenAI adapter and emulator', () => {
   });
 
   it('replays a spoken turn before its answer even when its transcript arrived after the answer', async () => {
+    // A delay far longer than the emulated answer takes, so the order holds on a loaded machine too.
     const { session, log, inbound } = await open(
-      { brain: createRuleBrain({ transcripts: ['My name is Ada'] }), openai: { transcriptionDelayMs: 300 } },
+      { brain: createRuleBrain({ transcripts: ['My name is Ada'] }), openai: { transcriptionDelayMs: 1500 } },
       { voice: 'alloy', transcription: {} },
     );
     const speech = synthesize('my name is ada');

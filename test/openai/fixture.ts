@@ -45,7 +45,7 @@ export async function fixture(options: StartEmulatorOptions = {}): Promise<Fixtu
 }
 
 /** Polls until `check` returns a value other than undefined/false (bounded). */
-export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 3000): Promise<T> {
+export async function until<T>(check: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = check();

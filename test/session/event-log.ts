@@ -1,7 +1,13 @@
 /** A session's published events, recorded in order, and bounded waits for them (real timers; no sleep longer than 50 ms). */
 import type { AnySessionEvent, RealtimeSession, SessionEventMap, SessionEventName } from '../../index.js';
 
-export async function waitUntil(predicate: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
+/**
+ * The default bound is generous (8 s, under the 10 s test timeout): it only matters when something
+ * is wrong, and CI runs test files in parallel on two cores next to spawned CLI processes.
+ */
+export const DEFAULT_WAIT_MS = 8000;
+
+export async function waitUntil(predicate: () => boolean, what = 'condition', timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
   const started = Date.now();
   while (!predicate()) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
@@ -22,7 +28,7 @@ export function record(session: RealtimeSession) {
     async waitFor<N extends SessionEventName>(
       type: N,
       predicate: (e: SessionEventMap[N]) => boolean = () => true,
-      timeoutMs = 3000,
+      timeoutMs = DEFAULT_WAIT_MS,
     ): Promise<SessionEventMap[N]> {
       let found: SessionEventMap[N] | undefined;
       await waitUntil(() => {
