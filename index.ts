@@ -24,6 +24,8 @@ export type {
   SessionEmittedType,
   SessionParentEvent,
   SessionOutput,
+  Swap,
+  SwapWhy,
 } from './machines/session/types.js';
 export { toParentEvent } from './machines/session/actions/parent.js';
 export {

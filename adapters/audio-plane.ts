@@ -27,6 +27,9 @@ export interface AudioPlaneStats {
 }
 
 /** One per session; adapters see it only through its `AudioPort` side. */
+/** How much user audio a swap may hold by default (`maxBufferedAudioMs`). */
+export const DEFAULT_MAX_BUFFERED_MS = 5_000;
+
 export class AudioPlane implements AudioPort {
   private listeners: Array<(event: DataEvent) => void> = [];
   private sink: UserAudioSink | undefined;
@@ -42,7 +45,7 @@ export class AudioPlane implements AudioPort {
   readonly stats: AudioPlaneStats = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, droppedBytes: 0 };
 
   constructor(options: AudioPlaneOptions = {}) {
-    this.maxBufferedMs = options.maxBufferedMs ?? 5000;
+    this.maxBufferedMs = options.maxBufferedMs ?? DEFAULT_MAX_BUFFERED_MS;
     this.onOverflow = options.onOverflow;
   }
 

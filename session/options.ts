@@ -7,10 +7,12 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { z } from 'zod';
 import type { ModelAdapter } from '../adapters/adapter.js';
+import { DEFAULT_MAX_BUFFERED_MS } from '../adapters/audio-plane.js';
 import { INPUT_SAMPLE_RATES, type InputSampleRate } from '../adapters/resampler.js';
 import type { SessionConfig, SessionConfigInput } from '../config.js';
 import { ConfigValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_INPUT_SAMPLE_RATE } from '../machines/session/context.js';
 import type { SessionOptions } from '../machines/session/types.js';
 import type { EventHandler } from './listeners.js';
 import type { SessionTool } from './tools.js';
@@ -59,8 +61,8 @@ const WiringSchema = z.object({
 
 /** The facade's own settings; they never reach the machine. */
 const FacadeSettingsSchema = z.object({
-  inputSampleRate: z.literal(INPUT_SAMPLE_RATES, { error: `must be one of ${INPUT_SAMPLE_RATES.join(', ')} (Hz)` }).default(24_000),
-  maxBufferedAudioMs: z.number().int().positive().default(5_000),
+  inputSampleRate: z.literal(INPUT_SAMPLE_RATES, { error: `must be one of ${INPUT_SAMPLE_RATES.join(', ')} (Hz)` }).default(DEFAULT_INPUT_SAMPLE_RATE),
+  maxBufferedAudioMs: z.number().int().positive().default(DEFAULT_MAX_BUFFERED_MS),
   connectTimeoutMs: z.number().int().positive().default(15_000),
 });
 

@@ -1,12 +1,14 @@
 /**
  * The realtime session statechart. Read top-down:
  * - `disconnected` → `link` (one connection: the model adapter is invoked for exactly the life of
- *   this state; re-entering it opens a new connection) → `closed`.
+ *   this state; entering it again opens a new connection) → `closed`.
  * - Inside `link`: `connecting` (first connection), `resuming` (a replacement connection: a context
  *   change, goAway, or a dropped socket), `connected` (two regions: the turn, and pending
  *   resumption), `closing`.
- * - Every connection swap is a transition into `swapping`, which leaves `link` (stopping the old
- *   adapter) and enters `link.resuming` (starting the new one).
+ * - Every swap started from a live connection (an update, a queued change, goAway, a drop) is a
+ *   transition into `swapping`, which leaves `link` (stopping the old adapter) and enters
+ *   `link.resuming` (starting the new one). Retries after a failed attempt, and the restore of the
+ *   old config, go `resumeBackoff` → `link.resuming`: no connection is live to leave there.
  * - `resumeBackoff` waits between failed resumption attempts; `failed` is where an unusable session rests.
  * Audio never passes through here: see adapters/audio-plane.ts. The named guards and actions are
  * in this folder (guards.ts, actions/); the ones that read an event's payload get it as `params`.

@@ -2,7 +2,7 @@
  * The session chart's `setup()`: its types, the placeholder actors (swapped through `.provide()`)
  * and the named delays. Guards and actions are written in their own files against this base
  * (`defineGuards`, `defineActions`: the same typing `setup().extend()` gives, so parameterized
- * actions get typed `params`) and joined in `machine-setup.ts`.
+ * actions get typed `params`) and joined in `implementations.ts`.
  */
 import { fromCallback, setup, type ParameterizedObject } from 'xstate';
 import type { AdapterInput } from '../../adapters/adapter.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createActor, type AnyMachineSnapshot, type AnyStateNode, type InspectionEvent } from 'xstate';
-import { createSessionLogic, realtimeSessionMachine } from '../../index.js';
+import { createRealtimeSession, createSessionLogic, realtimeSessionMachine, silentLogger } from '../../index.js';
 import { connectReasonOf } from '../../machines/session/swap.js';
 import { createScriptedModel } from '../../testing.js';
 import { waitUntil } from './event-log.js';
@@ -62,5 +62,29 @@ describe('connectReasonOf', () => {
     expect(connectReasonOf({ ...swap, why: 'goAway' })).toBe('reconnect');
     expect(connectReasonOf({ ...swap, why: 'reconnect' })).toBe('reconnect');
     expect(connectReasonOf({ ...swap, why: 'restore' })).toBe('restore');
+  });
+});
+
+describe('updates requested while a swap is opening', () => {
+  // Deferred during the swap, replayed through the chart once the new connection is up: each one is
+  // handled on the new connection (a second swap, or in place) and every request settles. Before
+  // swaps were transitions, a second one was handled on the connection being replaced and never
+  // settled.
+  it('two that need a reconnect and one applied in place all settle', async () => {
+    const model = createScriptedModel({ change: { instructions: 'resumption', voice: 'resumption', temperature: 'inPlace' }, connectDelayMs: 30 });
+    const session = createRealtimeSession({ model, instructions: 'v0', logger: silentLogger });
+    try {
+      await session.connect();
+      const first = session.updateSession({ instructions: 'v1' });
+      await waitUntil(() => session.actor.getSnapshot().matches({ link: 'resuming' }), 'the first swap opening');
+      const second = session.updateSession({ voice: 'verse' });
+      const third = session.updateSession({ temperature: 0.7 });
+      const outcomes = await Promise.all([first.completion, second.completion, third.completion]);
+      expect(outcomes).toEqual(['resumed', 'resumed', 'applied']);
+      const config = session.actor.getSnapshot().context.config;
+      expect({ instructions: config.instructions, voice: config.voice, temperature: config.temperature }).toEqual({ instructions: 'v1', voice: 'verse', temperature: 0.7 });
+    } finally {
+      await session.close();
+    }
   });
 });

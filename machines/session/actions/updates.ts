@@ -19,24 +19,26 @@ function copyFields(target: SessionConfig, source: SessionConfig, fields: readon
  * Bridge message on a live connection: a user text that re-anchors the model after a change. It
  * asks for a response at once when the turn is idle (or the provider takes turns by itself);
  * otherwise the response is owed until the turn ends. Raised as the application's own text so
- * the turn region treats it the same way (an idle turn becomes busy).
+ * the turn region treats it the same way (an idle turn becomes busy). Returns what to raise and
+ * whether a follow-up becomes owed; the action enqueues both.
  */
-function sendBridge(
-  context: SessionContext,
-  enqueue: { raise: (...args: any[]) => void; assign: (...args: any[]) => void },
-  check: (guard: any) => boolean,
-  text: string,
-): void {
-  const idle = check(stateIn('#realtimeSession.link.connected.turn.idle'));
-  const respondNow = idle || !context.capabilities.needsFollowUpResponse;
-  enqueue.raise({ type: 'session.sendText', text, respond: respondNow });
-  if (!respondNow) enqueue.assign({ followUpOwed: true });
+function bridgeFor(context: SessionContext, turnIdle: boolean, text: string): { raise: SessionEventOf<'session.sendText'>; followUpOwed: boolean } {
+  const respondNow = turnIdle || !context.capabilities.needsFollowUpResponse;
+  return { raise: { type: 'session.sendText', text, respond: respondNow }, followUpOwed: !respondNow };
 }
+
+// xstate types `stateIn()`'s guard-name parameter as `any`, which `check` refuses where no named
+// guards are in scope (`never`); the predicate is exactly what `check` runs, so only the type is widened.
+const TURN_IDLE = stateIn('#realtimeSession.link.connected.turn.idle') as never;
 
 export const updateActions = defineActions({
   acknowledgeNoOpUpdate: enqueueActions(({ context, enqueue, check }, update: SessionEventOf<'session.update'>) => {
     enqueue.emit({ type: 'session_updated', requestId: update.requestId, outcome: 'applied', changed: [] });
-    if (update.bridgeMessage) sendBridge(context, enqueue, check, update.bridgeMessage);
+    if (update.bridgeMessage) {
+      const bridge = bridgeFor(context, check(TURN_IDLE), update.bridgeMessage);
+      enqueue.raise(bridge.raise);
+      if (bridge.followUpOwed) enqueue.assign({ followUpOwed: true });
+    }
   }),
   applyUpdateInPlace: enqueueActions(({ context, enqueue }, update: SessionEventOf<'session.update'>) => {
     const { config, changed } = mergeSessionDelta(context.config, update.delta);
@@ -52,7 +54,11 @@ export const updateActions = defineActions({
     const { [requestId]: _done, ...inFlightUpdates } = context.inFlightUpdates;
     enqueue.assign({ inFlightUpdates, liveConfig: copyFields(context.liveConfig, context.config, update.changed) });
     enqueue.emit({ type: 'session_updated', requestId, outcome: 'applied', changed: update.changed });
-    if (update.bridgeMessage) sendBridge(context, enqueue, check, update.bridgeMessage);
+    if (update.bridgeMessage) {
+      const bridge = bridgeFor(context, check(TURN_IDLE), update.bridgeMessage);
+      enqueue.raise(bridge.raise);
+      if (bridge.followUpOwed) enqueue.assign({ followUpOwed: true });
+    }
   }),
   revertUpdate: enqueueActions(({ context, enqueue }, { requestId, error }: SessionEventOf<'model.configRejected'>) => {
     const update = context.inFlightUpdates[requestId];
