@@ -206,6 +206,9 @@ export function createProviderConnection(options: SocketOptions, protocolFor: (l
         // Never opened (still connecting): nothing to hand-shake with, so closed now, not after a timeout.
         ws?.terminate();
         if (phase === 'closingBeforeReady' || phase === 'failed') {
+          // Closed for good: the connect timer must not report a failure after this.
+          phase = 'closed';
+          clearTimeout(connectTimer);
           emit({ type: 'model.closed', code: 1000, reason: 'closed before the connection was ready', expected: true });
         }
       });
@@ -217,8 +220,9 @@ export function createProviderConnection(options: SocketOptions, protocolFor: (l
       if (phase === 'opening' || phase === 'handshaking') {
         return fail(protocol.closedBeforeReady({ code, reason, lastError, where }));
       }
-      if (phase !== 'ready' && phase !== 'closing') return;
-      const expected = phase === 'closing';
+      if (phase !== 'ready' && phase !== 'closing' && phase !== 'closingBeforeReady') return;
+      // A close the session asked for, before or after ready, is expected.
+      const expected = phase !== 'ready';
       phase = 'closed';
       protocol.closed?.({ code, reason, expected });
       emit({ type: 'model.closed', code, reason, expected });

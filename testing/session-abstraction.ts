@@ -26,7 +26,7 @@ export function serializeSessionState(snapshot: AnyMachineSnapshot): string {
     follow: ctx.followUpOwed,
     goAway: ctx.goAwayDeadline !== null,
     inFlight: Object.keys(ctx.inFlightUpdates).sort(),
-    deferred: Math.min(1, (ctx as { deferredUpdates?: unknown[] }).deferredUpdates?.length ?? 0),
+    deferred: Math.min(1, ctx.deferredUpdates.length),
   });
 }
 
@@ -42,7 +42,7 @@ export function sessionInvariants(snapshot: AnyMachineSnapshot) {
     followUpOwed: ctx.followUpOwed,
     hasProducedAudio: ctx.hasProducedAudio,
     goAway: ctx.goAwayDeadline !== null,
-    deferredUpdates: (ctx as { deferredUpdates?: unknown[] }).deferredUpdates?.length ?? 0,
+    deferredUpdates: ctx.deferredUpdates.length,
     instructions: ctx.config.instructions,
   };
 }

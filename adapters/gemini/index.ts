@@ -47,7 +47,13 @@ export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-20
 
 export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
   const model = options.model ?? GEMINI_DEFAULT_MODEL;
-  if (options.apiKey === undefined && !options.vertex) throw credentialError('apiKey', 'geminiLive needs an apiKey or vertex credentials');
+  // With Vertex the access token authenticates and an apiKey is not used.
+  const credential = options.vertex
+    ? requireCredential(options.vertex.accessToken, 'vertex.accessToken')
+    : options.apiKey !== undefined
+      ? requireCredential(options.apiKey, 'apiKey')
+      : undefined;
+  if (credential === undefined) throw credentialError('apiKey', 'geminiLive needs an apiKey or vertex credentials');
   const bareModel = model.split('/').pop() ?? model;
   const schemaDialect = options.schemaDialect ?? 'openapi';
   const contextWindowCompression = options.contextWindowCompression ?? true;
@@ -58,10 +64,7 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
     checkConfig: (config) =>
       setupConflict(toSetup(config, { model, vertex: options.vertex, schemaDialect, contextWindowCompression, resumptionHandle: undefined }).setup, config),
     logic: createConnectionLogic({
-      // With Vertex the access token authenticates and an apiKey is not used.
-      credential: options.vertex
-        ? requireCredential(options.vertex.accessToken, 'vertex.accessToken')
-        : requireCredential(options.apiKey as TokenSource, 'apiKey'),
+      credential,
       model,
       url: options.url,
       vertex: options.vertex && { project: options.vertex.project, location: options.vertex.location },

@@ -56,7 +56,7 @@ function contradicts(built: unknown, extraValue: unknown): boolean {
  * The first field of `config.extra` that contradicts the session object built from `config`
  * (`built`, before the merge), as an `invalid_config` error; undefined when there is none.
  */
-export function extraConflict(config: SessionConfig, built: object, protocol: OpenAIProtocol): ErrorInfo | undefined {
+function extraConflict(config: SessionConfig, built: object, protocol: OpenAIProtocol): ErrorInfo | undefined {
   if (!config.extra) return undefined;
   for (const path of GUARDED[protocol]) {
     const fromExtra = at(config.extra, path);

@@ -18,7 +18,7 @@ import type {
   TruncateFrame,
 } from './wire.js';
 
-export const PCM24K = { type: 'audio/pcm', rate: 24000 } as const;
+const PCM24K = { type: 'audio/pcm', rate: 24000 } as const;
 
 export interface SessionBuildOptions {
   /**
@@ -28,7 +28,7 @@ export interface SessionBuildOptions {
   includeVoice: boolean;
 }
 
-export function turnDetectionToWire(td: TurnDetection): GATurnDetection | null {
+function turnDetectionToWire(td: TurnDetection): GATurnDetection | null {
   switch (td.type) {
     case 'none':
       // null, not omitted: an omitted field keeps the server's default (server_vad).

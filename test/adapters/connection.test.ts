@@ -164,8 +164,7 @@ describe('the socket core (adapters/connection.ts)', () => {
       { type: 'model.error', error: { code: 'invalid_frame', message: expect.stringContaining('"model.nonsense" failed validation') } },
     ]);
     toy.stop();
-    toy.link().emit({ type: 'model.responseDone' });
-    expect(toy.raw.at(-1)!.type).toBe('model.error');
+    expect(toy.link().phase).toBe('stopped');
   });
 
   it('refuses a conflicting config before the credential is asked for or anything is sent', async () => {
@@ -211,10 +210,30 @@ describe('the socket core (adapters/connection.ts)', () => {
     const toy = startToy({ url: server.url, credential: () => new Promise<string>((resolve) => (resolveKey = resolve)) });
     toy.send({ type: 'client.close' });
     expect(toy.raw).toEqual([{ type: 'model.closed', code: 1000, reason: 'closed before the connection was ready', expected: true }]);
-    expect(toy.link().phase).toBe('closingBeforeReady');
+    expect(toy.link().phase).toBe('closed');
     resolveKey('sk-toy-secret-123456');
     await new Promise((r) => setTimeout(r, 30));
     expect(server.sockets).toHaveLength(0);
+    toy.stop();
+  });
+
+  it('a close reported before ready is the last word: the connect timer does not add a failure later', async () => {
+    const server = await toyServer();
+    const toy = startToy({ url: server.url, connectTimeoutMs: 50, credential: () => new Promise<string>(() => undefined) });
+    toy.send({ type: 'client.close' });
+    await new Promise((r) => setTimeout(r, 120));
+    expect(types(toy)).toEqual(['model.closed']);
+    toy.stop();
+  });
+
+  it('a close asked for during the handshake is reported when the socket closes, as expected', async () => {
+    const silent = await toyServer({ answer: false });
+    const toy = startToy({ url: silent.url });
+    await waitUntil(() => silent.received[0]?.length === 1, 'the first frame');
+    toy.send({ type: 'client.close' });
+    await waitUntil(() => types(toy).includes('model.closed'), 'model.closed');
+    expect(toy.raw).toEqual([{ type: 'model.closed', code: 1000, reason: 'client close', expected: true }]);
+    expect(toy.link().phase).toBe('closed');
     toy.stop();
   });
 
