@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { MutableField, SessionConfig } from '../config.js';
 import type { AudioPort } from './audio-port.js';
 import type { ClientIntent } from './events.js';
+import type { SocketLedger } from './socket-ledger.js';
 
 /** Why this connection is being opened. */
 export type ConnectReason = 'initial' | 'mutation' | 'reconnect' | 'restore';
@@ -30,6 +31,12 @@ export interface AdapterInput {
   /** The session's audio plane, as much of it as an adapter uses. */
   audio: AudioPort;
   logger: Logger;
+  /**
+   * The session's sockets that have not finished closing, the same ledger for every connection of
+   * one session. An adapter whose provider refuses a second socket (Gemini) opens only once they
+   * have all closed. Absent outside a session (an adapter started on its own): nothing to wait for.
+   */
+  sockets?: SocketLedger;
 }
 
 export type ModelAdapterLogic = CallbackActorLogic<ClientIntent, AdapterInput, EventObject>;

@@ -71,6 +71,12 @@ export interface SocketOptions {
   closeTimeoutMs: number;
   /** The provider's input rate and batching; `frame` turns one batch into a text frame. */
   audio: AudioInputOptions & { frame(pcm: Buffer): string };
+  /**
+   * Open only once every earlier socket of the session has closed (`AdapterInput.sockets`): set by
+   * a provider that refuses a resume while the old socket is open (Gemini). The wait counts toward
+   * the connect timeout; it lasts at most the old adapter's close timeout.
+   */
+  closeBeforeReopen?: boolean;
   /** Set when the provider answers a refused handshake with an HTTP status worth naming (Gemini). */
   describeRefusal?(status: number | undefined, where: string): string;
 }
@@ -237,6 +243,7 @@ export function createProviderConnection(options: SocketOptions, protocolFor: (l
         url = target.url;
         secrets.push(...(target.secrets ?? []));
         ws = new WebSocket(url, { headers: target.headers, perMessageDeflate: false });
+        input.sockets?.track(ws);
       } catch (error) {
         return fail({ message: `Could not open ${describeUrl(url)}: ${error instanceof Error ? error.message : String(error)}` });
       }
@@ -269,14 +276,24 @@ export function createProviderConnection(options: SocketOptions, protocolFor: (l
       });
     }
 
+    /** The provider refuses a second socket and an earlier one of this session is still closing. */
+    const previousOpen = options.closeBeforeReopen === true && (input.sockets?.openCount ?? 0) > 0;
     if (protocol.conflict) {
       // A config mistake, not a network failure: reported as such, before anything is sent.
       const { message, providerCode, param } = protocol.conflict;
       fail({ code: 'invalid_config', message, providerCode, param });
-    } else if (typeof options.credential === 'string') open(options.credential);
+    } else if (typeof options.credential === 'string' && !previousOpen) open(options.credential);
     else {
+      const credential = options.credential;
       Promise.resolve()
-        .then(options.credential)
+        .then(typeof credential === 'string' ? () => credential : credential)
+        .then(async (resolved) => {
+          if (previousOpen) {
+            logger.debug({ open: input.sockets?.openCount }, `${options.name}: waiting for the previous socket to close`);
+            await input.sockets?.allClosed();
+          }
+          return resolved;
+        })
         .then(open, (error: unknown) => {
           // An empty key from the key function is the application's config mistake, named as such.
           if (error instanceof ConfigValidationError) fail({ code: 'invalid_config', message: error.message, param: error.field });

@@ -3,6 +3,7 @@
  * actions apply (each defined here once).
  */
 import { AudioPlane } from '../../adapters/audio-plane.js';
+import { SocketLedger } from '../../adapters/socket-ledger.js';
 import { resolveLogger } from '../../logger.js';
 import type { SessionContext, SessionInput, SessionOptions } from './types.js';
 
@@ -45,6 +46,7 @@ export function initialContext(input: SessionInput): SessionContext {
     capabilities: input.capabilities,
     options: { ...DEFAULT_SESSION_OPTIONS, ...input.options },
     audio: input.audio ?? new AudioPlane(),
+    sockets: new SocketLedger(),
     logger: input.logger ?? resolveLogger(undefined),
     connectionId: 0,
     resumptionHandle: undefined,

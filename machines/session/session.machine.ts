@@ -86,6 +86,9 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
           reason: connectReasonOf(context.activeSwap),
           audio: context.audio,
           logger: context.logger,
+          // The old connection's socket may still be closing when this one starts: an adapter
+          // whose provider refuses overlapping sockets (Gemini) waits on this before it opens.
+          sockets: context.sockets,
         }),
       },
       on: {
@@ -104,7 +107,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
         resuming: {
           description:
-            'Replacing the connection: the old one is closed, a new one opens with the canonical config and the latest resumption handle. User audio is buffered meanwhile. Never reported as disconnected.',
+            'Replacing the connection: the old one is closed, a new one opens with the canonical config and the latest resumption handle (on Gemini only once the old socket has closed). User audio is buffered meanwhile. Never reported as disconnected.',
           // `live`: the application's verbs are accepted (held until the new connection is up).
           tags: ['live'],
           entry: 'holdUserAudio',

@@ -4,6 +4,7 @@
  */
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import type { AudioPlane } from '../../adapters/audio-plane.js';
+import type { SocketLedger } from '../../adapters/socket-ledger.js';
 import type { Capabilities, ConnectReason } from '../../adapters/adapter.js';
 import type { ModelEvent, ResponseStatusDetails } from '../../adapters/events.js';
 import type { ErrorInfo } from '../../errors.js';
@@ -100,6 +101,8 @@ export interface SessionContext {
   capabilities: Capabilities;
   options: SessionOptions;
   audio: AudioPlane;
+  /** The session's sockets still closing: a connection that must not overlap its predecessor waits on it. */
+  sockets: SocketLedger;
   logger: Logger;
   connectionId: number;
   /** The latest resumable handle (Gemini); read when a connection attempt starts. */
