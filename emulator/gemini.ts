@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
+import { admitGeminiTokenSession, checkGeminiToken, mintGeminiToken } from './gemini-tokens.js';
 import { requestPath, type EmulatorContext, type EmulatorRoute } from './server.js';
 import { synthesize } from './speech.js';
 import { VoiceDetector } from './voice-detector.js';
@@ -51,8 +52,17 @@ export interface GeminiEmulatorOptions {
   cancelToolCallsOnInterrupt?: boolean;
   /** Accept the experimental `contextUpdate` (default true); false closes with 1007 like older servers. */
   contextUpdate?: boolean;
-  /** When set, connections must present this key (`?key=` or Bearer); else HTTP 401. */
+  /**
+   * When set, connections must present this key (`?key=` or Bearer); else HTTP 401. Minting an
+   * ephemeral token (`POST /v1alpha/auth_tokens`) needs it too; the Constrained endpoint takes a
+   * minted token (`?access_token=`) instead, whether or not this is set.
+   */
   apiKey?: string;
+  /**
+   * Answer a client's close frame only after this long (default 0): a service slow to let go of a
+   * session, so a client that opens its resume socket before the old one has closed is refused (1011).
+   */
+  closeReplyDelayMs?: number;
   /** Faults fired once, right after the first client message of that kind (`setup`, `clientContent`, `realtimeInput`, `toolResponse`). */
   faults?: ReadonlyArray<{ on: string; fault: GeminiFault }>;
 }
@@ -77,6 +87,8 @@ interface Turn {
   text: string;
 }
 interface Conversation {
+  /** The provider session this conversation belongs to: kept by a resume, new for a new session. */
+  session: string;
   turns: Turn[];
   modelTurns: number;
   spokenTurns: number;
@@ -99,6 +111,8 @@ const setupRefusals = new WeakMap<EmulatorContext, Array<{ code: number; reason:
 
 /** Gemini API (`apiVersion` v1, v1alpha or v1beta, as `@google/genai` lets you choose). */
 const GEMINI_API_PATH = /^\/ws\/google\.ai\.generativelanguage\.v1(alpha|beta)?\.GenerativeService\.BidiGenerateContent(Constrained)?$/;
+/** The ephemeral-token method (`access_token` instead of `key`). */
+const CONSTRAINED_PATH = /\.BidiGenerateContentConstrained$/;
 const VERTEX_PATH = /^\/ws\/google\.cloud\.aiplatform\.v1(beta1)?\.LlmBidiService\/BidiGenerateContent$/;
 /**
  * `@google/genai` on Vertex with a custom `baseUrl` and no project, location or key (its proxy
@@ -110,9 +124,13 @@ export const geminiRoute: EmulatorRoute = {
   protocol: 'gemini',
   matches: (pathname) => [GEMINI_API_PATH, VERTEX_PATH, PROXY_PATH].some((p) => p.test(pathname)),
   authorize(request, context) {
+    const query = new URLSearchParams((request.url ?? '').split('?')[1] ?? '');
+    if (CONSTRAINED_PATH.test(requestPath(request.url))) {
+      const refusal = checkGeminiToken(query.get('access_token'), context);
+      return refusal === undefined ? undefined : { status: 401, message: refusal };
+    }
     const required = optionsOf(context).apiKey;
     if (required === undefined) return undefined;
-    const query = new URLSearchParams((request.url ?? '').split('?')[1] ?? '');
     const auth = String(request.headers['authorization'] ?? '');
     // `?key=` (Gemini API), `x-goog-api-key` (what @google/genai sends to Vertex with a key), or a Bearer token.
     const header = request.headers['x-goog-api-key'];
@@ -123,6 +141,7 @@ export const geminiRoute: EmulatorRoute = {
   handle: (socket, request, context, connection) => {
     new GeminiConnection(socket, request, context, connection);
   },
+  http: (request, body, context) => mintGeminiToken(request, body, context, optionsOf(context).apiKey),
 };
 
 export function geminiControl(context: EmulatorContext): GeminiEmulatorControl {
@@ -165,7 +184,9 @@ class GeminiConnection {
   private inputTranscription = false;
   private outputTranscription = false;
   private resumption = false;
-  conversation: Conversation = { turns: [], modelTurns: 0, spokenTurns: 0 };
+  conversation: Conversation = { session: randomUUID(), turns: [], modelTurns: 0, spokenTurns: 0 };
+  /** The ephemeral token this connection presented (the Constrained endpoint), if any. */
+  private readonly token: string | undefined;
   private generation: Generation | undefined;
   private calls = 0;
   /** Vertex sends `setupComplete.sessionId` and UUID call ids; undefined until the setup tells (proxy path). */
@@ -186,6 +207,8 @@ class GeminiConnection {
     this.detector = new VoiceDetector(this.options.vadRmsThreshold ?? 500);
     const path = requestPath(request.url);
     this.platform = VERTEX_PATH.test(path) ? 'vertex' : GEMINI_API_PATH.test(path) ? 'geminiApi' : undefined;
+    this.token = CONSTRAINED_PATH.test(path) ? (new URLSearchParams((request.url ?? '').split('?')[1] ?? '').get('access_token') ?? undefined) : undefined;
+    this.delayCloseReplies(this.options.closeReplyDelayMs ?? 0);
     this.factor = Math.max(0.01, this.options.realtimeFactor ?? 20);
     let registry = registries.get(context);
     if (!registry) registries.set(context, (registry = new Map()));
@@ -216,6 +239,32 @@ class GeminiConnection {
     this.closed = true;
     this.stopGeneration();
     this.socket.close(code, reason);
+  }
+
+  /** Whether another connection of this provider session still has an open socket (no close frame processed). */
+  private sessionStillOpen(session: string): boolean {
+    return [...(registries.get(this.context)?.values() ?? [])].some(
+      (other) => other !== this && other.conversation.session === session && other.socket.readyState === WebSocket.OPEN,
+    );
+  }
+
+  /**
+   * \`closeReplyDelayMs\`: the client's close frame is processed (and answered) only after a delay,
+   * so the socket stays open meanwhile. \`ws\` answers a close frame from its receiver's \`conclude\`
+   * listener; the emulator runs that listener later. If the client gives up and drops the TCP
+   * connection first, the socket closes as usual.
+   */
+  private delayCloseReplies(delayMs: number): void {
+    const receiver = (this.socket as unknown as { _receiver?: NodeJS.EventEmitter })._receiver;
+    if (delayMs <= 0 || !receiver) return;
+    const answer = receiver.listeners('conclude');
+    receiver.removeAllListeners('conclude');
+    receiver.on('conclude', (code: number, reason: Buffer) => {
+      const timer = setTimeout(() => {
+        if (this.socket.readyState === WebSocket.OPEN) for (const listener of answer) listener.call(receiver, code, reason);
+      }, delayMs);
+      this.lifetimeTimers.add(timer);
+    });
   }
 
   private later(ms: number, fn: () => void, timers: Set<NodeJS.Timeout> = this.lifetimeTimers): void {
@@ -297,11 +346,15 @@ class GeminiConnection {
     }
     const resumption = setup['sessionResumption'];
     const handle = typeof obj(resumption)['handle'] === 'string' ? (obj(resumption)['handle'] as string) : undefined;
-    if (handle !== undefined) {
-      const saved = handleStores.get(this.context)?.get(handle);
-      if (!saved) return this.close(1008, 'Session resumption handle is invalid or expired.');
-      this.conversation = { ...saved, turns: [...saved.turns] };
+    const saved = handle === undefined ? undefined : handleStores.get(this.context)?.get(handle);
+    if (handle !== undefined && !saved) return this.close(1008, 'Session resumption handle is invalid or expired.');
+    // The service refuses a resume while an earlier socket of the same session is still open.
+    if (saved && this.sessionStillOpen(saved.session)) return this.close(1011, 'Internal error encountered.');
+    if (this.token !== undefined) {
+      const refusal = admitGeminiTokenSession(this.token, saved !== undefined, this.context);
+      if (refusal) return this.close(1008, refusal);
     }
+    if (saved) this.conversation = { ...saved, turns: [...saved.turns] };
     this.setupDone = true;
     this.applyContext(setup['systemInstruction'], setup['tools']);
     const generation = obj(setup['generationConfig']);

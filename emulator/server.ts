@@ -50,7 +50,21 @@ export interface EmulatorRoute {
    * the connection the way the real service does, or undefined to accept it.
    */
   authorize?(request: IncomingMessage, context: EmulatorContext): { status: number; message: string } | undefined;
+  /**
+   * Optional plain HTTP endpoints of this protocol (e.g. minting ephemeral credentials): the
+   * request with its body read as text; undefined when the request is not this route's.
+   */
+  http?(request: IncomingMessage, body: string, context: EmulatorContext): HttpReply | undefined;
 }
+
+/** A JSON answer to a plain HTTP request. */
+export interface HttpReply {
+  status: number;
+  body: unknown;
+}
+
+/** Request bodies larger than this are refused (413): the REST routes take small JSON documents. */
+const MAX_HTTP_BODY = 1_000_000;
 
 export interface EmulatorOptions {
   host?: string;
@@ -73,6 +87,8 @@ export interface RunningEmulator {
   port: number;
   /** `ws://host:port`, or `wss://host:port` with `tls`. */
   baseUrl: string;
+  /** `http://host:port`, or `https://host:port` with `tls`: the REST routes (ephemeral credentials). */
+  httpUrl: string;
   /** With `tls`: the PEM certificate the server presents; clients must trust it (`ca`, `NODE_EXTRA_CA_CERTS`). */
   certificate: string | undefined;
   context: EmulatorContext;
@@ -96,8 +112,22 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
     throw new Error(`The emulator binds to loopback only; pass allowNonLoopback to bind ${host}`);
   }
   const context: EmulatorContext = { brain: options.brain ?? createRuleBrain(), options, log: new EmulatorLog() };
-  const onRequest: RequestListener = (_req, res) => {
-    res.writeHead(426, { 'content-type': 'text/plain' }).end('voxstate emulator: connect with a WebSocket\n');
+  const onRequest: RequestListener = (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_HTTP_BODY) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_HTTP_BODY) return void res.writeHead(413).end();
+      const body = Buffer.concat(chunks).toString('utf8');
+      for (const route of options.routes) {
+        const reply = route.http?.(req, body, context);
+        if (reply) return void res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      }
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('voxstate emulator: connect with a WebSocket\n');
+    });
   };
   const credentials = options.tls === true ? await selfSignedCertificate() : options.tls || undefined;
   const server: Server = credentials ? createTlsServer({ cert: credentials.cert, key: credentials.key }, onRequest) : createServer(onRequest);
@@ -130,6 +160,7 @@ export async function startEmulatorServer(options: EmulatorOptions & { allowNonL
     host,
     port,
     baseUrl: `${credentials ? 'wss' : 'ws'}://${urlHost}:${port}`,
+    httpUrl: `${credentials ? 'https' : 'http'}://${urlHost}:${port}`,
     certificate: credentials?.cert,
     context,
     async close() {

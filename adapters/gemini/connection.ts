@@ -9,6 +9,7 @@ import type { ModelAdapterLogic } from '../adapter.js';
 import type { CredentialSource } from '../credentials.js';
 import { createProviderConnection, type ProviderLink, type ProviderProtocol } from '../connection.js';
 import type { ClientIntent } from '../events.js';
+import { constrainedUrl, isEphemeralToken } from './ephemeral-token.js';
 import { setupConflict } from './setup-check.js';
 import { Inbound } from './inbound.js';
 import {
@@ -27,7 +28,10 @@ const HANDLE_REFUSAL = /\bresumption\b|\bhandle\b.*\b(invalid|expired|unknown|no
 export type TokenSource = CredentialSource;
 
 export interface ConnectionOptions {
-  /** The Developer API key (`?key=`), or with `vertex` its access token (`Authorization: Bearer`). */
+  /**
+   * The Developer API key (`?key=`), an ephemeral token (`auth_tokens/…`: `?access_token=` on the
+   * Constrained method), or with `vertex` its access token (`Authorization: Bearer`).
+   */
   credential: TokenSource;
   model: string;
   url: string | undefined;
@@ -83,8 +87,10 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         if (options.vertex) {
           return { url: options.url ?? vertexUrl(options.vertex.location), headers: { Authorization: `Bearer ${credential}` } };
         }
-        const url = new URL(options.url ?? GEMINI_API_URL);
-        url.searchParams.set('key', credential);
+        // An ephemeral token goes to the Constrained method as `access_token` (as @google/genai sends it).
+        const ephemeral = isEphemeralToken(credential);
+        const url = new URL(ephemeral ? constrainedUrl(options.url ?? GEMINI_API_URL) : (options.url ?? GEMINI_API_URL));
+        url.searchParams.set(ephemeral ? 'access_token' : 'key', credential);
         const headers: Record<string, string> = {};
         return { url: url.toString(), headers };
       },
@@ -98,6 +104,8 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
         maxBatchDelayMs: BATCH_PERIOD_MS,
         frame: (pcm) => JSON.stringify(audioMessage(pcm)),
       },
+      // Gemini refuses a resume (1011) while an earlier socket of the same session is still open.
+      closeBeforeReopen: true,
       describeRefusal: (status, where) => `Gemini Live refused the connection to ${where}: HTTP ${status ?? '?'}`,
     },
     (link) => geminiProtocol(link, options),
