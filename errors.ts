@@ -99,6 +99,7 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI API keys
   /\bek_[A-Za-z0-9_-]{8,}/g, // OpenAI ephemeral client secrets
   /\bAIza[0-9A-Za-z_-]{20,}/g, // Google API keys
+  /\bauth_tokens(?:\/|%2F)[^\s"'&]{8,}/gi, // Gemini ephemeral tokens
   /([?&](?:key|api_key|apikey|access_token|token|client_secret)=)[^&\s"']+/gi, // keys in query strings (Gemini URLs, proxies)
   /(\/\/)[^/\s@:]+(?::[^/\s@]*)?(?=@)/g, // user:password@ in URLs
   /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi,

@@ -10,7 +10,11 @@ import { toSetup, type SchemaDialect } from './map.js';
 import { setupConflict } from './setup-check.js';
 
 export interface GeminiLiveOptions {
-  /** Gemini Developer API key (sent as `?key=`), or a function returning one, called per connection. Not needed with `vertex`. */
+  /**
+   * Gemini Developer API key (sent as `?key=`), or a function returning one, called per connection.
+   * An ephemeral token (`auth_tokens/…`, see `mintGeminiToken`) is accepted the same way and sent to
+   * the `BidiGenerateContentConstrained` method as `?access_token=`. Not needed with `vertex`.
+   */
   apiKey?: TokenSource;
   /** Default `gemini-2.5-flash-native-audio-preview-12-2025`. `models/…` and full Vertex paths are kept as given. */
   model?: string;
@@ -83,3 +87,4 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
 export { GEMINI_CAPABILITIES, GEMINI_DEFAULT_CAPABILITIES, geminiCapabilities } from './capabilities.js';
 export { GEMINI_API_URL, vertexUrl, type TokenSource } from './connection.js';
 export { toSetup, toOpenApiSchema, modelPath, type SchemaDialect } from './map.js';
+export { mintGeminiToken, type MintGeminiTokenOptions, type GeminiEphemeralToken } from './ephemeral-token.js';

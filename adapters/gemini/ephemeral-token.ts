@@ -1,0 +1,94 @@
+/**
+ * Gemini ephemeral tokens (Gemini Developer API only, v1alpha, Preview): a server holding the real
+ * API key mints a short-lived token (`mintGeminiToken`, `POST /v1alpha/auth_tokens`) and gives it
+ * to a browser or another untrusted client, which passes it to `geminiLive({ apiKey })` (a string,
+ * or a function that fetches a fresh one per connection). A credential named `auth_tokens/…` is
+ * sent the way `@google/genai` sends it: method `BidiGenerateContentConstrained`, API version
+ * v1alpha, `?access_token=` instead of `?key=`. A resume does not count as one of the token's
+ * `uses`; a new session must start before `newSessionExpireTime`. See docs/providers/gemini.md.
+ */
+import { redactSecrets } from '../../errors.js';
+
+/** What every ephemeral token's name starts with (the SDK's test, too). */
+const TOKEN_PREFIX = 'auth_tokens/';
+
+const GEMINI_REST_URL = 'https://generativelanguage.googleapis.com';
+
+export function isEphemeralToken(credential: string): boolean {
+  return credential.startsWith(TOKEN_PREFIX);
+}
+
+/**
+ * The token endpoint for a Gemini API Live URL: `…generativelanguage.<version>.GenerativeService.BidiGenerateContent`
+ * becomes `…generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained`. Any
+ * other URL (a proxy's) is kept as given.
+ */
+export function constrainedUrl(url: string): string {
+  return url.replace(
+    /generativelanguage\.v1(?:alpha|beta)?\.GenerativeService\.BidiGenerateContent(?:Constrained)?(?=$|\?)/,
+    'generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained',
+  );
+}
+
+export interface MintGeminiTokenOptions {
+  /** The real Gemini API key (server side only; sent as `x-goog-api-key`). */
+  apiKey: string;
+  /** How many new sessions the token may start; default 1 (the service's), 0 = unlimited. A resume is not a use. */
+  uses?: number;
+  /** After this no message is accepted (the service may close the session): default now + 30 min, at most 20 h. */
+  expireTime?: Date | string;
+  /** After this no new session starts: default now + 60 s, at most 20 h. Size it for reconnects. */
+  newSessionExpireTime?: Date | string;
+  /**
+   * Locks the session config to this `setup` (wire format, e.g. `{ model: 'models/…',
+   * generationConfig: { responseModalities: ['AUDIO'] } }`): sent as `bidiGenerateContentSetup`.
+   */
+  liveConnectConstraints?: Record<string, unknown>;
+  /** Extra fields to lock (`fieldMask`, comma-separated field paths), as the REST API takes it. */
+  fieldMask?: string;
+  /** Default `https://generativelanguage.googleapis.com` (the emulator's `httpUrl` in tests). */
+  baseUrl?: string;
+  /** Default the global `fetch`. */
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+export interface GeminiEphemeralToken {
+  /** `auth_tokens/…`: pass it as `geminiLive({ apiKey })`. */
+  token: string;
+}
+
+const iso = (value: Date | string | undefined): string | undefined => (value instanceof Date ? value.toISOString() : value);
+
+/** Mints a Gemini ephemeral token (server side). Errors name the HTTP status, never the key. */
+export async function mintGeminiToken(options: MintGeminiTokenOptions): Promise<GeminiEphemeralToken> {
+  const body: Record<string, unknown> = {};
+  if (options.uses !== undefined) body['uses'] = options.uses;
+  if (options.expireTime !== undefined) body['expireTime'] = iso(options.expireTime);
+  if (options.newSessionExpireTime !== undefined) body['newSessionExpireTime'] = iso(options.newSessionExpireTime);
+  if (options.liveConnectConstraints !== undefined) body['bidiGenerateContentSetup'] = options.liveConnectConstraints;
+  if (options.fieldMask !== undefined) body['fieldMask'] = options.fieldMask;
+  const url = `${(options.baseUrl ?? GEMINI_REST_URL).replace(/\/+$/, '')}/v1alpha/auth_tokens`;
+  const response = await (options.fetch ?? fetch)(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-goog-api-key': options.apiKey },
+    body: JSON.stringify(body),
+    signal: options.signal,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`Gemini refused to mint an ephemeral token: HTTP ${response.status}: ${redactSecrets(errorMessage(text), [options.apiKey])}`);
+  const name = (JSON.parse(text) as { name?: unknown }).name;
+  if (typeof name !== 'string' || !isEphemeralToken(name)) throw new Error('Gemini answered the token request without an auth_tokens/… name');
+  return { token: name };
+}
+
+/** The `error.message` of a Google error body, else a short excerpt (the key is never in it: it went in a header). */
+function errorMessage(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return message;
+  } catch {
+    // not JSON
+  }
+  return text.slice(0, 200);
+}
