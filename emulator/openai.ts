@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
+import { checkClientSecret, isClientSecret, mintClientSecret } from './openai-client-secrets.js';
 import type { EmulatorContext, EmulatorRoute } from './server.js';
 import { synthesize } from './speech.js';
 import { VoiceDetector } from './voice-detector.js';
@@ -124,10 +125,17 @@ export const openaiRoute: EmulatorRoute = {
     const required = (context.options['openai'] as OpenAIEmulatorOptions | undefined)?.apiKey;
     const presented = credentials(request);
     if (!presented) return { status: 401, message: 'Missing bearer or basic authentication in header' };
+    // An ephemeral client secret stands in for the key (see openai-client-secrets.ts).
+    if (isClientSecret(presented)) {
+      const refusal = checkClientSecret(presented, context);
+      return refusal === undefined ? undefined : { status: 401, message: refusal };
+    }
     if (required !== undefined && presented !== required) return { status: 401, message: 'Incorrect API key provided' };
     return undefined;
   },
   handle: (socket, request, context, connection) => new OpenAIConnection(socket, request, context, connection),
+  http: (request, body, context) =>
+    mintClientSecret(request, body, context, credentials(request), (context.options['openai'] as OpenAIEmulatorOptions | undefined)?.apiKey),
 };
 
 function defaultGASession(model: string): Json {

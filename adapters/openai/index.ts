@@ -11,7 +11,10 @@ import { DEFAULT_HISTORY_LIMITS, HistoryStore, type HistoryLimits } from './hist
 import type { OpenAIProtocol } from './wire.js';
 
 export interface OpenAIRealtimeOptions {
-  /** A key, or a function returning one (ephemeral `ek_…` secrets), called once per connection. */
+  /**
+   * A key or an ephemeral client secret (`ek_…`, see `mintOpenAIClientSecret`), both sent as
+   * `Authorization: Bearer`; or a function returning one, called once per connection.
+   */
   apiKey: ApiKeySource;
   /** Default `gpt-realtime` (GA) or `gpt-4o-realtime-preview` (beta: the beta API does not list `gpt-realtime`). */
   model?: string;
@@ -62,3 +65,4 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
 export { OPENAI_CAPABILITIES } from './capabilities.js';
 export type { ApiKeySource } from './connection.js';
 export type { HistoryLimits } from './history.js';
+export { mintOpenAIClientSecret, type MintOpenAIClientSecretOptions, type OpenAIClientSecret } from './client-secret.js';
