@@ -44,6 +44,9 @@ export interface ConnectionOptions {
   closeTimeoutMs: number;
   handleWaitMs: number;
   inputTranscriptGraceMs: number;
+  /** Rotate proactively, like a goAway, `rotationNoticeMs` before a connection has lasted this long; 0 = never. */
+  maxConnectionMs: number;
+  rotationNoticeMs: number;
 }
 
 export const GEMINI_API_URL =
@@ -126,8 +129,26 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
     logger,
     handleWaitMs: options.handleWaitMs,
     inputTranscriptGraceMs: options.inputTranscriptGraceMs,
-    onSetupComplete: (sessionId) => link.ready({ providerSessionId: sessionId, restored: input.resumptionHandle !== undefined }),
+    onSetupComplete: (sessionId) => {
+      link.ready({ providerSessionId: sessionId, restored: input.resumptionHandle !== undefined });
+      scheduleRotation();
+    },
   });
+
+  /**
+   * A forced rotation before the connection's lifetime cap (sessions were seen closed at 58:00 with
+   * 1011 "Deadline expired"): announced to the session as a goAway of our own, so the chart swaps
+   * at the first idle moment, or forces the swap near the deadline, exactly as for the server's.
+   */
+  let rotationTimer: NodeJS.Timeout | undefined;
+  function scheduleRotation(): void {
+    if (options.maxConnectionMs <= 0) return;
+    const notice = Math.min(options.rotationNoticeMs, options.maxConnectionMs);
+    rotationTimer = setTimeout(() => {
+      logger.debug({ maxConnectionMs: options.maxConnectionMs }, 'gemini: rotating the connection before its lifetime cap');
+      emit({ type: 'model.goAway', timeLeftMs: notice });
+    }, options.maxConnectionMs - notice);
+  }
 
   /**
    * Manual activity edges (`turnDetection: none`), edge-triggered: user audio opens an activity,
@@ -216,8 +237,12 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
       if (manual && !activity) setActivity(true);
       inbound.userAudio(pcm);
     },
-    closing: () => inbound.release(),
+    closing: () => {
+      clearTimeout(rotationTimer);
+      inbound.release();
+    },
     closed({ code, reason, expected }) {
+      clearTimeout(rotationTimer);
       inbound.release();
       if (!expected && !inbound.goAwayReceived && ERROR_CLOSE_CODES.has(code)) {
         emit({ type: 'model.error', error: { code: 'server_error', providerCode: String(code), message: reason || `Gemini Live closed the connection with code ${code}` } });
@@ -235,6 +260,9 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
         code: refusedHandle ? 'resumption_rejected' : 'connection_failed',
       };
     },
-    dispose: () => inbound.dispose(),
+    dispose: () => {
+      clearTimeout(rotationTimer);
+      inbound.dispose();
+    },
   };
 }

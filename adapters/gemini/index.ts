@@ -45,7 +45,19 @@ export interface GeminiLiveOptions {
    * that turn's final user transcript is delivered then. Default 1000; 0 = final at `turnComplete`.
    */
   inputTranscriptGraceMs?: number;
+  /**
+   * A connection's lifetime cap: `rotationNoticeMs` before it, the adapter reports a goAway of its
+   * own and the session swaps to a resumed connection at the first idle moment (forced near the
+   * deadline), as for the server's goAway. Default 58 minutes (sessions were seen closed at exactly
+   * 58:00 with 1011 "Deadline expired"); 0 = no proactive rotation.
+   */
+  maxConnectionMs?: number;
+  /** How long before `maxConnectionMs` the rotation is announced (the goAway's `timeLeftMs`); default 120000. */
+  rotationNoticeMs?: number;
 }
+
+/** The observed lifetime cap of a Gemini Live connection (see `maxConnectionMs`). */
+export const GEMINI_MAX_CONNECTION_MS = 58 * 60_000;
 
 export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
 
@@ -80,6 +92,8 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
       handleWaitMs: options.handleWaitMs ?? 250,
       inputTranscriptGraceMs: options.inputTranscriptGraceMs ?? 1000,
+      maxConnectionMs: options.maxConnectionMs ?? GEMINI_MAX_CONNECTION_MS,
+      rotationNoticeMs: options.rotationNoticeMs ?? 120_000,
     }),
   };
 }
