@@ -31,7 +31,11 @@ export interface GeminiLiveOptions {
    * capabilities table marks instructions/tools/toolChoice `inPlace` for this model.
    */
   contextUpdate?: boolean;
-  /** How `client.text` is sent. Default: `realtimeInput` for `gemini-3*` models, `clientContent` otherwise. */
+  /**
+   * How `client.text` is sent. Default: `clientContent` (with its role, and `turnComplete` false for
+   * text that asks for no reply), except `realtimeInput` for the Gemini 3.x Live models before 3.8,
+   * which take `clientContent` only to seed history (3.8 accepts it for the whole session).
+   */
   textInput?: 'clientContent' | 'realtimeInput';
   /** Until `setupComplete`; default 15000. */
   connectTimeoutMs?: number;
@@ -58,6 +62,11 @@ export interface GeminiLiveOptions {
 
 /** The observed lifetime cap of a Gemini Live connection (see `maxConnectionMs`). */
 export const GEMINI_MAX_CONNECTION_MS = 58 * 60_000;
+
+/** Gemini 3.x Live before 3.8 takes mid-session text only as `realtimeInput.text`. */
+function takesRealtimeText(bareModel: string): boolean {
+  return bareModel.startsWith('gemini-3') && !/^gemini-3\.(?:[89]|\d{2,})/.test(bareModel);
+}
 
 export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
 
@@ -87,7 +96,7 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       schemaDialect,
       contextWindowCompression,
       contextUpdate: options.contextUpdate ?? false,
-      textInput: options.textInput ?? (bareModel.startsWith('gemini-3') ? 'realtimeInput' : 'clientContent'),
+      textInput: options.textInput ?? (takesRealtimeText(bareModel) ? 'realtimeInput' : 'clientContent'),
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
       closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
       handleWaitMs: options.handleWaitMs ?? 250,
