@@ -22,6 +22,11 @@ export class SocketLedger {
     return this.closing.size;
   }
 
+  /** A live resource, not state: snapshots, checkpoints and the inspector see only the count. */
+  toJSON(): { openSockets: number } {
+    return { openSockets: this.closing.size };
+  }
+
   /** Resolves once every socket tracked so far has closed (at once when none is open). */
   async allClosed(): Promise<void> {
     await Promise.all([...this.closing]);
