@@ -9,7 +9,7 @@
 import type { ErrorInfo } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MutableField } from '../config.js';
-import type { CapabilityTable, Capabilities, ChangeRule, Deprecation } from './adapter.js';
+import type { CapabilityTable, ChangeRule, Deprecation } from './adapter.js';
 
 export interface ModelProfile<Option extends string> {
   /** The typed options this model takes (each mapped to its wire field by the adapter). */
@@ -39,16 +39,15 @@ export function resolveProfile<Option extends string>(table: ProfileTable<Option
   return Object.hasOwn(table.models, model) ? table.models[model]! : table.fallback;
 }
 
-/** The provider's capability table for one adapter: its default row with this model's profile applied. */
-export function capabilityTableFor<Option extends string>(
-  defaults: Capabilities,
-  model: string,
-  profile: ModelProfile<Option>,
-): CapabilityTable {
-  const row: NonNullable<CapabilityTable['models']>[string] = {};
-  if (profile.change) row.change = profile.change;
+/**
+ * The provider's capability table for one adapter: `table` with this model's profile (change rules,
+ * deprecation) added to the model's row.
+ */
+export function applyProfile<Option extends string>(table: CapabilityTable, model: string, profile: ModelProfile<Option>): CapabilityTable {
+  const row = { ...table.models?.[model] };
+  if (profile.change) row.change = { ...profile.change, ...row.change };
   if (profile.deprecated) row.deprecated = profile.deprecated;
-  return { default: defaults, models: { [model]: row } };
+  return { ...table, models: { ...table.models, [model]: row } };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { ModelAdapter } from '../adapter.js';
 import { requireCredential } from '../credentials.js';
-import { capabilityTableFor, resolveProfile } from '../profile.js';
+import { applyProfile, resolveProfile } from '../profile.js';
 import { OPENAI_CAPABILITIES } from './capabilities.js';
 import { createConnectionLogic, type ApiKeySource } from './connection.js';
 import { configConflict } from './extra-conflicts.js';
@@ -60,7 +60,7 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
   return {
     provider: 'openai',
     model,
-    capabilities: capabilityTableFor(OPENAI_CAPABILITIES.default, model, profile),
+    capabilities: applyProfile(OPENAI_CAPABILITIES, model, profile),
     checkConfig: (config) => optionConflict(sessionOptions, config, model, protocol) ?? configConflict(config, protocol),
     logic: createConnectionLogic(
       {
