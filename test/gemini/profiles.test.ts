@@ -87,7 +87,8 @@ describe('gemini profiles: typed options on the wire', () => {
 
   it('3.8 on the Gemini API: proactive audio is always on, so proactiveAudio: true is accepted and not sent', async () => {
     const emu = await fx.emulator();
-    const setup = await setupSent(emu, { model: 'gemini-3.8-live', proactiveAudio: true, affectiveDialog: false });
+    const setup = await setupSent(emu, { model: 'gemini-3.8-live', proactiveAudio: true, affectiveDialog: false, languageCode: 'en-US' });
+    expect(setup['generationConfig'].speechConfig).toEqual({ languageCode: 'en-US' });
     expect(setup['proactivity']).toBeUndefined();
     expect(setup['generationConfig'].enableAffectiveDialog).toBeUndefined();
   });
