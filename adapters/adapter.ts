@@ -49,6 +49,14 @@ export type ModelAdapterLogic = CallbackActorLogic<ClientIntent, AdapterInput, E
  */
 export type ChangeRule = 'inPlace' | 'beforeAudio' | 'resumption';
 
+/** A model the provider has deprecated: the date it stops answering, and what to use instead. */
+export interface Deprecation {
+  /** The shutdown date, `YYYY-MM-DD`. */
+  shutdown: string;
+  /** The model id the provider points to instead. */
+  replacement: string;
+}
+
 export interface Capabilities {
   change: Record<MutableField, ChangeRule>;
   /**
@@ -56,6 +64,8 @@ export interface Capabilities {
    * `response.create`); false when the provider continues by itself (Gemini).
    */
   needsFollowUpResponse: boolean;
+  /** Set when the provider has deprecated this model; the session logs `profile.deprecated` at creation. */
+  deprecated?: Deprecation;
 }
 
 /**
@@ -64,7 +74,10 @@ export interface Capabilities {
  */
 export interface CapabilityTable {
   default: Capabilities;
-  models?: Record<string, { change?: Partial<Record<MutableField, ChangeRule>>; needsFollowUpResponse?: boolean }>;
+  models?: Record<
+    string,
+    { change?: Partial<Record<MutableField, ChangeRule>>; needsFollowUpResponse?: boolean; deprecated?: Deprecation }
+  >;
 }
 
 export interface ModelAdapter {
@@ -87,11 +100,14 @@ export interface ModelAdapter {
 export function capabilitiesFor(table: CapabilityTable, model: string): Capabilities {
   const row = table.models?.[model];
   if (!row) return table.default;
-  return {
+  const resolved: Capabilities = {
     ...table.default,
     change: { ...table.default.change, ...row.change },
     needsFollowUpResponse: row.needsFollowUpResponse ?? table.default.needsFollowUpResponse,
   };
+  const deprecated = row.deprecated ?? table.default.deprecated;
+  if (deprecated) resolved.deprecated = deprecated;
+  return resolved;
 }
 
 /** Whether a set of changed fields can be applied on the open connection. */

@@ -90,6 +90,17 @@ export const ModelEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('model.outputAudioStarted'), responseId: z.string().optional(), itemId: z.string().optional() }),
   z.object({ type: z.literal('model.speechStarted'), audioStartMs: z.number().optional(), itemId: z.string().optional() }),
   z.object({ type: z.literal('model.speechStopped'), audioEndMs: z.number().optional(), itemId: z.string().optional() }),
+  /**
+   * The user said nothing for the configured idle timeout after the model's reply finished playing
+   * (OpenAI `input_audio_buffer.timeout_triggered`, set by `idleTimeoutMs`); the server commits the
+   * silent stretch and answers by itself.
+   */
+  z.object({
+    type: z.literal('model.inputTimeout'),
+    audioStartMs: z.number().optional(),
+    audioEndMs: z.number().optional(),
+    itemId: z.string().optional(),
+  }),
   /** The model's output was cut off (user barge-in or client cancel): flush playback. */
   z.object({ type: z.literal('model.interrupted'), source: z.enum(['user', 'client', 'server']) }),
   /** A complete function call. `arguments` is the raw JSON text the model produced. */

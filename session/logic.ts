@@ -4,6 +4,7 @@
  * `createSessionLogic()` (embedding).
  */
 import { capabilitiesFor, type ModelAdapter } from '../adapters/adapter.js';
+import { logDeprecation } from '../adapters/profile.js';
 import { AudioPlane } from '../adapters/audio-plane.js';
 import type { InputSampleRate } from '../adapters/resampler.js';
 import { parseSessionConfig } from '../config.js';
@@ -44,16 +45,19 @@ export function prepareSession(options: ParsedSessionOptions, audio: AudioPlane 
   const registry = new ToolRegistry();
   const config = parseSessionConfig({ ...configInput, tools: registerTools(registry, wiring.tools ?? []) });
   assertModelAccepts(wiring.model, config);
+  const capabilities = capabilitiesFor(wiring.model.capabilities, wiring.model.model);
+  const logger = resolveLogger(wiring.logger);
+  if (capabilities.deprecated) logDeprecation(logger, wiring.model.provider, wiring.model.model, capabilities.deprecated);
   return {
     logic: provideSession(wiring.model, registry, getSession),
     input: {
       provider: wiring.model.provider,
       model: wiring.model.model,
       config,
-      capabilities: capabilitiesFor(wiring.model.capabilities, wiring.model.model),
+      capabilities,
       options: machine,
       audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs }),
-      logger: resolveLogger(wiring.logger),
+      logger,
     },
     registry,
     facade,

@@ -11,6 +11,10 @@ import { createProviderConnection, type ProviderLink, type ProviderProtocol } fr
 import type { ClientIntent } from '../events.js';
 import { constrainedUrl, isEphemeralToken } from './ephemeral-token.js';
 import { setupConflict } from './setup-check.js';
+import type { SessionConfig } from '../../config.js';
+import type { ErrorInfo } from '../../errors.js';
+import type { GeminiSetupOptions } from './options.js';
+import type { JsonObject } from './wire.js';
 import { Inbound } from './inbound.js';
 import {
   audioMessage,
@@ -47,6 +51,10 @@ export interface ConnectionOptions {
   /** Rotate proactively, like a goAway, `rotationNoticeMs` before a connection has lasted this long; 0 = never. */
   maxConnectionMs: number;
   rotationNoticeMs: number;
+  /** The typed setup options to send (fixed ones already left out). */
+  features: GeminiSetupOptions;
+  /** What the adapter refuses in a built setup (profile, extra contradictions), before anything is sent. */
+  checkSetup(setup: JsonObject, config: SessionConfig): ErrorInfo | undefined;
 }
 
 export const GEMINI_API_URL =
@@ -171,7 +179,7 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
         : 'Gemini cannot change the config in place (contextUpdate is off for this model)';
       return emit({ type: 'model.configRejected', requestId: intent.requestId, error: { code: 'update_rejected', message } });
     }
-    send(contextUpdateMessage(intent.config, intent.changed, options.schemaDialect));
+    send(contextUpdateMessage(intent.config, intent.changed, options.schemaDialect, options.features));
     // No acknowledgement exists. A server that refuses closes the socket, and the
     // reconnect that follows sends the new canonical config in `setup` anyway.
     emit({ type: 'model.configApplied', requestId: intent.requestId });
@@ -224,11 +232,12 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
     schemaDialect: options.schemaDialect,
     contextWindowCompression: options.contextWindowCompression,
     resumptionHandle: input.resumptionHandle,
+    features: options.features,
   });
 
   return {
-    // A contradictory setup is refused before anything reaches the wire.
-    conflict: setupConflict(setup.setup, config),
+    // A setup the model refuses, or a contradictory one, is refused before anything reaches the wire.
+    conflict: options.checkSetup(setup.setup, config),
     opened: () => link.sendNow(setup),
     frame: (text) => inbound.handle(text),
     intent,

@@ -2,21 +2,32 @@
  * `geminiLive()`: the Gemini Live (BidiGenerateContent) model adapter, for the Gemini Developer API
  * and Vertex AI. See docs/providers/gemini.md.
  */
+import type { SessionConfig } from '../../config.js';
 import type { ModelAdapter } from '../adapter.js';
 import { credentialError, requireCredential } from '../credentials.js';
+import { applyProfile, resolveProfile, sentOptions } from '../profile.js';
 import { geminiCapabilities } from './capabilities.js';
 import { createConnectionLogic, type TokenSource } from './connection.js';
 import { toSetup, type SchemaDialect } from './map.js';
+import { optionConflict, profileFieldConflict, type GeminiSetupOptions } from './options.js';
+import { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES } from './profiles.js';
 import { setupConflict } from './setup-check.js';
+import type { JsonObject } from './wire.js';
 
-export interface GeminiLiveOptions {
+/**
+ * The typed setup options (`vadSensitivity`, `languageCode`, `proactiveAudio`, `affectiveDialog`,
+ * `thinking`, `googleSearch`, `codeExecution`) are checked against the model's profile on its
+ * platform (`GEMINI_PROFILES`): one the model does not take is a ConfigValidationError naming the
+ * model when the session is created.
+ */
+export interface GeminiLiveOptions extends GeminiSetupOptions {
   /**
    * Gemini Developer API key (sent as `?key=`), or a function returning one, called per connection.
    * An ephemeral token (`auth_tokens/…`, see `mintGeminiToken`) is accepted the same way and sent to
    * the `BidiGenerateContentConstrained` method as `?access_token=`. Not needed with `vertex`.
    */
   apiKey?: TokenSource;
-  /** Default `gemini-2.5-flash-native-audio-preview-12-2025`. `models/…` and full Vertex paths are kept as given. */
+  /** Default `gemini-3.8-live` (`GEMINI_DEFAULT_MODEL`). `models/…` and full Vertex paths are accepted too. */
   model?: string;
   /** Endpoint override (proxies, the emulator). The API key is still appended as `?key=`. */
   url?: string;
@@ -68,8 +79,6 @@ function takesRealtimeText(bareModel: string): boolean {
   return bareModel.startsWith('gemini-3') && !/^gemini-3\.(?:[89]|\d{2,})/.test(bareModel);
 }
 
-export const GEMINI_DEFAULT_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
-
 export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
   const model = options.model ?? GEMINI_DEFAULT_MODEL;
   // With Vertex the access token authenticates and an apiKey is not used.
@@ -82,12 +91,31 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
   const bareModel = model.split('/').pop() ?? model;
   const schemaDialect = options.schemaDialect ?? 'openapi';
   const contextWindowCompression = options.contextWindowCompression ?? true;
+  const platform = options.vertex ? 'vertex' : 'geminiApi';
+  const profile = resolveProfile(GEMINI_PROFILES[platform], bareModel);
+  const typed: GeminiSetupOptions = {
+    vadSensitivity: options.vadSensitivity,
+    languageCode: options.languageCode,
+    proactiveAudio: options.proactiveAudio,
+    affectiveDialog: options.affectiveDialog,
+    thinking: options.thinking,
+    googleSearch: options.googleSearch,
+    codeExecution: options.codeExecution,
+  };
+  const features = sentOptions(profile, typed);
+  const checkSetup = (setup: JsonObject, config: SessionConfig) =>
+    optionConflict(typed, config, profile, bareModel, platform) ??
+    profileFieldConflict(setup, profile, bareModel, platform) ??
+    setupConflict(setup, config);
   return {
     provider: 'gemini',
     model,
-    capabilities: geminiCapabilities(options.contextUpdate ? [model] : []),
+    capabilities: applyProfile(geminiCapabilities(options.contextUpdate ? [model] : []), model, profile),
     checkConfig: (config) =>
-      setupConflict(toSetup(config, { model, vertex: options.vertex, schemaDialect, contextWindowCompression, resumptionHandle: undefined }).setup, config),
+      checkSetup(
+        toSetup(config, { model, vertex: options.vertex, schemaDialect, contextWindowCompression, resumptionHandle: undefined, features }).setup,
+        config,
+      ),
     logic: createConnectionLogic({
       credential,
       model,
@@ -103,11 +131,15 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       inputTranscriptGraceMs: options.inputTranscriptGraceMs ?? 1000,
       maxConnectionMs: options.maxConnectionMs ?? GEMINI_MAX_CONNECTION_MS,
       rotationNoticeMs: options.rotationNoticeMs ?? 120_000,
+      features,
+      checkSetup,
     }),
   };
 }
 
 export { GEMINI_CAPABILITIES, GEMINI_DEFAULT_CAPABILITIES, geminiCapabilities } from './capabilities.js';
+export { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES, type GeminiOption, type GeminiPlatform } from './profiles.js';
+export type { GeminiSetupOptions, ThinkingLevel } from './options.js';
 export { GEMINI_API_URL, vertexUrl, type TokenSource } from './connection.js';
 export { toSetup, toOpenApiSchema, modelPath, type SchemaDialect } from './map.js';
 export { mintGeminiToken, type MintGeminiTokenOptions, type GeminiEphemeralToken } from './ephemeral-token.js';

@@ -4,7 +4,12 @@
  */
 import type {
   ActivityHandling,
+  AutomaticActivityDetection,
   Content,
+  EndSensitivity,
+  StartSensitivity,
+  ThinkingConfig,
+  ThinkingLevel,
   FunctionResponse,
   LiveClientMessage,
   LiveClientSetup,
@@ -16,6 +21,7 @@ import type { SessionConfig, ToolSpec } from '../../config.js';
 import type { FunctionDeclaration } from '@google/genai';
 import type { ClientMessage, JsonObject } from './wire.js';
 import { mergeExtra } from '../extra.js';
+import type { GeminiSetupOptions } from './options.js';
 
 // Builders construct SDK-typed values (checked by tsc against @google/genai) and publish them as
 // plain JSON, so the package's declarations do not import the SDK (a dev dependency).
@@ -38,6 +44,8 @@ export interface SetupOptions {
   contextWindowCompression: boolean | Record<string, unknown>;
   /** Latest resumable handle; `sessionResumption` is always present so the server sends handles. */
   resumptionHandle: string | undefined;
+  /** The typed options to send (checked against the model's profile first; fixed ones left out). */
+  features?: GeminiSetupOptions;
 }
 
 /**
@@ -64,28 +72,35 @@ export function modelPath(model: string, vertex?: { project: string; location: s
 /** The `setup` message (plain JSON; built and checked as the SDK's `LiveClientSetup`). */
 export function toSetup(config: SessionConfig, options: SetupOptions): { setup: JsonObject } {
   const audio = config.outputModality === 'audio';
+  const features = options.features ?? {};
   const generationConfig: NonNullable<LiveClientSetup['generationConfig']> = {
     responseModalities: [(audio ? 'AUDIO' : 'TEXT') as Modality],
   };
   if (audio && config.voice) generationConfig.speechConfig = { voiceConfig: { prebuiltVoiceConfig: { voiceName: config.voice } } };
+  if (audio && features.languageCode) generationConfig.speechConfig = { ...generationConfig.speechConfig, languageCode: features.languageCode };
+  if (features.affectiveDialog !== undefined) generationConfig.enableAffectiveDialog = features.affectiveDialog;
+  if (features.thinking) generationConfig.thinkingConfig = thinkingConfig(features.thinking);
   if (config.temperature !== undefined) generationConfig.temperature = config.temperature;
   if (typeof config.maxOutputTokens === 'number') generationConfig.maxOutputTokens = config.maxOutputTokens;
 
   const setup: LiveClientSetup = { model: modelPath(options.model, options.vertex), generationConfig };
   if (config.instructions) setup.systemInstruction = systemInstruction(config.instructions);
-  const tools = toTools(config, options.schemaDialect);
+  const tools = toTools(config, options.schemaDialect, features);
   if (tools) setup.tools = tools;
+  if (features.proactiveAudio !== undefined) setup.proactivity = { proactiveAudio: features.proactiveAudio };
 
   const td = config.turnDetection;
+  const sensitivity = sensitivityToWire(features.vadSensitivity);
   if (td.type === 'none') {
     setup.realtimeInputConfig = { automaticActivityDetection: { disabled: true } };
   } else if (td.type === 'server_vad') {
-    const detection: Record<string, number> = { silenceDurationMs: td.silenceDurationMs };
-    if (td.prefixPaddingMs !== undefined) detection['prefixPaddingMs'] = td.prefixPaddingMs;
+    const detection: AutomaticActivityDetection = { ...sensitivity, silenceDurationMs: td.silenceDurationMs };
+    if (td.prefixPaddingMs !== undefined) detection.prefixPaddingMs = td.prefixPaddingMs;
     setup.realtimeInputConfig = { automaticActivityDetection: detection };
     if (!td.interruptResponse) setup.realtimeInputConfig.activityHandling = 'NO_INTERRUPTION' as ActivityHandling;
-  } else if (!td.interruptResponse) {
-    setup.realtimeInputConfig = { activityHandling: 'NO_INTERRUPTION' as ActivityHandling };
+  } else {
+    if (sensitivity) setup.realtimeInputConfig = { automaticActivityDetection: sensitivity };
+    if (!td.interruptResponse) setup.realtimeInputConfig = { ...setup.realtimeInputConfig, activityHandling: 'NO_INTERRUPTION' as ActivityHandling };
   }
 
   if (config.transcription) setup.inputAudioTranscription = {};
@@ -103,10 +118,33 @@ function systemInstruction(text: string): Content {
   return { parts: [{ text }] };
 }
 
-/** `toolChoice: 'none'` sends no declarations: Gemini has no tool_choice, and a declared tool may be called. */
-function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: SchemaDialect): Tool[] | undefined {
-  if (config.tools.length === 0 || config.toolChoice === 'none') return undefined;
-  return [{ functionDeclarations: config.tools.map((tool) => toFunctionDeclaration(tool, dialect)) }];
+function thinkingConfig(thinking: NonNullable<GeminiSetupOptions['thinking']>): ThinkingConfig {
+  const out: ThinkingConfig = {};
+  if (thinking.level) out.thinkingLevel = thinking.level.toUpperCase() as ThinkingLevel;
+  if (thinking.budget !== undefined) out.thinkingBudget = thinking.budget;
+  if (thinking.includeThoughts !== undefined) out.includeThoughts = thinking.includeThoughts;
+  return out;
+}
+
+function sensitivityToWire(vad: GeminiSetupOptions['vadSensitivity']): AutomaticActivityDetection | undefined {
+  if (!vad || (vad.start === undefined && vad.end === undefined)) return undefined;
+  const out: AutomaticActivityDetection = {};
+  if (vad.start) out.startOfSpeechSensitivity = `START_SENSITIVITY_${vad.start.toUpperCase()}` as StartSensitivity;
+  if (vad.end) out.endOfSpeechSensitivity = `END_SENSITIVITY_${vad.end.toUpperCase()}` as EndSensitivity;
+  return out;
+}
+
+/**
+ * The function declarations, then the built-in tools (Google Search, code execution). `toolChoice:
+ * 'none'` sends no tools at all: Gemini has no tool_choice, and a declared tool may be called.
+ */
+function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: SchemaDialect, features: GeminiSetupOptions = {}): Tool[] | undefined {
+  if (config.toolChoice === 'none') return undefined;
+  const tools: Tool[] = [];
+  if (config.tools.length > 0) tools.push({ functionDeclarations: config.tools.map((tool) => toFunctionDeclaration(tool, dialect)) });
+  if (features.googleSearch) tools.push({ googleSearch: {} });
+  if (features.codeExecution) tools.push({ codeExecution: {} });
+  return tools.length > 0 ? tools : undefined;
 }
 
 function toFunctionDeclaration(tool: ToolSpec, dialect: SchemaDialect): FunctionDeclaration {
@@ -215,10 +253,11 @@ export function contextUpdateMessage(
   config: SessionConfig,
   changed: readonly string[],
   dialect: SchemaDialect,
+  features: GeminiSetupOptions = {},
 ): ClientMessage {
   const update: NonNullable<LiveClientMessage['contextUpdate']> = {};
   if (changed.includes('instructions')) update.systemInstruction = systemInstruction(config.instructions);
-  if (changed.includes('tools') || changed.includes('toolChoice')) update.tools = { tools: toTools(config, dialect) ?? [] };
+  if (changed.includes('tools') || changed.includes('toolChoice')) update.tools = { tools: toTools(config, dialect, features) ?? [] };
   return clientMessage({ contextUpdate: update });
 }
 

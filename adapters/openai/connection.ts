@@ -13,6 +13,7 @@ import type { ErrorInfo } from '../../errors.js';
 import type { HistoryStore } from './history.js';
 import { createInbound, newConnectionState } from './inbound.js';
 import { configConflict } from './extra-conflicts.js';
+import { optionConflict, type OpenAISessionOptions } from './options.js';
 import {
   functionOutputItem,
   outputText,
@@ -42,6 +43,8 @@ export interface ConnectionOptions {
   authHeader: 'authorization' | 'api-key';
   connectTimeoutMs: number;
   closeTimeoutMs: number;
+  /** The typed session options (reasoning effort, noise reduction, idle timeout, speed). */
+  sessionOptions: OpenAISessionOptions;
 }
 
 export function defaultUrl(model: string): string {
@@ -87,9 +90,12 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
   let providerSessionId: string | undefined;
 
   const buildSession = (includeVoice: boolean): object =>
-    beta ? toBetaSession(config, { includeVoice }) : toGASession(config, { includeVoice });
-  /** An `extra` that contradicts the rest of the config: checked before anything is sent. */
-  const conflictIn = (next: SessionConfig): ErrorInfo | undefined => configConflict(next, options.protocol);
+    beta
+      ? toBetaSession(config, { includeVoice, options: options.sessionOptions })
+      : toGASession(config, { includeVoice, options: options.sessionOptions });
+  /** An option the model does not take, or an `extra` that contradicts the config: checked before anything is sent. */
+  const conflictIn = (next: SessionConfig): ErrorInfo | undefined =>
+    optionConflict(options.sessionOptions, next, options.model, options.protocol) ?? configConflict(next, options.protocol);
 
   /**
    * Ready = `session.created` seen and our initial `session.update` answered with

@@ -26,6 +26,7 @@ import {
   SessionEventSchema,
   SpeechStartedSchema,
   SpeechStoppedSchema,
+  TimeoutTriggeredSchema,
   TextDeltaSchema,
   TextDoneSchema,
   TranscriptDoneSchema,
@@ -274,6 +275,16 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(SpeechStoppedSchema, obj, type);
         if (p) sink.emit({ type: 'model.speechStopped', audioEndMs: p.audio_end_ms ?? undefined, itemId: p.item_id ?? undefined });
         return;
+      }
+      case 'input_audio_buffer.timeout_triggered': {
+        const p = parse(TimeoutTriggeredSchema, obj, type);
+        if (!p) return;
+        return sink.emit({
+          type: 'model.inputTimeout',
+          audioStartMs: p.audio_start_ms ?? undefined,
+          audioEndMs: p.audio_end_ms ?? undefined,
+          itemId: p.item_id ?? undefined,
+        });
       }
       case 'conversation.item.input_audio_transcription.delta': {
         const p = parse(InputTranscriptDeltaSchema, obj, type);

@@ -4,19 +4,31 @@
  */
 import type { ModelAdapter } from '../adapter.js';
 import { requireCredential } from '../credentials.js';
+import { applyProfile, resolveProfile } from '../profile.js';
 import { OPENAI_CAPABILITIES } from './capabilities.js';
 import { createConnectionLogic, type ApiKeySource } from './connection.js';
 import { configConflict } from './extra-conflicts.js';
 import { DEFAULT_HISTORY_LIMITS, HistoryStore, type HistoryLimits } from './history.js';
+import { optionConflict, type OpenAISessionOptions } from './options.js';
+import { OPENAI_DEFAULT_MODEL, OPENAI_PROFILES } from './profiles.js';
 import type { OpenAIProtocol } from './wire.js';
 
-export interface OpenAIRealtimeOptions {
+/**
+ * The typed session options (`reasoningEffort`, `noiseReduction`, `idleTimeoutMs`, `speed`) are
+ * checked against the model's profile (`OPENAI_PROFILES`): one the model does not take is a
+ * ConfigValidationError naming the model when the session is created.
+ */
+export interface OpenAIRealtimeOptions extends OpenAISessionOptions {
   /**
    * A key or an ephemeral client secret (`ek_…`, see `mintOpenAIClientSecret`), both sent as
    * `Authorization: Bearer`; or a function returning one, called once per connection.
    */
   apiKey: ApiKeySource;
-  /** Default `gpt-realtime` (GA) or `gpt-4o-realtime-preview` (beta: the beta API does not list `gpt-realtime`). */
+  /**
+   * Default `gpt-realtime-2.1` (GA; the official Agents SDK's default) or `gpt-4o-realtime-preview`
+   * (beta: the beta API does not list the GA models). A deprecated model (`gpt-realtime`,
+   * `gpt-realtime-mini`, …) works until its shutdown date; the session logs a warning naming it.
+   */
   model?: string;
   /** Endpoint override (Azure, proxies, the emulator). Default `wss://api.openai.com/v1/realtime?model=<model>`. */
   url?: string;
@@ -35,17 +47,24 @@ export interface OpenAIRealtimeOptions {
 }
 
 /** The model each protocol uses when none is given: one its API lists (see the beta schema's model enum). */
-const DEFAULT_MODEL: Readonly<Record<OpenAIProtocol, string>> = { ga: 'gpt-realtime', beta: 'gpt-4o-realtime-preview' };
+const DEFAULT_MODEL: Readonly<Record<OpenAIProtocol, string>> = { ga: OPENAI_DEFAULT_MODEL, beta: 'gpt-4o-realtime-preview' };
 
 export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
   const protocol = options.protocol ?? 'ga';
   const model = options.model ?? DEFAULT_MODEL[protocol];
   const histories = new HistoryStore({ ...DEFAULT_HISTORY_LIMITS, ...options.history });
+  const profile = resolveProfile(OPENAI_PROFILES[protocol], model);
+  const sessionOptions: OpenAISessionOptions = {
+    reasoningEffort: options.reasoningEffort,
+    noiseReduction: options.noiseReduction,
+    idleTimeoutMs: options.idleTimeoutMs,
+    speed: options.speed,
+  };
   return {
     provider: 'openai',
     model,
-    capabilities: OPENAI_CAPABILITIES,
-    checkConfig: (config) => configConflict(config, protocol),
+    capabilities: applyProfile(OPENAI_CAPABILITIES, model, profile),
+    checkConfig: (config) => optionConflict(sessionOptions, config, model, protocol) ?? configConflict(config, protocol),
     logic: createConnectionLogic(
       {
         apiKey: requireCredential(options.apiKey, 'apiKey'),
@@ -56,6 +75,7 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
         authHeader: options.authHeader ?? 'authorization',
         connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
         closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
+        sessionOptions,
       },
       histories,
     ),
@@ -63,6 +83,8 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
 }
 
 export { OPENAI_CAPABILITIES } from './capabilities.js';
+export { OPENAI_DEFAULT_MODEL, OPENAI_PROFILES, type OpenAIOption } from './profiles.js';
+export { REASONING_EFFORTS, type OpenAISessionOptions, type ReasoningEffort } from './options.js';
 export type { ApiKeySource } from './connection.js';
 export type { HistoryLimits } from './history.js';
 export { mintOpenAIClientSecret, type MintOpenAIClientSecretOptions, type OpenAIClientSecret } from './client-secret.js';

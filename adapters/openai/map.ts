@@ -5,6 +5,7 @@
 import type { SessionConfig, TurnDetection } from '../../config.js';
 import { mergeExtra } from '../extra.js';
 import type { HistoryItem } from './history.js';
+import type { OpenAISessionOptions } from './options.js';
 import type {
   BetaReplayItem,
   BetaSession,
@@ -26,9 +27,14 @@ export interface SessionBuildOptions {
    * refuses any voice field once the model has spoken (and it cannot change then anyway).
    */
   includeVoice: boolean;
+  /**
+   * The adapter's typed options (checked against the model's profile first). Speed, like the
+   * voice, goes only with `includeVoice` (the first update): the API changes it only between turns.
+   */
+  options?: OpenAISessionOptions;
 }
 
-function turnDetectionToWire(td: TurnDetection): GATurnDetection | null {
+function turnDetectionToWire(td: TurnDetection, idleTimeoutMs?: number): GATurnDetection | null {
   switch (td.type) {
     case 'none':
       // null, not omitted: an omitted field keeps the server's default (server_vad).
@@ -42,6 +48,7 @@ function turnDetectionToWire(td: TurnDetection): GATurnDetection | null {
       };
       if (td.threshold !== undefined) out.threshold = td.threshold;
       if (td.prefixPaddingMs !== undefined) out.prefix_padding_ms = td.prefixPaddingMs;
+      if (idleTimeoutMs !== undefined) out.idle_timeout_ms = idleTimeoutMs;
       return out;
     }
     case 'semantic_vad': {
@@ -73,12 +80,13 @@ const EXTRA_MERGE = { appendArrays: ['tools'] } as const;
 
 /** The GA `session.update` session object. `extra` is merged in last, deeply (see `mergeExtra`). */
 export function toGASession(config: SessionConfig, options: SessionBuildOptions): GASession {
+  const typed = options.options ?? {};
   const session: GASession = {
     type: 'realtime',
     instructions: config.instructions,
     output_modalities: [config.outputModality],
     audio: {
-      input: { format: PCM24K, turn_detection: turnDetectionToWire(config.turnDetection) },
+      input: { format: PCM24K, turn_detection: turnDetectionToWire(config.turnDetection, typed.idleTimeoutMs) },
       output: { format: PCM24K },
     },
     tools: toolsToWire(config),
@@ -86,6 +94,9 @@ export function toGASession(config: SessionConfig, options: SessionBuildOptions)
   const transcription = transcriptionToWire(config);
   if (transcription) session.audio.input.transcription = transcription;
   if (options.includeVoice && config.voice) session.audio.output.voice = config.voice;
+  if (options.includeVoice && typed.speed !== undefined) session.audio.output.speed = typed.speed;
+  if (typed.noiseReduction) session.audio.input.noise_reduction = { type: typed.noiseReduction };
+  if (typed.reasoningEffort) session.reasoning = { effort: typed.reasoningEffort };
   if (config.toolChoice) session.tool_choice = config.toolChoice as ToolChoiceWire;
   if (config.maxOutputTokens !== undefined) session.max_output_tokens = config.maxOutputTokens;
   // GA has no session temperature; the capability docs say so and the adapter drops it.
@@ -105,6 +116,9 @@ export function toBetaSession(config: SessionConfig, options: SessionBuildOption
   const transcription = transcriptionToWire(config);
   if (transcription) session.input_audio_transcription = transcription;
   if (options.includeVoice && config.voice) session.voice = config.voice;
+  const typed = options.options ?? {};
+  if (options.includeVoice && typed.speed !== undefined) session.speed = typed.speed;
+  if (typed.noiseReduction) session.input_audio_noise_reduction = { type: typed.noiseReduction };
   if (config.toolChoice) session.tool_choice = typeof config.toolChoice === 'string' ? config.toolChoice : 'required';
   if (config.temperature !== undefined) session.temperature = config.temperature;
   if (config.maxOutputTokens !== undefined) session.max_response_output_tokens = config.maxOutputTokens;

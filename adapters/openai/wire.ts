@@ -41,6 +41,14 @@ export const SpeechStoppedSchema = z.object({
   item_id: id,
 });
 
+/** The idle timeout (`turn_detection.idle_timeout_ms`) fired: the silent stretch, committed as `item_id`. */
+export const TimeoutTriggeredSchema = z.object({
+  type: z.literal('input_audio_buffer.timeout_triggered'),
+  audio_start_ms: z.number().nullish(),
+  audio_end_ms: z.number().nullish(),
+  item_id: id,
+});
+
 export const InputTranscriptDeltaSchema = z.object({
   type: z.literal('conversation.item.input_audio_transcription.delta'),
   item_id: id,
@@ -162,7 +170,6 @@ export const IGNORED_SERVER_EVENTS = new Set([
   'conversation.item.deleted',
   'conversation.item.input_audio_transcription.segment',
   'input_audio_buffer.cleared',
-  'input_audio_buffer.timeout_triggered',
   'response.content_part.added',
   'response.content_part.done',
   'response.output_audio.done',
@@ -185,6 +192,7 @@ export type GATurnDetection =
       silence_duration_ms?: number;
       create_response?: boolean;
       interrupt_response?: boolean;
+      idle_timeout_ms?: number;
     }
   | { type: 'semantic_vad'; eagerness?: 'low' | 'medium' | 'high' | 'auto'; create_response?: boolean; interrupt_response?: boolean };
 
@@ -207,12 +215,18 @@ export interface GASession {
       turn_detection: GATurnDetection | null;
       /** Omitted when off: the SDK types do not allow null, and it is off by default anyway. */
       transcription?: { model?: string; language?: string };
+      noise_reduction?: NoiseReductionWire;
     };
-    output: { format: GAAudioFormat; voice?: string };
+    output: { format: GAAudioFormat; voice?: string; speed?: number };
   };
   tools: FunctionTool[];
   tool_choice?: ToolChoiceWire;
   max_output_tokens?: number | 'inf';
+  reasoning?: { effort: 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' };
+}
+
+export interface NoiseReductionWire {
+  type: 'near_field' | 'far_field';
 }
 
 export interface BetaSession {
@@ -227,6 +241,8 @@ export interface BetaSession {
   tool_choice?: string;
   temperature?: number;
   max_response_output_tokens?: number | 'inf';
+  input_audio_noise_reduction?: NoiseReductionWire;
+  speed?: number;
 }
 
 export interface SessionUpdateFrame<S> {

@@ -82,7 +82,8 @@ describe('gemini adapter: connection', () => {
 describe('gemini adapter: turns', () => {
   it('delivers 24 kHz audio and transcripts between responseCreated and responseDone', async () => {
     emu = await fx.emulator();
-    const h = start(emu);
+    // A 2.5 model: text goes as clientContent (gemini-3* models take realtimeInput text).
+    const h = start(emu, {}, { model: 'gemini-2.5-flash-native-audio-preview-12-2025' });
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'tell me something' });
     const done = await h.waitForEvent('model.responseDone');

@@ -26,7 +26,8 @@ type Json = Record<string, any>;
 async function open(tools: AnyToolDefinition[] = [], options: StartEmulatorOptions = {}) {
   emulator = await startEmulator({ ...options, gemini: { realtimeFactor: 20, ...(options['gemini'] as object | undefined) } });
   const session = createRealtimeSession({
-    model: geminiLive({ apiKey: KEY, url: emulator.geminiUrl, handleWaitMs: 200 }),
+    // A 2.5 model: text and bridge messages go as clientContent (gemini-3* models take realtimeInput text).
+    model: geminiLive({ apiKey: KEY, url: emulator.geminiUrl, handleWaitMs: 200, model: 'gemini-2.5-flash-native-audio-preview-12-2025' }),
     instructions: 'You are triage.',
     tools,
   });

@@ -170,11 +170,11 @@ describe('openai adapter: connect failures', () => {
 });
 
 describe('openai adapter: beta protocol', () => {
-  it('defaults to a model the beta API lists (the default URL carries it), and to gpt-realtime on GA', () => {
+  it('defaults to a model the beta API lists (the default URL carries it), and to gpt-realtime-2.1 on GA', () => {
     const beta = openaiRealtime({ apiKey: TEST_KEY, protocol: 'beta' });
     expect(beta.model).toBe('gpt-4o-realtime-preview');
     expect(defaultUrl(beta.model)).toBe('wss://api.openai.com/v1/realtime?model=gpt-4o-realtime-preview');
-    expect(openaiRealtime({ apiKey: TEST_KEY }).model).toBe('gpt-realtime');
+    expect(openaiRealtime({ apiKey: TEST_KEY }).model).toBe('gpt-realtime-2.1');
     expect(openaiRealtime({ apiKey: TEST_KEY, protocol: 'beta', model: 'gpt-4o-mini-realtime-preview' }).model).toBe('gpt-4o-mini-realtime-preview');
   });
 

@@ -41,9 +41,14 @@ const config = parseSessionConfig({
   maxOutputTokens: 'inf',
 });
 
+/** Every typed session option of `openaiRealtime()`, on a server-VAD session (the idle timeout needs it). */
+const typedOptions = { reasoningEffort: 'xhigh', noiseReduction: 'near_field', idleTimeoutMs: 6000, speed: 1.1 } as const;
+const serverVad = parseSessionConfig({ voice: 'marin' });
+
 // Type-level checks (compile errors if our frames drift from the SDK's).
 const gaFrames = {
   sessionUpdate: sessionUpdate('e1', toGASession(config, { includeVoice: true })) satisfies SessionUpdateEvent,
+  withOptions: sessionUpdate('e2', toGASession(serverVad, { includeVoice: true, options: typedOptions })) satisfies SessionUpdateEvent,
   userText: textItem('hi', 'user') satisfies ConversationItemCreateEvent,
   systemText: textItem('hi', 'system') satisfies ConversationItemCreateEvent,
   toolOutput: functionOutputItem('call_1', { a: 1 }) satisfies ConversationItemCreateEvent,
@@ -66,6 +71,7 @@ type BetaSessionUpdate = Omit<Beta.SessionUpdateEvent, 'session'> & {
 };
 const betaFrames = {
   sessionUpdate: sessionUpdate('e1', toBetaSession(config, { includeVoice: true })) satisfies BetaSessionUpdate,
+  withOptions: sessionUpdate('e2', toBetaSession(serverVad, { includeVoice: true, options: { noiseReduction: 'far_field', speed: 0.9 } })) satisfies BetaSessionUpdate,
   replayAssistant: replayItemBeta({ kind: 'message', role: 'assistant', text: 'ok' }) satisfies Beta.ConversationItemCreateEvent,
   replayUser: replayItemBeta({ kind: 'message', role: 'user', text: 'ok' }) satisfies Beta.ConversationItemCreateEvent,
 };
@@ -98,6 +104,13 @@ describe('openai frames vs the official SDK types', () => {
       tool_choice: { type: 'function', name: 'get_weather' },
       audio: { input: { turn_detection: { type: 'semantic_vad', eagerness: 'high' }, transcription: { model: 'gpt-4o-transcribe', language: 'en' } } },
     });
+    expect(gaFrames.withOptions.session).toMatchObject({
+      reasoning: { effort: 'xhigh' },
+      audio: { input: { noise_reduction: { type: 'near_field' }, turn_detection: { type: 'server_vad', idle_timeout_ms: 6000 } }, output: { speed: 1.1 } },
+    });
+    // Speed, like the voice, only with the first update (the API changes it only between turns).
+    expect(toGASession(serverVad, { includeVoice: false, options: typedOptions }).audio.output.speed).toBeUndefined();
+    expect(betaFrames.withOptions.session).toMatchObject({ input_audio_noise_reduction: { type: 'far_field' }, speed: 0.9 });
     expect(betaFrames.sessionUpdate.session.tool_choice).toBe('required');
     expect(betaFrames.replayAssistant.item).toEqual({ type: 'message', role: 'assistant', content: [{ type: 'text', text: 'ok' }] });
   });

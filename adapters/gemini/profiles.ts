@@ -1,0 +1,69 @@
+/**
+ * Gemini Live model profiles, per platform (the Gemini Developer API and Vertex AI differ for the
+ * same model id). Sources: shared/protocol/gemini-live-2026.md §1, §4, §7 and
+ * docs/providers/gemini.md. What the table says, in short:
+ *
+ * - `gemini-3.8-live` on the Gemini API: proactive audio is always on (`proactiveAudio: false` is
+ *   refused by the server), affective dialog was removed (the field is refused), no thinking
+ *   config, no code execution; Google Search grounding is supported.
+ * - `gemini-3.8-live` on Vertex: proactive audio and affective dialog exist (on by default there).
+ * - `gemini-3.8-live-extended-thinking`: the 3.8 API rules, plus a thinking config.
+ * - older models (2.5 native audio, 3.1 Flash Live preview): proactive audio, affective dialog and
+ *   thinking exist; 3.1's set is inferred from Google's 3.1 → 3.8 migration notes.
+ * - `vadSensitivity` (`automaticActivityDetection.start/endOfSpeechSensitivity`) and `languageCode`
+ *   (`speechConfig.languageCode`) exist on every Live model the SDK serves.
+ *
+ * No Gemini Live model has a published shutdown date yet, so no row is `deprecated`. Unknown ids
+ * (tuned models, new releases) take every option and the server decides.
+ */
+import type { ModelProfile, ProfileTable } from '../profile.js';
+
+export type GeminiOption =
+  | 'vadSensitivity'
+  | 'languageCode'
+  | 'proactiveAudio'
+  | 'affectiveDialog'
+  | 'thinking'
+  | 'googleSearch'
+  | 'codeExecution';
+
+export type GeminiPlatform = 'geminiApi' | 'vertex';
+
+/** The default model on both platforms: Gemini 3.8 Live, GA since 2026-09. */
+export const GEMINI_DEFAULT_MODEL = 'gemini-3.8-live';
+
+const EVERYTHING: readonly GeminiOption[] = [
+  'vadSensitivity', 'languageCode', 'proactiveAudio', 'affectiveDialog', 'thinking', 'googleSearch', 'codeExecution',
+];
+
+const LIVE_38_API: ModelProfile<GeminiOption> = {
+  options: ['vadSensitivity', 'languageCode', 'googleSearch'],
+  fixed: { proactiveAudio: true, affectiveDialog: false },
+};
+const LIVE_38_VERTEX: ModelProfile<GeminiOption> = {
+  options: ['vadSensitivity', 'languageCode', 'proactiveAudio', 'affectiveDialog', 'googleSearch'],
+};
+const NATIVE_AUDIO_25: ModelProfile<GeminiOption> = { options: EVERYTHING };
+const FLASH_LIVE_31: ModelProfile<GeminiOption> = {
+  options: ['vadSensitivity', 'languageCode', 'proactiveAudio', 'affectiveDialog', 'thinking', 'googleSearch'],
+};
+
+export const GEMINI_PROFILES: Readonly<Record<GeminiPlatform, ProfileTable<GeminiOption>>> = {
+  geminiApi: {
+    models: {
+      'gemini-3.8-live': LIVE_38_API,
+      'gemini-3.8-live-extended-thinking': { ...LIVE_38_API, options: [...LIVE_38_API.options, 'thinking'] },
+      'gemini-3.1-flash-live-preview': FLASH_LIVE_31,
+      'gemini-2.5-flash-native-audio-preview-12-2025': NATIVE_AUDIO_25,
+      'gemini-2.5-flash-native-audio-preview-09-2025': NATIVE_AUDIO_25,
+    },
+    fallback: { options: EVERYTHING },
+  },
+  vertex: {
+    models: {
+      'gemini-3.8-live': LIVE_38_VERTEX,
+      'gemini-live-2.5-flash-native-audio': NATIVE_AUDIO_25,
+    },
+    fallback: { options: EVERYTHING },
+  },
+};
