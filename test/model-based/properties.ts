@@ -76,10 +76,11 @@ export function requestTraceViolations(issued: readonly IssuedRequest[], events:
   const out: string[] = [];
   const count = (requestId: string, type: SessionEmitted['type']) =>
     events.filter((e) => e.type === type && 'requestId' in e && e.requestId === requestId).length;
-  const pending = new Set<string | undefined>([
-    ...ctx.requests.map((r) => r.requestId),
-    ...ctx.deferredIntents.map((i) => ('requestId' in i ? i.requestId : undefined)),
-  ]);
+  // A session that is over (or has no connection left) can answer nothing: no request is pending there.
+  const over = snapshot.status !== 'active' || snapshot.matches('failed');
+  const pending = new Set<string | undefined>(
+    over ? [] : [...ctx.requests.map((r) => r.requestId), ...ctx.deferredIntents.map((i) => ('requestId' in i ? i.requestId : undefined))],
+  );
   for (const { requestId, live } of issued) {
     const ends = count(requestId, 'response_done') + count(requestId, 'request_failed');
     if (ends > 1) out.push(`request ${requestId} ended ${ends} times`);
