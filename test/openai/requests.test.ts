@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { createRealtimeSession, RequestFailedError, type RealtimeSession } from '../../index.js';
+import { z } from 'zod';
+import { createRealtimeSession, defineTool, RequestFailedError, type RealtimeSession } from '../../index.js';
 import { record } from '../session/event-log.js';
 import { TEST_KEY } from './fixture.js';
 
@@ -23,12 +24,23 @@ afterEach(async () => {
 
 type Json = Record<string, unknown>;
 
-async function openSession() {
+const weather = defineTool({
+  name: 'get_weather',
+  description: 'Weather for a city',
+  parameters: z.object({ city: z.string() }),
+  execute: async ({ city }) => {
+    await new Promise((r) => setTimeout(r, 100));
+    return { city, sky: 'sunny' };
+  },
+});
+
+async function openSession(options: { tools?: boolean } = {}) {
   emulator = await startEmulator({ openai: { realtimeFactor: 4 } });
   const session = createRealtimeSession({
     model: openaiRealtime({ apiKey: TEST_KEY, url: emulator.openaiUrl }),
     instructions: '',
     turnDetection: { type: 'none' },
+    ...(options.tools ? { tools: [weather] } : {}),
   });
   sessions.push(session);
   const log = record(session);
@@ -96,5 +108,34 @@ describe('requests that ask for a reply (OpenAI)', () => {
     await note;
     expect(await note.reply).toBeUndefined();
     expect(frames('in').filter((f) => f['type'] === 'response.create')).toHaveLength(0);
+  });
+
+  it('a question asked while a tool runs is answered in order with the follow-up after the tool output, no collision', async () => {
+    const { session, log, frames } = await openSession({ tools: true });
+    const first = session.sendText('What is the weather in Paris');
+    await log.waitFor('tool_call');
+    const second = session.sendText('Second');
+    const [firstDone, secondDone] = await Promise.all([first.reply, second.reply]);
+    await log.waitFor('transcript', (t) => t.role === 'assistant' && t.isFinal && t.text.startsWith('Here is what I found'));
+    await log.waitFor('response_done', (e) => e.requestId === undefined && e.status === 'completed');
+    expect(firstDone?.requestId).not.toBe(secondDone?.requestId);
+    expect(log.of('error')).toEqual([]);
+    expect(frames('out').filter((f) => f['type'] === 'error')).toEqual([]);
+    expect(finalAssistantTranscripts(log)).toContain('You said: Second.');
+  });
+
+  it('a request sent on a connection that drops fails with connection_replaced; a queued one is answered on the new connection', async () => {
+    const { session, log, frames } = await openSession();
+    const first = session.sendText('First');
+    await log.waitFor('response_created');
+    const second = session.sendText('Second');
+    await log.waitFor('request_queued');
+    emulator!.openai.inject({ type: 'close', code: 1011, reason: 'injected drop' });
+    await expect(first.reply).rejects.toMatchObject({ name: 'RequestFailedError', code: 'connection_replaced' });
+    const done = await second.reply;
+    expect(done?.status).toBe('completed');
+    expect(log.of('session_resumed')).toHaveLength(1);
+    expect(finalAssistantTranscripts(log)).toContain('You said: Second.');
+    expect(frames('out').filter((f) => f['type'] === 'error')).toEqual([]);
   });
 });
