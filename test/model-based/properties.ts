@@ -18,6 +18,7 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
     if (calls.length > 0) out.push(`turn idle with ${calls.length} outstanding tool call(s)`);
     if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
+    if (ctx.requests.length > 0) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
     if (ctx.queuedSwap) out.push('a resumption is pending although the turn is idle');
   }
   // Outputs are owed to the connection that issued the call, so no call outlives its connection.
