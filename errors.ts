@@ -22,6 +22,12 @@ export type VoxstateErrorCode =
   | 'session_closed'
   /** The provider ended a response with status `failed` (see `response_done.statusDetails`). */
   | 'response_failed'
+  /** A request that asked for a reply was sent on a connection that was replaced before answering it. */
+  | 'connection_replaced'
+  /** A request that asked for a reply was sent, and no response started within `responseStartTimeout`. */
+  | 'response_not_started'
+  /** A request that asked for a reply was refused: too many were waiting. */
+  | 'request_dropped'
   /** The provider could not transcribe a user audio item (OpenAI `input_audio_transcription.failed`). */
   | 'transcription_failed';
 
@@ -81,6 +87,18 @@ export class UpdateFailedError extends VoxstateError {
   constructor(info: ErrorInfo) {
     super(info);
     this.name = 'UpdateFailedError';
+  }
+}
+
+/**
+ * A request that asked for a reply (`sendText`, `createResponse`) will never be answered: `code`
+ * says why (`connection_replaced`, `session_closed`, `response_not_started`, `request_dropped`,
+ * `connection_failed`, `resumption_failed`).
+ */
+export class RequestFailedError extends VoxstateError {
+  constructor(info: ErrorInfo) {
+    super(info);
+    this.name = 'RequestFailedError';
   }
 }
 

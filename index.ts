@@ -4,7 +4,7 @@
  */
 export { createRealtimeSession } from './session/create.js';
 export { createSessionLogic } from './session/logic.js';
-export type { RealtimeSession, UpdateOutcome, UpdateCompletion, UpdateRequest } from './session/realtime-session.js';
+export type { RealtimeSession, UpdateOutcome, UpdateCompletion, UpdateRequest, ReplyRequest, ResponseDone } from './session/realtime-session.js';
 export type { RealtimeSessionOptions, SessionLogicOptions } from './session/options.js';
 export type { EventHandler } from './session/listeners.js';
 export type { SessionTool } from './session/tools.js';
@@ -63,6 +63,7 @@ export {
   NotConnectedError,
   ConfigValidationError,
   UpdateFailedError,
+  RequestFailedError,
   redactSecrets,
 } from './errors.js';
 export type { ErrorInfo, VoxstateErrorCode } from './errors.js';

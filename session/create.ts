@@ -15,7 +15,8 @@ import { isLive, isOffline, stateName } from './link-status.js';
 import { attachEventHandler, controlEventFields, createListeners } from './listeners.js';
 import { prepareSession } from './logic.js';
 import { parseRealtimeSessionOptions, type RealtimeSessionOptions } from './options.js';
-import type { RealtimeSession } from './realtime-session.js';
+import type { RealtimeSession, ReplyRequest } from './realtime-session.js';
+import { requestReply } from './reply-request.js';
 import { requestUpdate } from './update-request.js';
 import { userAudioRefusal } from './user-audio.js';
 
@@ -54,6 +55,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
     live() ? undefined : Promise.reject(new NotConnectedError(verb, stateName(actor.getSnapshot())));
 
   let requestSeq = 0;
+  let replySeq = 0;
   const updateTarget = { actor, model: parsed.wiring.model, registry, requireLive, nextRequestId: () => `update_${++requestSeq}` };
 
   /** Stops the actor and ends `events$`. */
@@ -101,10 +103,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       audio.sendUserAudio(buffer, facade.inputSampleRate);
     },
 
-    async sendText(text: string, opts: { respond?: boolean } = {}): Promise<void> {
+    sendText(text: string, opts: { respond?: boolean } = {}): ReplyRequest {
       const rejected = rejectIfNotLive('send text');
-      if (rejected) return rejected;
-      actor.send({ type: 'session.sendText', text, ...(opts.respond === undefined ? {} : { respond: opts.respond }) });
+      if (rejected) return Object.assign(rejected, { reply: rejected });
+      return requestReply(actor, { type: 'session.sendText', text, ...(opts.respond === undefined ? {} : { respond: opts.respond }) }, `reply_${++replySeq}`);
     },
     async commitAudio(): Promise<void> {
       const rejected = rejectIfNotLive('commit audio');
@@ -116,10 +118,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       if (rejected) return rejected;
       actor.send({ type: 'session.clearAudio' });
     },
-    async createResponse(): Promise<void> {
+    createResponse(): ReplyRequest {
       const rejected = rejectIfNotLive('create a response');
-      if (rejected) return rejected;
-      actor.send({ type: 'session.createResponse' });
+      if (rejected) return Object.assign(rejected, { reply: rejected });
+      return requestReply(actor, { type: 'session.createResponse' }, `reply_${++replySeq}`);
     },
     async interrupt(opts: { playedMs?: number } = {}): Promise<void> {
       const rejected = rejectIfNotLive('interrupt');

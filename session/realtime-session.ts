@@ -7,6 +7,7 @@ import type { Actor } from 'xstate';
 import type { AudioPlane } from '../adapters/audio-plane.js';
 import type { SessionDeltaInput } from '../config.js';
 import type { RealtimeSessionMachine } from '../machines/session/session.machine.js';
+import type { SessionEmitted } from '../machines/session/types.js';
 import type { AnySessionEvent, SessionEventMap, SessionEventName } from './event-map.js';
 import type { SessionTool } from './tools.js';
 
@@ -21,6 +22,25 @@ export type UpdateCompletion = 'applied' | 'resumed';
 export interface UpdateRequest extends Promise<UpdateOutcome> {
   /** `'applied'` or `'resumed'` once the change is in effect; rejects (`UpdateFailedError`, `session_closed`) when it never will be. */
   readonly completion: Promise<UpdateCompletion>;
+}
+
+/** The `response_done` event of the response that answered a request (its `requestId` names the request). */
+export type ResponseDone = Extract<SessionEmitted, { type: 'response_done' }>;
+
+/**
+ * What `sendText` and `createResponse` return: a promise that resolves once the request is on the
+ * wire (at once when no response is active; when the active one is done otherwise, since a
+ * connection runs one response at a time), plus `reply`.
+ */
+export interface ReplyRequest extends Promise<void> {
+  /**
+   * Settles with the `response_done` of the response that answered this request (its status may be
+   * `cancelled` after a barge-in), or rejects with `RequestFailedError` when it never will be
+   * answered (`connection_replaced`, `session_closed`, `response_not_started`, `request_dropped`,
+   * `connection_failed`). `undefined` for a text sent with `respond: false`. Leaving it unawaited
+   * never causes an unhandled rejection.
+   */
+  readonly reply: Promise<ResponseDone | undefined>;
 }
 
 /**
@@ -62,14 +82,19 @@ export interface RealtimeSession {
    * number of bytes or a value that is not bytes (that chunk is dropped whole); buffered while resuming.
    */
   sendAudio(pcm: Buffer | Uint8Array | Int16Array): void;
-  /** Sends a user message; `respond` (default true) asks the model to answer it. */
-  sendText(text: string, opts?: { respond?: boolean }): Promise<void>;
+  /**
+   * Sends a user message; `respond` (default true) asks the model to answer it. Resolves when the
+   * message is on the wire: while a response is active, a message that asks for a reply waits for
+   * it (in order with other requests) on a provider that answers one request at a time. `reply`
+   * follows it to its answer. Rejects with `RequestFailedError` when it can never be sent.
+   */
+  sendText(text: string, opts?: { respond?: boolean }): ReplyRequest;
   /** Commits the input audio buffer (manual turns, `turnDetection: { type: 'none' }`). */
   commitAudio(): Promise<void>;
   /** Discards the input audio buffer. */
   clearAudio(): Promise<void>;
-  /** Asks the model to respond. */
-  createResponse(): Promise<void>;
+  /** Asks the model to respond; queued like `sendText` while a response is active. `reply` follows it to its answer. */
+  createResponse(): ReplyRequest;
   /** Barge-in from the application. `playedMs`: how much of the current assistant audio was played. */
   interrupt(opts?: { playedMs?: number }): Promise<void>;
 

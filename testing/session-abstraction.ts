@@ -5,10 +5,16 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { SessionContext } from '../machines/session/types.js';
 
+/** Requests that ask for a reply, by status (each counted up to 2: more add no new behaviour). */
+function requestShape(ctx: SessionContext): string {
+  const count = (status: string) => ctx.requests.filter((r) => r.status === status).length;
+  return `q${Math.min(2, count('queued'))}s${Math.min(2, count('sent'))}a${count('answering')}`;
+}
+
 /**
  * A finite abstraction of a session snapshot for `serializeState`: the state value plus what
  * decides the next transitions (outstanding calls and their phase, the queued swap, the active
- * swap (why, on failure, attempts), owed follow-up, goAway, in-place updates in flight, whether
+ * swap (why, on failure, attempts), owed follow-up, requests by status, goAway, in-place updates in flight, whether
  * updates are deferred). Connection ids, counters, configs and timestamps are left out, so the graph stays finite.
  */
 export function serializeSessionState(snapshot: AnyMachineSnapshot): string {
@@ -24,6 +30,7 @@ export function serializeSessionState(snapshot: AnyMachineSnapshot): string {
     pending: ctx.queuedSwap?.why ?? null,
     resuming: ctx.activeSwap ? `${ctx.activeSwap.why}:${ctx.activeSwap.onFailure}:${ctx.activeSwap.attempts}` : null,
     follow: ctx.followUpOwed,
+    requests: requestShape(ctx),
     goAway: ctx.goAwayDeadline !== null,
     inFlight: Object.keys(ctx.inFlightUpdates).sort(),
     deferred: Math.min(1, ctx.deferredUpdates.length),
@@ -40,6 +47,7 @@ export function sessionInvariants(snapshot: AnyMachineSnapshot) {
     pending: ctx.queuedSwap?.why ?? null,
     resuming: ctx.activeSwap ? { why: ctx.activeSwap.why, onFailure: ctx.activeSwap.onFailure, attempts: ctx.activeSwap.attempts } : null,
     followUpOwed: ctx.followUpOwed,
+    requests: ctx.requests.map((r) => r.status),
     hasProducedAudio: ctx.hasProducedAudio,
     goAway: ctx.goAwayDeadline !== null,
     deferredUpdates: ctx.deferredUpdates.length,

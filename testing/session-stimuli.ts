@@ -65,11 +65,12 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     { type: 'session.connect' },
     { type: 'session.close' },
     { type: 'session.sendText', text: 'hello', respond: false },
-    { type: 'session.sendText', text: 'hello', respond: true },
+    // Requests that ask for a reply carry an id (a runner may make each unique) so their fate can be followed.
+    { type: 'session.sendText', text: 'hello', respond: true, requestId: 'ask' },
     { type: 'session.sendAudio', audio: Buffer.alloc(4) },
     { type: 'session.commitAudio' },
     { type: 'session.clearAudio' },
-    { type: 'session.createResponse' },
+    { type: 'session.createResponse', requestId: 'ask' },
     { type: 'session.interrupt' },
     { type: 'session.update', requestId: 'noop', delta: { instructions: ctx.config.instructions } },
     { type: 'session.update', requestId: 'in-place', delta: { temperature: ctx.config.temperature === 0.5 ? 0.7 : 0.5 } },
@@ -89,6 +90,8 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     { type: 'model.goAway', timeLeftMs: 1000 },
     { type: 'model.responseCreated', responseId: 'r' },
     { type: 'model.responseDone', status: 'completed' },
+    // A response that ended otherwise (interrupted by a message, cancelled): it answered nothing sent meanwhile.
+    { type: 'model.responseDone', status: 'cancelled' },
     { type: 'model.toolCallCancelled', callIds: ['ghost'] },
     // Decisions for a call that is not waiting for one are reported, not sent to a missing actor.
     { type: 'session.approveTool', callId: 'ghost' },

@@ -23,6 +23,9 @@ export const DEFAULT_INPUT_SAMPLE_RATE = 24_000;
 /** Intents the application may send while a connection is swapped; later ones are dropped. */
 export const MAX_DEFERRED_INTENTS = 100;
 
+/** Requests that ask for a reply which may wait for the active response; later ones fail at once (`request_dropped`). */
+export const MAX_QUEUED_REQUESTS = 100;
+
 /** Updates the application may request while a connection is swapped; later ones fail at once. */
 export const MAX_DEFERRED_UPDATES = 20;
 
@@ -53,6 +56,7 @@ export function initialContext(input: SessionInput): SessionContext {
     providerSessionId: undefined,
     hasProducedAudio: false,
     followUpOwed: false,
+    requests: [],
     toolCalls: {},
     callLedger: [],
     runningTools: [],

@@ -5,13 +5,32 @@
 import { and, stateIn } from 'xstate';
 import { canApplyInPlace } from '../../adapters/adapter.js';
 import { mergeSessionDelta, type SessionDelta } from '../../config.js';
+import { answeredRequestIndex } from './answered-request.js';
 import { toolDecisionRefusal, toolResultRefusal } from './refusals.js';
 import { defineGuards } from './setup.js';
 import type { SessionContext } from './types.js';
 
 export const sessionGuards = defineGuards({
-  /** Nobody has the floor and no follow-up response is owed: the only moment a connection may be replaced. */
-  isTurnIdle: and([stateIn('#realtimeSession.link.connected.turn.idle'), ({ context }: { context: SessionContext }) => !context.followUpOwed]),
+  /** Nobody has the floor and no reply is owed (no follow-up, no request waiting or on the wire): the only moment a connection may be replaced. */
+  isTurnIdle: and([
+    stateIn('#realtimeSession.link.connected.turn.idle'),
+    ({ context }: { context: SessionContext }) => !context.followUpOwed && context.requests.length === 0,
+  ]),
+  /** A request waits, and none is on the wire any more: the next may go (one response at a time). */
+  canSendNextRequest: ({ context }) =>
+    context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
+  /** A request is on the wire and the response that just ended did not answer it: its reply is still owed. */
+  isReplyStillOwed: ({ context }, params: { status: string }) => {
+    const answered = answeredRequestIndex(context.requests, params.status);
+    return context.requests.some((r, i) => r.status === 'sent' && i !== answered);
+  },
+  /**
+   * While a response is active, a request that asks for a reply must wait for it: the provider
+   * takes explicit response requests one at a time (`needsFollowUpResponse`, data from the
+   * adapter's capabilities). A provider that answers by itself takes the message at once.
+   */
+  mustWaitForActiveResponse: ({ context }, params: { respond: boolean | undefined }) =>
+    (params.respond ?? true) && context.capabilities.needsFollowUpResponse,
   isFollowUpOwed: ({ context }) => context.followUpOwed,
   asksForResponse: (_, params: { respond: boolean | undefined }) => params.respond ?? true,
   hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,

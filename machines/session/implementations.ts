@@ -6,6 +6,7 @@ import { connectionActions } from './actions/connection.js';
 import { intentActions } from './actions/intents.js';
 import { parentActions } from './actions/parent.js';
 import { reportActions } from './actions/reports.js';
+import { requestActions } from './actions/requests.js';
 import { resumptionActions } from './actions/resumption.js';
 import { toolActions } from './actions/tools.js';
 import { updateActions } from './actions/updates.js';
@@ -19,6 +20,7 @@ export const sessionSetup = sessionBase.extend({
     ...connectionActions,
     ...reportActions,
     ...intentActions,
+    ...requestActions,
     ...toolActions,
     ...updateActions,
     ...resumptionActions,

@@ -16,7 +16,7 @@
 import { initialContext } from './context.js';
 import { sessionSetup } from './implementations.js';
 import { connectReasonOf } from './swap.js';
-import type { DeferredIntent, SessionEventOf } from './types.js';
+import type { DeferredIntent, RequestEntry, SessionEventOf } from './types.js';
 
 // While a replacement connection is being opened, intents wait for it and audio goes to the
 // bounded hold buffer (forwardAudio decides), so nothing the application sends is lost.
@@ -32,11 +32,30 @@ const heldUntilReconnected = {
 
 // A resumption attempt that did not produce a connection: retry (up to the cap), or give up on
 // the mutation and restore the old config, or fail when nothing can be restored.
+// A request that asks for a reply, as the request actions take it (a bare `createResponse` has no text).
+const textRequest = { type: 'sendRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } as const;
+const responseRequest = { type: 'sendRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } as const;
+const respondParams = ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ respond: event.respond });
+// A response started: it answers the oldest request on the wire.
+const responseStarted = [{ type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event }, 'startAnsweringRequest'] as const;
+// A response is done: `response_done` names the request it answered, which is then settled.
+const responseFinished = [
+  { type: 'emitResponseDone', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => event },
+  { type: 'settleAnsweredRequest', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => ({ status: event.status }) },
+] as const;
+
 const resumptionAttemptFailed = [
   { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'countFailedAttempt'] },
   { guard: 'restoresOnFailure', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'dropMutation'] },
   { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'forgetRefusedHandle', 'failResumption'] },
 ] as const;
+
+// Why requests that asked for a reply fail (each caller hears it: `request_failed`).
+const ALL = ['queued', 'sent', 'answering'] as Array<RequestEntry['status']>;
+const NOT_STARTED = { statuses: ['sent'] as Array<RequestEntry['status']>, error: { code: 'response_not_started', message: 'No response started for the request within responseStartTimeout' } };
+const REPLACED = { statuses: ['sent', 'answering'] as Array<RequestEntry['status']>, error: { code: 'connection_replaced', message: 'The connection was replaced before the request was answered' } };
+const CLOSED = { statuses: ALL, held: true, error: { code: 'session_closed', message: 'The session closed before the request was answered' } };
+const FAILED = { statuses: ALL, held: true, error: { code: 'connection_failed', message: 'The session has no connection to answer the request on' } };
 
 export const realtimeSessionMachine = sessionSetup.createMachine({
   id: 'realtimeSession',
@@ -154,7 +173,11 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'model.toolCallCancelled': { actions: { type: 'cancelProviderToolCalls', params: ({ event }) => event } },
             'model.configApplied': { actions: { type: 'confirmUpdate', params: ({ event }) => event } },
             'model.configRejected': { actions: { type: 'revertUpdate', params: ({ event }) => event } },
-            'session.sendText': { actions: { type: 'forwardText', params: ({ event }) => event } },
+            // Here when no turn state took it: a text without a reply, or one the provider answers by itself.
+            'session.sendText': [
+              { guard: { type: 'asksForResponse', params: respondParams }, actions: textRequest },
+              { actions: { type: 'forwardText', params: ({ event }) => event } },
+            ],
             'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }) => event } },
             'session.commitAudio': { actions: 'forwardCommitAudio' },
             'session.clearAudio': { actions: 'forwardClearAudio' },
@@ -174,17 +197,22 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               states: {
                 idle: {
                   description: 'Nobody is generating and every tool call is answered: the only moment a connection may be replaced.',
-                  always: { guard: 'isFollowUpOwed', target: 'generating.requested', actions: 'requestFollowUpResponse' },
+                  // What is owed goes out one at a time: the follow-up after tool outputs, then the
+                  // oldest queued request. Each makes the turn busy until its response is done.
+                  always: [
+                    { guard: 'isFollowUpOwed', target: 'generating.requested', actions: 'requestFollowUpResponse' },
+                    { guard: 'canSendNextRequest', target: 'generating.requested', actions: 'sendNextRequest' },
+                  ],
                   on: {
-                    'model.responseCreated': { target: 'generating', actions: { type: 'emitResponseCreated', params: ({ event }) => event } },
+                    'model.responseCreated': { target: 'generating', actions: responseStarted },
                     'model.functionCall': { target: 'executingTools', actions: { type: 'admitToolCall', params: ({ event }) => event } },
-                    'session.createResponse': { target: 'generating.requested', actions: 'forwardCreateResponse' },
+                    'session.createResponse': { target: 'generating.requested', actions: responseRequest },
                     // A message that asks for a reply makes the turn busy at once, so a resumption
                     // cannot replace the connection before the reply starts.
                     'session.sendText': {
-                      guard: { type: 'asksForResponse', params: ({ event }) => ({ respond: event.respond }) },
+                      guard: { type: 'asksForResponse', params: respondParams },
                       target: 'generating.requested',
-                      actions: { type: 'forwardText', params: ({ event }) => event },
+                      actions: textRequest,
                     },
                   },
                 },
@@ -195,33 +223,54 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                     requested: {
                       description: 'A response was asked for and has not started yet.',
                       // Calls admitted meanwhile still hold the turn: their outputs are owed.
+                      // A request whose response never started fails visibly.
                       after: {
                         responseStartTimeout: [
-                          { guard: 'hasOutstandingToolCalls', target: '#realtimeSession.link.connected.turn.executingTools' },
-                          { target: '#realtimeSession.link.connected.turn.idle' },
+                          { guard: 'hasOutstandingToolCalls', target: '#realtimeSession.link.connected.turn.executingTools', actions: { type: 'failRequests', params: NOT_STARTED } },
+                          { target: '#realtimeSession.link.connected.turn.idle', actions: { type: 'failRequests', params: NOT_STARTED } },
                         ],
                       },
                     },
                     streaming: { description: 'The model is streaming its response.' },
                   },
                   on: {
-                    'model.responseCreated': { target: '.streaming', actions: { type: 'emitResponseCreated', params: ({ event }) => event } },
+                    'model.responseCreated': { target: '.streaming', actions: responseStarted },
                     'model.functionCall': { actions: { type: 'admitToolCall', params: ({ event }) => event } },
                     'model.responseDone': [
-                      { guard: 'hasOutstandingToolCalls', target: 'executingTools', actions: { type: 'emitResponseDone', params: ({ event }) => event } },
-                      { target: 'idle', actions: { type: 'emitResponseDone', params: ({ event }) => event } },
+                      // A request on the wire was not answered by this response: its response is next
+                      // (tool calls may run meanwhile; `requested` bounds the wait).
+                      { guard: { type: 'isReplyStillOwed', params: ({ event }) => ({ status: event.status }) }, target: '.requested', actions: responseFinished },
+                      { guard: 'hasOutstandingToolCalls', target: 'executingTools', actions: responseFinished },
+                      { target: 'idle', actions: responseFinished },
                     ],
-                    'session.createResponse': { actions: 'forwardCreateResponse' },
+                    // One response at a time: a request that asks for a reply waits for this one.
+                    'session.createResponse': [
+                      { guard: { type: 'mustWaitForActiveResponse', params: { respond: true } }, actions: { type: 'queueRequest', params: ({ event }) => ({ requestId: event.requestId, text: undefined }) } },
+                      { actions: responseRequest },
+                    ],
+                    'session.sendText': {
+                      guard: { type: 'mustWaitForActiveResponse', params: respondParams },
+                      actions: { type: 'queueRequest', params: ({ event }) => ({ requestId: event.requestId, text: event.text }) },
+                    },
                   },
                 },
                 executingTools: {
                   description: 'The response is done but tool calls are still outstanding; their outputs are owed to this connection.',
-                  always: { guard: 'hasNoOutstandingToolCalls', target: 'idle' },
+                  // No response is active here: a queued request may go out while the tools run.
+                  always: [
+                    { guard: 'hasNoOutstandingToolCalls', target: 'idle' },
+                    { guard: 'canSendNextRequest', target: 'generating.requested', actions: 'sendNextRequest' },
+                  ],
                   on: {
-                    'model.responseCreated': { target: 'generating', actions: { type: 'emitResponseCreated', params: ({ event }) => event } },
+                    'model.responseCreated': { target: 'generating', actions: responseStarted },
                     'model.functionCall': { actions: { type: 'admitToolCall', params: ({ event }) => event } },
-                    'model.responseDone': { actions: { type: 'emitResponseDone', params: ({ event }) => event } },
-                    'session.createResponse': { actions: 'forwardCreateResponse' },
+                    'model.responseDone': { actions: responseFinished },
+                    'session.createResponse': { target: 'generating.requested', actions: responseRequest },
+                    'session.sendText': {
+                      guard: { type: 'asksForResponse', params: respondParams },
+                      target: 'generating.requested',
+                      actions: textRequest,
+                    },
                   },
                 },
               },
@@ -284,7 +333,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
     swapping: {
       description:
-        'Between two connections: leaving `link` stopped the old adapter (closing its socket); entering `link.resuming` starts the new one. Every connection swap passes here, so each is a transition of its own.',
+        'Between two connections: leaving `link` stopped the old adapter (closing its socket); entering `link.resuming` starts the new one. Every connection swap passes here, so each is a transition of its own. Requests sent on the old connection and not yet answered fail; queued ones go to the new one.',
+      entry: { type: 'failRequests', params: REPLACED },
       always: 'link.resuming',
     },
 
@@ -301,7 +351,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
     failed: {
       description: 'The connection could not be opened or restored. `connect()` tries again.',
-      entry: ['emitLastError', 'discardUserAudio'],
+      entry: ['emitLastError', 'discardUserAudio', { type: 'failRequests', params: FAILED }],
       on: {
         'session.connect': { target: 'link.connecting', actions: 'prepareInitialConnection' },
         'session.close': 'closed',
@@ -311,7 +361,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
     closed: {
       description: 'The session is over.',
       type: 'final',
-      entry: ['discardUserAudio', 'emitClosed'],
+      entry: ['discardUserAudio', { type: 'failRequests', params: CLOSED }, 'emitClosed'],
     },
   },
 });

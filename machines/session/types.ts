@@ -86,6 +86,21 @@ export interface Swap {
   attempts: number;
 }
 
+/**
+ * A request that asks the model for a reply: a text with `respond`, `createResponse()`, or a
+ * bridge message. The session keeps them in order (`SessionContext.requests`): at most one
+ * response is active per connection, so on a provider that takes explicit response requests
+ * (`needsFollowUpResponse`) one made while a response is active waits for it to be done.
+ */
+export interface RequestEntry {
+  /** The caller's id (the facade's `reply_N`); absent for the session's own (a bridge message). */
+  requestId: string | undefined;
+  /** The user message sent with it; absent for `createResponse`. */
+  text: string | undefined;
+  /** `queued`: waiting for the active response; `sent`: on the wire, its response not started; `answering`: its response is streaming. */
+  status: 'queued' | 'sent' | 'answering';
+}
+
 export interface InFlightUpdate {
   changed: MutableField[];
   bridgeMessage: string | undefined;
@@ -112,6 +127,13 @@ export interface SessionContext {
   hasProducedAudio: boolean;
   /** A follow-up response is owed once the turn is idle (tool outputs were sent). */
   followUpOwed: boolean;
+  /**
+   * Requests that ask for a reply, oldest first: queued ones (waiting for the active response to
+   * be done), sent ones (waiting for their response to start), and the one being answered. At most
+   * `MAX_QUEUED_REQUESTS` queued. Only the sent and answering ones belong to the connection; queued
+   * ones are sent on whichever connection is live when the turn allows it.
+   */
+  requests: RequestEntry[];
   toolCalls: Record<string, ToolCallRecord>;
   /**
    * Every call this session received, oldest first, at most `MAX_CALL_LEDGER` (256): its output
@@ -144,11 +166,12 @@ export interface SessionContext {
 /** Intents from the application (the facade, or a parent machine via `sendTo`). */
 export type SessionIntent =
   | { type: 'session.connect' }
-  | { type: 'session.sendText'; text: string; respond?: boolean }
+  /** `requestId` names a request that asks for a reply, so its caller can follow it (`request_sent`, `response_done.requestId`, `request_failed`). */
+  | { type: 'session.sendText'; text: string; respond?: boolean; requestId?: string }
   | { type: 'session.sendAudio'; audio: Buffer; sampleRate?: number }
   | { type: 'session.commitAudio' }
   | { type: 'session.clearAudio' }
-  | { type: 'session.createResponse' }
+  | { type: 'session.createResponse'; requestId?: string }
   | { type: 'session.interrupt'; playedMs?: number }
   | { type: 'session.update'; requestId: string; delta: SessionDelta; bridgeMessage?: string }
   | { type: 'session.toolResult'; callId: string; output: unknown }
@@ -179,7 +202,15 @@ export type SessionEmitted =
       reason: string | undefined;
       /** Why it did not complete (reason; for a failed response the provider's error type, code, message), when the provider says. */
       statusDetails?: ResponseStatusDetails;
+      /** The request this response answered (`sendText`/`createResponse` with a `requestId`), when it answered one. */
+      requestId?: string;
     }
+  /** A request that asks for a reply waits: a response is active on this connection (or the connection is being replaced). */
+  | { type: 'request_queued'; requestId: string }
+  /** A request that asks for a reply is on the wire: its message and the request for a response were sent. */
+  | { type: 'request_sent'; requestId: string }
+  /** A request that asks for a reply will never be answered (`connection_replaced`, `session_closed`, `response_not_started`, `request_dropped`). */
+  | { type: 'request_failed'; requestId: string; error: ErrorInfo }
   | { type: 'speech_started'; audioStartMs: number | undefined; itemId: string | undefined }
   | { type: 'speech_stopped'; audioEndMs: number | undefined; itemId: string | undefined }
   | { type: 'tool_call'; callId: string; name: string; arguments: string }

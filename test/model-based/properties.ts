@@ -4,7 +4,7 @@
  * these a wrong chart would agree with itself. Each returns a sentence for every violation.
  */
 import type { AnyMachineSnapshot } from 'xstate';
-import type { SessionContext } from '../../machines/session/types.js';
+import type { SessionContext, SessionEmitted } from '../../machines/session/types.js';
 
 export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[] {
   if (snapshot.status !== 'active') return [];
@@ -18,6 +18,7 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
     if (calls.length > 0) out.push(`turn idle with ${calls.length} outstanding tool call(s)`);
     if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
+    if (ctx.requests.length > 0) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
     if (ctx.queuedSwap) out.push('a resumption is pending although the turn is idle');
   }
   // Outputs are owed to the connection that issued the call, so no call outlives its connection.
@@ -41,9 +42,52 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   for (const id of [...ctx.runningTools, ...ctx.toolQueue]) {
     if (!ctx.toolCalls[id]) out.push(`slot or queue entry ${id} without an outstanding call`);
   }
+  // Never two active responses: on a provider that takes explicit response requests, at most one
+  // request is on the wire at a time, and requests wait only while a response is active or asked for.
+  const onTheWire = ctx.requests.filter((r) => r.status !== 'queued').length;
+  if (ctx.capabilities.needsFollowUpResponse && onTheWire > 1) out.push(`${onTheWire} requests on the wire at once`);
+  if (ctx.requests.filter((r) => r.status === 'answering').length > 1) out.push('two responses answering requests at once');
+  if (connected && !snapshot.matches({ link: { connected: { turn: 'generating' } } }) && ctx.requests.some((r) => r.status === 'queued')) {
+    out.push('a request waits although no response is active');
+  }
+  // A session that can no longer answer owes nothing: every request was answered or failed.
+  if ((snapshot.matches('closed') || snapshot.matches('failed')) && (ctx.requests.length > 0 || ctx.deferredIntents.length > 0)) {
+    out.push('requests left behind with no connection to answer them');
+  }
   if (connected && ctx.activeSwap) out.push('connected while a resumption is still marked as executing');
   if ((snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff')) && !ctx.activeSwap) {
     out.push('resuming without a resumption in progress');
+  }
+  return out;
+}
+
+/** A request that asked for a reply, as the application made it: its id, and whether the session was live (accepting verbs). */
+export interface IssuedRequest {
+  requestId: string;
+  live: boolean;
+}
+
+/**
+ * Every request that asks for a reply is answered once or fails visibly: each request the session
+ * accepted is still pending (waiting, on the wire, or held during a swap), or has exactly one end
+ * (a `response_done` naming it, or `request_failed`); none ends twice, and none is sent twice.
+ */
+export function requestTraceViolations(issued: readonly IssuedRequest[], events: readonly SessionEmitted[], snapshot: AnyMachineSnapshot): string[] {
+  const ctx = snapshot.context as SessionContext;
+  const out: string[] = [];
+  const count = (requestId: string, type: SessionEmitted['type']) =>
+    events.filter((e) => e.type === type && 'requestId' in e && e.requestId === requestId).length;
+  // A session that is over (or has no connection left) can answer nothing: no request is pending there.
+  const over = snapshot.status !== 'active' || snapshot.matches('failed');
+  const pending = new Set<string | undefined>(
+    over ? [] : [...ctx.requests.map((r) => r.requestId), ...ctx.deferredIntents.map((i) => ('requestId' in i ? i.requestId : undefined))],
+  );
+  for (const { requestId, live } of issued) {
+    const ends = count(requestId, 'response_done') + count(requestId, 'request_failed');
+    if (ends > 1) out.push(`request ${requestId} ended ${ends} times`);
+    if (count(requestId, 'request_sent') > 1) out.push(`request ${requestId} was sent twice`);
+    if (live && ends === 0 && !pending.has(requestId)) out.push(`request ${requestId} was lost: neither answered, failed, nor pending`);
+    if (ends === 1 && pending.has(requestId)) out.push(`request ${requestId} ended but is still pending`);
   }
   return out;
 }

@@ -18,7 +18,8 @@ import {
   type SessionStimuliOptions,
 } from '../../testing.js';
 import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
-import { sessionPropertyViolations } from './properties.js';
+import { requestTraceViolations, sessionPropertyViolations, type IssuedRequest } from './properties.js';
+import type { SessionEmitted } from '../../machines/session/types.js';
 
 export const coverage = createTransitionCoverage(realtimeSessionMachine);
 
@@ -102,15 +103,22 @@ export async function runPath(scenario: Scenario, path: Path): Promise<void> {
   actor.subscribe({ error: (e) => (actorError = e) });
   actor.start();
   const driver = createSessionDriver({ actor, model, clock, gates });
+  const emitted: SessionEmitted[] = [];
+  actor.on('*', (e) => emitted.push(e as SessionEmitted));
+  const issued: IssuedRequest[] = [];
   // The path's states are representatives of abstract states (serializeSessionState merges, e.g.,
   // one and two deferred updates); the exact expectation is the model replaying the same events.
   const expected = replay(realtimeSessionMachine, input, path.steps.slice(1).map((s) => s.event)).steps;
   try {
     for (const [i, step] of path.steps.entries()) {
-      await driver.exec(step.event);
+      // Each request that asks for a reply gets its own id, so its fate can be followed.
+      const event = typeof step.event['requestId'] === 'string' && step.event['requestId'] === 'ask' ? { ...step.event, requestId: `ask_${i}` } : step.event;
+      if (event !== step.event) issued.push({ requestId: event['requestId'], live: actor.getSnapshot().hasTag('live') });
+      await driver.exec(event);
       if (actorError) throw new Error(`the session actor failed at step ${i} (${step.event.type}): ${String(actorError)}`);
       expect(sessionInvariants(actor.getSnapshot()), `after step ${i}: ${step.event.type}`).toEqual(sessionInvariants(expected[i]!.state));
       expect(sessionPropertyViolations(actor.getSnapshot()), `properties after step ${i}: ${step.event.type}`).toEqual([]);
+      expect(requestTraceViolations(issued, emitted, actor.getSnapshot()), `requests after step ${i}: ${step.event.type}`).toEqual([]);
     }
   } finally {
     actor.stop();
@@ -142,6 +150,18 @@ export const scenarios: Scenario[] = [
     session: { autoExecuteTools: false, autoReconnect: false },
     stimuli: { maxOutstandingTools: 1, exclude: ['session.sendAudio', 'session.clearAudio', 'session.commitAudio', 'model.speech*', 'model.usage', 'model.error'] },
     paths: 'shortest+edges',
+    maxPaths: 150,
+  },
+  {
+    // A provider that answers messages by itself (no explicit response requests, like Gemini):
+    // requests go on the wire at once, and the response that answers them is the next one.
+    name: 'requests on a provider that answers by itself',
+    tools: [],
+    model: { needsFollowUpResponse: false },
+    stimuli: { only: ['session.sendText', 'session.createResponse', 'model.responseCreated', 'model.responseDone', 'session.update', 'session.close', 'model.closed'] },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 6,
     maxPaths: 150,
   },
   {

@@ -2,11 +2,12 @@
  * The application's intents: forwarded to the adapter on a live connection, or held while the
  * connection is swapped (handled by the new one, in order).
  */
-import { assign, enqueueActions, sendTo } from 'xstate';
+import { enqueueActions, sendTo } from 'xstate';
 import type { ClientIntent } from '../../../adapters/events.js';
 import { DEFAULT_INPUT_SAMPLE_RATE, MAX_DEFERRED_INTENTS, MAX_DEFERRED_UPDATES } from '../context.js';
 import { pcmRefusal } from '../refusals.js';
 import { defineActions } from '../setup.js';
+import { requestIdOf } from './requests.js';
 import type { DeferredIntent, SessionEventOf } from '../types.js';
 
 export const intentActions = defineActions({
@@ -28,11 +29,17 @@ export const intentActions = defineActions({
     if (refusal) enqueue.emit({ type: 'error', error: { code: 'invalid_audio', message: refusal } });
     else context.audio.sendUserAudio(params.audio, params.sampleRate ?? DEFAULT_INPUT_SAMPLE_RATE);
   }),
-  deferIntent: assign({
-    deferredIntents: ({ context }, params: DeferredIntent) => {
-      if (context.deferredIntents.length >= MAX_DEFERRED_INTENTS) return context.deferredIntents;
-      return [...context.deferredIntents, params];
-    },
+  deferIntent: enqueueActions(({ context, enqueue }, params: DeferredIntent) => {
+    if (context.deferredIntents.length < MAX_DEFERRED_INTENTS) {
+      enqueue.assign({ deferredIntents: [...context.deferredIntents, params] });
+      return;
+    }
+    // Dropped: a caller waiting for a reply hears so.
+    const requestId = requestIdOf(params);
+    if (requestId !== undefined) {
+      const error = { code: 'request_dropped', message: `More than ${MAX_DEFERRED_INTENTS} intents while the connection was being replaced` };
+      enqueue.emit({ type: 'request_failed', requestId, error });
+    }
   }),
   deferUpdate: enqueueActions(({ context, enqueue }, params: SessionEventOf<'session.update'>) => {
     if (context.deferredUpdates.length >= MAX_DEFERRED_UPDATES) {

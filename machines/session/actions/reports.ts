@@ -4,17 +4,23 @@
  */
 import { emit } from 'xstate';
 import { defineActions } from '../setup.js';
+import { answeredRequestIndex } from '../answered-request.js';
 import type { SessionEventOf } from '../types.js';
 
 export const reportActions = defineActions({
   emitResponseCreated: emit((_, params: SessionEventOf<'model.responseCreated'>) => ({ type: 'response_created' as const, responseId: params.responseId })),
-  emitResponseDone: emit((_, params: SessionEventOf<'model.responseDone'>) => ({
-    type: 'response_done' as const,
-    responseId: params.responseId,
-    status: params.status,
-    reason: params.reason,
-    ...(params.statusDetails ? { statusDetails: params.statusDetails } : {}),
-  })),
+  /** Names the request the response answered (settled right after by `settleAnsweredRequest`). */
+  emitResponseDone: emit(({ context }, params: SessionEventOf<'model.responseDone'>) => {
+    const requestId = context.requests[answeredRequestIndex(context.requests, params.status)]?.requestId;
+    return {
+      type: 'response_done' as const,
+      responseId: params.responseId,
+      status: params.status,
+      reason: params.reason,
+      ...(params.statusDetails ? { statusDetails: params.statusDetails } : {}),
+      ...(requestId !== undefined ? { requestId } : {}),
+    };
+  }),
   emitSpeechStarted: emit((_, params: SessionEventOf<'model.speechStarted'>) => ({
     type: 'speech_started' as const,
     audioStartMs: params.audioStartMs,

@@ -107,6 +107,7 @@ export const resumptionActions = defineActions({
     // Updates waiting for the swap, and the swap's own, fail with it: there is no connection to apply them on.
     const requestIds = [...(swap?.requestIds ?? []), ...context.deferredUpdates.map((u) => u.requestId)];
     for (const requestId of requestIds) enqueue.emit({ type: 'update_failed', requestId, error: failure });
-    enqueue.assign({ activeSwap: null, lastError: failure, config: context.liveConfig, deferredUpdates: [], deferredIntents: [] });
+    // Held intents are dropped by `failed` (its entry fails the requests among them).
+    enqueue.assign({ activeSwap: null, lastError: failure, config: context.liveConfig, deferredUpdates: [] });
   }),
 });

@@ -1,0 +1,84 @@
+/**
+ * Requests that ask for a reply (`SessionContext.requests`): sent at once when no response is
+ * active, queued in order while one is (on a provider that takes explicit response requests), sent
+ * one at a time as the turn allows, matched to the response that answers them, and failed with a
+ * typed reason when they never will be answered. The chart decides when each runs.
+ */
+import { enqueueActions } from 'xstate';
+import type { ClientIntent } from '../../../adapters/events.js';
+import type { ErrorInfo } from '../../../errors.js';
+import { MAX_QUEUED_REQUESTS } from '../context.js';
+import { defineActions } from '../setup.js';
+import { answeredRequestIndex } from '../answered-request.js';
+import type { RequestEntry, SessionIntent } from '../types.js';
+
+/** What a request carries: the caller's id and, for a text, the message sent with it. */
+export interface RequestParams {
+  requestId: string | undefined;
+  text: string | undefined;
+}
+
+/** The frame that puts a request on the wire: its message asking for an answer, or a bare request for one. */
+function requestIntent(request: RequestParams): ClientIntent {
+  return request.text === undefined ? { type: 'client.createResponse' } : { type: 'client.text', text: request.text, role: 'user', respond: true };
+}
+
+/** The request a held intent (deferred while the connection is swapped) stands for, if it asks for a reply and has a caller. */
+export function requestIdOf(intent: SessionIntent): string | undefined {
+  if (intent.type === 'session.createResponse') return intent.requestId;
+  if (intent.type === 'session.sendText' && (intent.respond ?? true)) return intent.requestId;
+  return undefined;
+}
+
+export const requestActions = defineActions({
+  /** No response is active (or the provider answers by itself): the request goes on the wire now. */
+  sendRequest: enqueueActions(({ context, enqueue }, request: RequestParams) => {
+    enqueue.sendTo('model', requestIntent(request));
+    enqueue.assign({ requests: [...context.requests, { requestId: request.requestId, text: request.text, status: 'sent' }] });
+    if (request.requestId !== undefined) enqueue.emit({ type: 'request_sent', requestId: request.requestId });
+  }),
+  /** A response is active: the request waits for it, in order (bounded). */
+  queueRequest: enqueueActions(({ context, enqueue }, request: RequestParams) => {
+    const queued = context.requests.filter((r) => r.status === 'queued').length;
+    if (queued >= MAX_QUEUED_REQUESTS) {
+      const error: ErrorInfo = { code: 'request_dropped', message: `More than ${MAX_QUEUED_REQUESTS} requests were waiting for a reply` };
+      if (request.requestId !== undefined) enqueue.emit({ type: 'request_failed', requestId: request.requestId, error });
+      return;
+    }
+    enqueue.assign({ requests: [...context.requests, { requestId: request.requestId, text: request.text, status: 'queued' }] });
+    if (request.requestId !== undefined) enqueue.emit({ type: 'request_queued', requestId: request.requestId });
+  }),
+  /** The turn allows it: the oldest queued request goes on the wire. */
+  sendNextRequest: enqueueActions(({ context, enqueue }) => {
+    const index = context.requests.findIndex((r) => r.status === 'queued');
+    const next = context.requests[index];
+    if (!next) return;
+    enqueue.sendTo('model', requestIntent(next));
+    enqueue.assign({ requests: context.requests.map((r, i): RequestEntry => (i === index ? { ...r, status: 'sent' } : r)) });
+    if (next.requestId !== undefined) enqueue.emit({ type: 'request_sent', requestId: next.requestId });
+  }),
+  /** A response started: it answers the oldest request on the wire (if any). */
+  startAnsweringRequest: enqueueActions(({ context, enqueue }) => {
+    if (context.requests.some((r) => r.status === 'answering')) return;
+    const index = context.requests.findIndex((r) => r.status === 'sent');
+    if (index < 0) return;
+    enqueue.assign({ requests: context.requests.map((r, i): RequestEntry => (i === index ? { ...r, status: 'answering' } : r)) });
+  }),
+  /** The response is done (`response_done` carried its request id): the request it answered is settled. */
+  settleAnsweredRequest: enqueueActions(({ context, enqueue }, params: { status: string }) => {
+    const index = answeredRequestIndex(context.requests, params.status);
+    if (index >= 0) enqueue.assign({ requests: context.requests.filter((_, i) => i !== index) });
+  }),
+  /**
+   * Requests in `statuses` will never be answered: each caller hears why (`request_failed`). With
+   * `held`, requests held while the connection was being swapped fail too (and are dropped).
+   */
+  failRequests: enqueueActions(({ context, enqueue }, params: { statuses: Array<RequestEntry['status']>; held?: boolean; error: ErrorInfo }) => {
+    const failing = context.requests.filter((r) => params.statuses.includes(r.status));
+    const ids = failing.map((r) => r.requestId);
+    if (params.held) ids.push(...context.deferredIntents.map(requestIdOf));
+    for (const requestId of ids) if (requestId !== undefined) enqueue.emit({ type: 'request_failed', requestId, error: params.error });
+    if (failing.length > 0) enqueue.assign({ requests: context.requests.filter((r) => !params.statuses.includes(r.status)) });
+    if (params.held && context.deferredIntents.length > 0) enqueue.assign({ deferredIntents: [] });
+  }),
+});
