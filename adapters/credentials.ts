@@ -10,6 +10,11 @@ export type CredentialSource = string | (() => string | Promise<string>);
 
 /** A `ConfigValidationError` (`invalid_config`) naming `field`. */
 export function credentialError(field: string, message: string): ConfigValidationError {
+  return optionError(field, message);
+}
+
+/** A `ConfigValidationError` (`invalid_config`) naming an adapter option (`field`, dotted). */
+export function optionError(field: string, message: string): ConfigValidationError {
   return new ConfigValidationError(new z.ZodError([{ code: 'custom', path: field.split('.'), message, input: undefined }]));
 }
 

@@ -4,7 +4,7 @@
  */
 import type { SessionConfig } from '../../config.js';
 import type { ModelAdapter } from '../adapter.js';
-import { credentialError, requireCredential } from '../credentials.js';
+import { credentialError, optionError, requireCredential } from '../credentials.js';
 import { applyProfile, resolveProfile, sentOptions } from '../profile.js';
 import { geminiCapabilities } from './capabilities.js';
 import { createConnectionLogic, type TokenSource } from './connection.js';
@@ -71,6 +71,9 @@ export interface GeminiLiveOptions extends GeminiSetupOptions {
   rotationNoticeMs?: number;
 }
 
+/** The longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The observed lifetime cap of a Gemini Live connection (see `maxConnectionMs`). */
 export const GEMINI_MAX_CONNECTION_MS = 58 * 60_000;
 
@@ -88,6 +91,15 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       ? requireCredential(options.apiKey, 'apiKey')
       : undefined;
   if (credential === undefined) throw credentialError('apiKey', 'geminiLive needs an apiKey or vertex credentials');
+  const maxConnectionMs = options.maxConnectionMs ?? GEMINI_MAX_CONNECTION_MS;
+  const rotationNoticeMs = options.rotationNoticeMs ?? 120_000;
+  // A timer takes at most 2^31-1 ms; anything else (Infinity, a negative) would fire at once, again and again.
+  if (!Number.isInteger(maxConnectionMs) || maxConnectionMs < 0 || maxConnectionMs > MAX_TIMER_MS) {
+    throw optionError('maxConnectionMs', `maxConnectionMs must be an integer from 0 (no rotation) to ${MAX_TIMER_MS} ms (got ${maxConnectionMs})`);
+  }
+  if (!Number.isInteger(rotationNoticeMs) || rotationNoticeMs < 0 || (maxConnectionMs > 0 && rotationNoticeMs >= maxConnectionMs)) {
+    throw optionError('rotationNoticeMs', `rotationNoticeMs must be an integer from 0 to below maxConnectionMs (got ${rotationNoticeMs})`);
+  }
   const bareModel = model.split('/').pop() ?? model;
   const schemaDialect = options.schemaDialect ?? 'openapi';
   const contextWindowCompression = options.contextWindowCompression ?? true;
@@ -129,8 +141,8 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       closeTimeoutMs: options.closeTimeoutMs ?? 2_000,
       handleWaitMs: options.handleWaitMs ?? 250,
       inputTranscriptGraceMs: options.inputTranscriptGraceMs ?? 1000,
-      maxConnectionMs: options.maxConnectionMs ?? GEMINI_MAX_CONNECTION_MS,
-      rotationNoticeMs: options.rotationNoticeMs ?? 120_000,
+      maxConnectionMs,
+      rotationNoticeMs,
       features,
       checkSetup,
     }),

@@ -67,10 +67,18 @@ function toolsToWire(config: SessionConfig): FunctionTool[] {
   return config.tools.map((t) => ({ type: 'function', name: t.name, description: t.description, parameters: t.parameters }));
 }
 
+/**
+ * Input transcription when `transcription.model` is not given: GA `gpt-transcribe` (the `openai`
+ * package marks `gpt-4o-mini-transcribe` deprecated, shutdown 2027-02-26); the beta API keeps the
+ * model its schema lists.
+ */
+const GA_TRANSCRIPTION_MODEL = 'gpt-transcribe';
+const BETA_TRANSCRIPTION_MODEL = 'gpt-4o-mini-transcribe';
+
 /** Transcription is fixed for a session's life, so leaving it out when off never needs to clear it. */
-function transcriptionToWire(config: SessionConfig): { model?: string; language?: string } | undefined {
+function transcriptionToWire(config: SessionConfig, defaultModel: string): { model?: string; language?: string } | undefined {
   if (!config.transcription) return undefined;
-  const out: { model?: string; language?: string } = { model: config.transcription.model ?? 'gpt-4o-mini-transcribe' };
+  const out: { model?: string; language?: string } = { model: config.transcription.model ?? defaultModel };
   if (config.transcription.language) out.language = config.transcription.language;
   return out;
 }
@@ -91,7 +99,7 @@ export function toGASession(config: SessionConfig, options: SessionBuildOptions)
     },
     tools: toolsToWire(config),
   };
-  const transcription = transcriptionToWire(config);
+  const transcription = transcriptionToWire(config, GA_TRANSCRIPTION_MODEL);
   if (transcription) session.audio.input.transcription = transcription;
   if (options.includeVoice && config.voice) session.audio.output.voice = config.voice;
   if (options.includeVoice && typed.speed !== undefined) session.audio.output.speed = typed.speed;
@@ -113,7 +121,7 @@ export function toBetaSession(config: SessionConfig, options: SessionBuildOption
     turn_detection: turnDetectionToWire(config.turnDetection),
     tools: toolsToWire(config),
   };
-  const transcription = transcriptionToWire(config);
+  const transcription = transcriptionToWire(config, BETA_TRANSCRIPTION_MODEL);
   if (transcription) session.input_audio_transcription = transcription;
   if (options.includeVoice && config.voice) session.voice = config.voice;
   const typed = options.options ?? {};

@@ -47,8 +47,9 @@ export function optionConflict(
     return invalid('speed', `speed must be between 0.25 and 1.5 (got ${options.speed})`);
   }
   if (options.idleTimeoutMs !== undefined) {
-    if (!Number.isInteger(options.idleTimeoutMs) || options.idleTimeoutMs <= 0) {
-      return invalid('idleTimeoutMs', `idleTimeoutMs must be a positive integer (got ${options.idleTimeoutMs})`);
+    // The GA schema's bounds for `turn_detection.idle_timeout_ms`: an integer from 5000 to 30000.
+    if (!Number.isInteger(options.idleTimeoutMs) || options.idleTimeoutMs < 5_000 || options.idleTimeoutMs > 30_000) {
+      return invalid('idleTimeoutMs', `idleTimeoutMs must be an integer from 5000 to 30000 ms (got ${options.idleTimeoutMs})`);
     }
     if (config.turnDetection.type !== 'server_vad') {
       return invalid(

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRealtimeSession, type RealtimeSession } from '../../index.js';
+import { geminiLive } from '../../adapters/gemini/index.js';
 import { record } from '../session/event-log.js';
 import { adapterFor, clientFrames, useGeminiFixture } from './fixture.js';
 
@@ -43,5 +44,17 @@ describe('gemini: proactive rotation before the connection cap', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(log.of('go_away')).toEqual([]);
     expect(clientFrames(emu, 'setup')).toHaveLength(1);
+  });
+});
+
+describe('rotation bounds', () => {
+  it('refuses a maxConnectionMs a timer cannot hold (Infinity, negative, past 2^31-1) and a notice not below it', () => {
+    for (const maxConnectionMs of [Infinity, -1, 2 ** 31, 1.5]) {
+      expect(() => geminiLive({ apiKey: 'test-key', maxConnectionMs })).toThrow(expect.objectContaining({ code: 'invalid_config', field: 'maxConnectionMs' }));
+    }
+    expect(() => geminiLive({ apiKey: 'test-key', maxConnectionMs: 60_000, rotationNoticeMs: 60_000 })).toThrow(
+      expect.objectContaining({ code: 'invalid_config', field: 'rotationNoticeMs' }),
+    );
+    expect(() => geminiLive({ apiKey: 'test-key', maxConnectionMs: 0 })).not.toThrow();
   });
 });

@@ -82,6 +82,17 @@ describe('openai profiles: unsupported options are config errors naming the mode
     expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ protocol: 'beta', idleTimeoutMs: 5000 }) })).message).toContain('beta');
     expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ speed: 3 }) })).field).toBe('speed');
     expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ idleTimeoutMs: -1 }) })).field).toBe('idleTimeoutMs');
+    // The GA schema bounds idle_timeout_ms to 5000..30000.
+    expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ idleTimeoutMs: 4_999 }) })).field).toBe('idleTimeoutMs');
+    expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ idleTimeoutMs: 30_001 }) })).field).toBe('idleTimeoutMs');
+    expect(() => createRealtimeSession({ model: fx!.adapter({ idleTimeoutMs: 30_000 }) })).not.toThrow();
+  });
+
+  it('the non-reasoning models the openai package lists refuse reasoningEffort', async () => {
+    fx = await fixture();
+    for (const model of ['gpt-4o-realtime-preview', 'gpt-4o-mini-realtime-preview', 'gpt-realtime-mini-2025-10-06', 'gpt-audio-1.5']) {
+      expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ model, reasoningEffort: 'low' }) })).field).toBe('reasoningEffort');
+    }
   });
 
   it('idleTimeoutMs needs server_vad: a turn detection update that drops it is refused, nothing sent', async () => {
