@@ -93,7 +93,7 @@ export class UpdateFailedError extends VoxstateError {
 /**
  * A request that asked for a reply (`sendText`, `createResponse`) will never be answered: `code`
  * says why (`connection_replaced`, `session_closed`, `response_not_started`, `request_dropped`,
- * `connection_failed`, `resumption_failed`).
+ * `connection_failed`).
  */
 export class RequestFailedError extends VoxstateError {
   constructor(info: ErrorInfo) {

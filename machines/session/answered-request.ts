@@ -2,13 +2,11 @@
 import type { RequestEntry } from './types.js';
 
 /**
- * Which request a finished response answered: the one it was started for, or, when none was
- * (a provider that answers by itself took a message mid-response and finished it without a turn
- * boundary), the oldest one on the wire if the response completed. A response that ended
- * otherwise (interrupted by that very message) leaves it owed: its answer is the next response.
+ * Which request a finished response answered: the one that response was started for (`answering`:
+ * it was created after the request went on the wire), or none. A response that was already running
+ * when the request was sent never saw it, even if it completes (Gemini's `turnComplete` ends it;
+ * the request's answer is the next response), so the request stays owed.
  */
-export function answeredRequestIndex(requests: readonly RequestEntry[], status: string): number {
-  const answering = requests.findIndex((r) => r.status === 'answering');
-  if (answering >= 0 || status !== 'completed') return answering;
-  return requests.findIndex((r) => r.status === 'sent');
+export function answeredRequestIndex(requests: readonly RequestEntry[]): number {
+  return requests.findIndex((r) => r.status === 'answering');
 }

@@ -20,8 +20,8 @@ export const sessionGuards = defineGuards({
   canSendNextRequest: ({ context }) =>
     context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
   /** A request is on the wire and the response that just ended did not answer it: its reply is still owed. */
-  isReplyStillOwed: ({ context }, params: { status: string }) => {
-    const answered = answeredRequestIndex(context.requests, params.status);
+  isReplyStillOwed: ({ context }, _params: { status: string }) => {
+    const answered = answeredRequestIndex(context.requests);
     return context.requests.some((r, i) => r.status === 'sent' && i !== answered);
   },
   /**

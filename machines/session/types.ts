@@ -205,7 +205,7 @@ export type SessionEmitted =
       /** The request this response answered (`sendText`/`createResponse` with a `requestId`), when it answered one. */
       requestId?: string;
     }
-  /** A request that asks for a reply waits: a response is active on this connection (or the connection is being replaced). */
+  /** A request that asks for a reply waits: a response is active on this connection. (Requests made while the connection is being replaced are held without this event.) */
   | { type: 'request_queued'; requestId: string }
   /** A request that asks for a reply is on the wire: its message and the request for a response were sent. */
   | { type: 'request_sent'; requestId: string }

@@ -11,7 +11,7 @@ export const reportActions = defineActions({
   emitResponseCreated: emit((_, params: SessionEventOf<'model.responseCreated'>) => ({ type: 'response_created' as const, responseId: params.responseId })),
   /** Names the request the response answered (settled right after by `settleAnsweredRequest`). */
   emitResponseDone: emit(({ context }, params: SessionEventOf<'model.responseDone'>) => {
-    const requestId = context.requests[answeredRequestIndex(context.requests, params.status)]?.requestId;
+    const requestId = context.requests[answeredRequestIndex(context.requests)]?.requestId;
     return {
       type: 'response_done' as const,
       responseId: params.responseId,

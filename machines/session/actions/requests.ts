@@ -66,7 +66,7 @@ export const requestActions = defineActions({
   }),
   /** The response is done (`response_done` carried its request id): the request it answered is settled. */
   settleAnsweredRequest: enqueueActions(({ context, enqueue }, params: { status: string }) => {
-    const index = answeredRequestIndex(context.requests, params.status);
+    const index = answeredRequestIndex(context.requests);
     if (index >= 0) enqueue.assign({ requests: context.requests.filter((_, i) => i !== index) });
   }),
   /**
