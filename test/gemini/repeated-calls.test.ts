@@ -90,10 +90,14 @@ describe('gemini session: a call repeated on a new connection', () => {
       ]);
 
       // Not stuck: the next turn is answered.
-      const done = log.of('response_done').length;
-      await session.sendText('and tomorrow?');
-      await until(() => log.of('response_done').length > done, 'the next answer');
-      expect(session.actor.getSnapshot().matches({ link: { connected: { turn: 'idle' } } })).toBe(true);
+      // The service, having its answer, finishes that turn (the emulator did not issue the injected
+      // call itself, so the test plays the service's turnComplete).
+      const before = log.of('response_done').length;
+      emu.gemini.inject({ type: 'frame', frame: { serverContent: { turnComplete: true } } }, second);
+      await until(() => log.of('response_done').length > before, 'the repeated call\'s turn done');
+      const answer = await session.sendText('and tomorrow?').reply;
+      expect(answer?.status).toBe('completed');
+      await until(() => session.actor.getSnapshot().matches({ link: { connected: { turn: 'idle' } } }), 'an idle turn');
     } finally {
       await session.close();
     }
