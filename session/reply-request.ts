@@ -8,17 +8,8 @@ import { RequestFailedError, type ErrorInfo } from '../errors.js';
 import type { RealtimeSessionMachine } from '../machines/session/session.machine.js';
 import type { SessionIntent } from '../machines/session/types.js';
 import type { ReplyRequest, ResponseDone } from './realtime-session.js';
+import { settleable } from './settleable.js';
 
-/** A promise with its settle functions (settling twice is a no-op, as for any promise). */
-function settleable<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 type ReplyIntent = Extract<SessionIntent, { type: 'session.sendText' | 'session.createResponse' }>;
 

@@ -11,17 +11,8 @@ import { ToolRegistry } from '../tools/registry.js';
 import { assertModelAccepts } from './options.js';
 import type { RealtimeSession, UpdateCompletion, UpdateOutcome, UpdateRequest } from './realtime-session.js';
 import { isToolDefinition, registerTools } from './tools.js';
+import { settleable } from './settleable.js';
 
-/** A promise with its settle functions (settling twice is a no-op, as for any promise). */
-function settleable<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 export interface UpdateTarget {
   actor: Actor<RealtimeSessionMachine>;
