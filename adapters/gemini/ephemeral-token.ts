@@ -7,7 +7,7 @@
  * v1alpha, `?access_token=` instead of `?key=`. A resume does not count as one of the token's
  * `uses`; a new session must start before `newSessionExpireTime`. See docs/providers/gemini.md.
  */
-import { redactSecrets } from '../../errors.js';
+import { postMintRequest } from '../mint-request.js';
 
 /** What every ephemeral token's name starts with (the SDK's test, too). */
 const TOKEN_PREFIX = 'auth_tokens/';
@@ -68,27 +68,17 @@ export async function mintGeminiToken(options: MintGeminiTokenOptions): Promise<
   if (options.newSessionExpireTime !== undefined) body['newSessionExpireTime'] = iso(options.newSessionExpireTime);
   if (options.liveConnectConstraints !== undefined) body['bidiGenerateContentSetup'] = options.liveConnectConstraints;
   if (options.fieldMask !== undefined) body['fieldMask'] = options.fieldMask;
-  const url = `${(options.baseUrl ?? GEMINI_REST_URL).replace(/\/+$/, '')}/v1alpha/auth_tokens`;
-  const response = await (options.fetch ?? fetch)(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-goog-api-key': options.apiKey },
-    body: JSON.stringify(body),
+  const json = await postMintRequest({
+    provider: 'Gemini',
+    what: 'an ephemeral token',
+    url: `${(options.baseUrl ?? GEMINI_REST_URL).replace(/\/+$/, '')}/v1alpha/auth_tokens`,
+    headers: { 'x-goog-api-key': options.apiKey },
+    body,
+    apiKey: options.apiKey,
+    fetch: options.fetch,
     signal: options.signal,
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`Gemini refused to mint an ephemeral token: HTTP ${response.status}: ${redactSecrets(errorMessage(text), [options.apiKey])}`);
-  const name = (JSON.parse(text) as { name?: unknown }).name;
+  const name = json['name'];
   if (typeof name !== 'string' || !isEphemeralToken(name)) throw new Error('Gemini answered the token request without an auth_tokens/… name');
   return { token: name };
-}
-
-/** The `error.message` of a Google error body, else a short excerpt (the key is never in it: it went in a header). */
-function errorMessage(text: string): string {
-  try {
-    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
-    if (typeof message === 'string') return message;
-  } catch {
-    // not JSON
-  }
-  return text.slice(0, 200);
 }

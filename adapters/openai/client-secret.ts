@@ -7,7 +7,7 @@
  * reconnect works with the same secret while it is valid; a function returning a fresh one per
  * connection works past that. See docs/providers/openai.md.
  */
-import { redactSecrets } from '../../errors.js';
+import { postMintRequest } from '../mint-request.js';
 
 const OPENAI_REST_URL = 'https://api.openai.com/v1';
 
@@ -39,31 +39,19 @@ export async function mintOpenAIClientSecret(options: MintOpenAIClientSecretOpti
   const body: Record<string, unknown> = {};
   if (options.expiresAfterSeconds !== undefined) body['expires_after'] = { anchor: 'created_at', seconds: options.expiresAfterSeconds };
   if (options.session !== undefined) body['session'] = options.session;
-  const url = `${(options.baseUrl ?? OPENAI_REST_URL).replace(/\/+$/, '')}/realtime/client_secrets`;
-  const response = await (options.fetch ?? fetch)(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiKey}` },
-    body: JSON.stringify(body),
+  const json = await postMintRequest({
+    provider: 'OpenAI',
+    what: 'a client secret',
+    url: `${(options.baseUrl ?? OPENAI_REST_URL).replace(/\/+$/, '')}/realtime/client_secrets`,
+    headers: { authorization: `Bearer ${options.apiKey}` },
+    body,
+    apiKey: options.apiKey,
+    fetch: options.fetch,
     signal: options.signal,
   });
-  const text = await response.text();
-  if (!response.ok) {
-    throw new Error(`OpenAI refused to mint a client secret: HTTP ${response.status}: ${redactSecrets(errorMessage(text), [options.apiKey])}`);
-  }
-  const json = JSON.parse(text) as { value?: unknown; expires_at?: unknown; session?: unknown };
-  if (typeof json.value !== 'string' || typeof json.expires_at !== 'number') {
+  if (typeof json['value'] !== 'string' || typeof json['expires_at'] !== 'number') {
     throw new Error('OpenAI answered the client-secret request without a value and expires_at');
   }
-  const session = json.session && typeof json.session === 'object' ? (json.session as Record<string, unknown>) : undefined;
-  return { value: json.value, expiresAt: json.expires_at, session };
-}
-
-function errorMessage(text: string): string {
-  try {
-    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
-    if (typeof message === 'string') return message;
-  } catch {
-    // not JSON
-  }
-  return text.slice(0, 200);
+  const session = json['session'] && typeof json['session'] === 'object' ? (json['session'] as Record<string, unknown>) : undefined;
+  return { value: json['value'], expiresAt: json['expires_at'], session };
 }
