@@ -36,6 +36,12 @@ const heldUntilReconnected = {
 const textRequest = { type: 'sendRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } as const;
 const responseRequest = { type: 'sendRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } as const;
 const respondParams = ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ respond: event.respond });
+// With no response active (an idle turn, or tools running), a request goes on the wire at once and
+// makes the turn busy, so a resumption cannot replace the connection before its reply starts.
+const requestsSentAtOnce = {
+  'session.createResponse': { target: 'generating.requested', actions: responseRequest },
+  'session.sendText': { guard: { type: 'asksForResponse', params: respondParams }, target: 'generating.requested', actions: textRequest },
+} as const;
 // A response started: it answers the oldest request on the wire.
 const responseStarted = [{ type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event }, 'startAnsweringRequest'] as const;
 // A response is done: `response_done` names the request it answered, which is then settled.
@@ -206,14 +212,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                   on: {
                     'model.responseCreated': { target: 'generating', actions: responseStarted },
                     'model.functionCall': { target: 'executingTools', actions: { type: 'admitToolCall', params: ({ event }) => event } },
-                    'session.createResponse': { target: 'generating.requested', actions: responseRequest },
-                    // A message that asks for a reply makes the turn busy at once, so a resumption
-                    // cannot replace the connection before the reply starts.
-                    'session.sendText': {
-                      guard: { type: 'asksForResponse', params: respondParams },
-                      target: 'generating.requested',
-                      actions: textRequest,
-                    },
+                    ...requestsSentAtOnce,
                   },
                 },
                 generating: {
@@ -265,12 +264,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                     'model.responseCreated': { target: 'generating', actions: responseStarted },
                     'model.functionCall': { actions: { type: 'admitToolCall', params: ({ event }) => event } },
                     'model.responseDone': { actions: responseFinished },
-                    'session.createResponse': { target: 'generating.requested', actions: responseRequest },
-                    'session.sendText': {
-                      guard: { type: 'asksForResponse', params: respondParams },
-                      target: 'generating.requested',
-                      actions: textRequest,
-                    },
+                    ...requestsSentAtOnce,
                   },
                 },
               },
