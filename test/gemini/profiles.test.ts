@@ -10,21 +10,13 @@ import { resolveProfile } from '../../adapters/profile.js';
 import { ConfigValidationError, createRealtimeSession, silentLogger, type RealtimeSessionOptions } from '../../index.js';
 import { API_KEY, adapterFor, clientFrames, useGeminiFixture } from './fixture.js';
 import type { Emulator } from '../../emulator/index.js';
+import { refusal } from '../adapters/config-refusal.js';
 
 const fx = useGeminiFixture();
 type Json = Record<string, any>;
 const weatherTool = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } };
 const TOKEN = 'ya29.vertex-token-for-tests-0123456789';
 
-function refusal(create: () => unknown): ConfigValidationError {
-  try {
-    create();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
 
 /** Connects a session with these adapter options and returns the setup the emulator received. */
 async function setupSent(emu: Emulator, options: Partial<GeminiLiveOptions>, config: Partial<RealtimeSessionOptions> = {}): Promise<Json> {

@@ -9,6 +9,7 @@ import { OPENAI_PROFILES, openaiRealtime } from '../../adapters/openai/index.js'
 import { resolveProfile } from '../../adapters/profile.js';
 import { ConfigValidationError, createRealtimeSession, type Logger } from '../../index.js';
 import { fixture, TEST_KEY, type Fixture } from './fixture.js';
+import { refusal } from '../adapters/config-refusal.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
@@ -16,15 +17,6 @@ afterEach(async () => {
   fx = undefined;
 });
 
-function refusal(create: () => unknown): ConfigValidationError {
-  try {
-    create();
-  } catch (e) {
-    if (e instanceof ConfigValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigValidationError');
-}
 
 function recordingLogger(): Logger & { warnings: Array<{ fields: unknown; msg: string | undefined }> } {
   const warnings: Array<{ fields: unknown; msg: string | undefined }> = [];

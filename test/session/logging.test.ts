@@ -7,26 +7,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtimeSession, silentLogger, type Logger } from '../../index.js';
 import { createScriptedModel } from '../../testing.js';
 import { record, waitUntil } from './event-log.js';
+import { captureStderr } from './stderr-capture.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
   delete process.env['VOXSTATE_LOG'];
 });
 
-/** Captures what voxstate writes to stderr (other writes pass through). */
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.startsWith('voxstate ')) {
-      lines.push(text);
-      return true;
-    }
-    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write);
-  return lines;
-}
 
 /** A session whose `response_done` listener throws on each of two answered turns. */
 async function twoTurnsWithAThrowingListener(logger?: Logger) {

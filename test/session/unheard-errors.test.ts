@@ -8,6 +8,7 @@ import { createRealtimeSession } from '../../index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import { waitUntil } from './event-log.js';
+import { captureStderr } from './stderr-capture.js';
 
 let emu: Emulator | undefined;
 afterEach(async () => {
@@ -16,20 +17,6 @@ afterEach(async () => {
   emu = undefined;
 });
 
-/** Captures what voxstate writes to stderr (other writes pass through). */
-function captureStderr(): string[] {
-  const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  vi.spyOn(process.stderr, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.startsWith('voxstate ')) {
-      lines.push(text);
-      return true;
-    }
-    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write);
-  return lines;
-}
 
 const corruptAudio = { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: 'AA!!AAAA' } }] } } };
 
