@@ -9,6 +9,7 @@ export type { RealtimeSessionOptions, SessionLogicOptions } from './session/opti
 export type { EventHandler } from './session/listeners.js';
 export type { SessionTool } from './session/tools.js';
 export type { SessionEventMap, SessionEventName, AnySessionEvent } from './session/event-map.js';
+export type { HistoryItem, MessageItem, ToolCallItem, HistoryItemStatus, TruncationMark, HistoryUpdatedEvent } from './session/history-items.js';
 
 export { realtimeSessionMachine } from './machines/session/session.machine.js';
 export type { RealtimeSessionMachine } from './machines/session/session.machine.js';

@@ -11,6 +11,7 @@ import { resolveLogger } from '../logger.js';
 import { toolDecisionRefusal, toolResultRefusal } from '../machines/session/refusals.js';
 import type { SessionEmitted } from '../machines/session/types.js';
 import type { AnySessionEvent } from './event-map.js';
+import { SessionHistory } from './history.js';
 import { isLive, isOffline, stateName } from './link-status.js';
 import { attachEventHandler, controlEventFields, createListeners } from './listeners.js';
 import { prepareSession } from './logic.js';
@@ -39,10 +40,18 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   const { registry, facade } = prepared;
 
   const actor = createActor(prepared.logic, { input: prepared.input, ...(inspect ? { inspect } : {}) });
-  audio.onOutput((event) => listeners.publish(event));
+  // The history takes each event in before anyone hears it; `history_updated` follows the event.
+  const history = new SessionHistory(parsed.facade.historyLimit);
+  const historyStep = () => listeners.publish({ type: 'history_updated', history: history.items });
+  const publish = (event: AnySessionEvent) => {
+    const step = history.observe(event);
+    listeners.publish(event);
+    if (step) historyStep();
+  };
+  audio.onOutput(publish);
   actor.on('*', (event) => {
     logger.debug(controlEventFields(event as SessionEmitted), `session event ${event.type}`);
-    listeners.publish(event as AnySessionEvent);
+    publish(event as AnySessionEvent);
   });
   if (eventHandler) attachEventHandler(eventHandler, listeners.on);
   actor.start();
@@ -76,6 +85,9 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
     get connected(): boolean {
       return live();
     },
+    get history() {
+      return history.items;
+    },
 
     async connect(): Promise<void> {
       if (actor.getSnapshot().status !== 'active') throw new VoxstateError({ code: 'session_closed', message: 'The session is closed' });
@@ -106,7 +118,12 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
     sendText(text: string, opts: { respond?: boolean } = {}): ReplyRequest {
       const rejected = rejectIfNotLive('send text');
       if (rejected) return Object.assign(rejected, { reply: rejected });
-      return requestReply(actor, { type: 'session.sendText', text, ...(opts.respond === undefined ? {} : { respond: opts.respond }) }, `reply_${++replySeq}`);
+      const requestId = `reply_${++replySeq}`;
+      // Placed in the history when it goes on the wire; a text that asks for nothing goes at once.
+      if (opts.respond === false) {
+        if (history.textSent(text)) historyStep();
+      } else history.textRequested(requestId, text);
+      return requestReply(actor, { type: 'session.sendText', text, ...(opts.respond === undefined ? {} : { respond: opts.respond }) }, requestId);
     },
     async commitAudio(): Promise<void> {
       const rejected = rejectIfNotLive('commit audio');

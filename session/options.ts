@@ -14,6 +14,7 @@ import { ConfigValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_INPUT_SAMPLE_RATE } from '../machines/session/context.js';
 import type { SessionOptions } from '../machines/session/types.js';
+import { DEFAULT_HISTORY_LIMIT } from './history.js';
 import type { EventHandler } from './listeners.js';
 import type { SessionTool } from './tools.js';
 
@@ -27,6 +28,8 @@ export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'
   maxBufferedAudioMs?: number;
   /** How long `connect()` waits for the provider. Default 15000 ms. */
   connectTimeoutMs?: number;
+  /** Items `session.history` keeps; the oldest are dropped first. Default 200. */
+  historyLimit?: number;
   eventHandler?: EventHandler;
   /** Passed to the actor: an XState inspection observer or callback (see `createVoxstateInspector`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -34,14 +37,14 @@ export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'
 }
 
 /** What `createSessionLogic` needs: the session options without the facade-only ones. */
-export type SessionLogicOptions = Omit<RealtimeSessionOptions, 'eventHandler' | 'inspect' | 'connectTimeoutMs'>;
+export type SessionLogicOptions = Omit<RealtimeSessionOptions, 'eventHandler' | 'inspect' | 'connectTimeoutMs' | 'historyLimit'>;
 
 /** The options split by who uses them (what `parseRealtimeSessionOptions` returns). */
 export interface ParsedSessionOptions {
   /** What the facade plugs in: the adapter, the tools as given, listeners, inspection, logging. */
   wiring: Pick<RealtimeSessionOptions, 'model' | 'tools' | 'eventHandler' | 'inspect' | 'logger'>;
   /** The facade's own settings, defaults applied. */
-  facade: Required<Pick<RealtimeSessionOptions, 'inputSampleRate' | 'maxBufferedAudioMs' | 'connectTimeoutMs'>>;
+  facade: Required<Pick<RealtimeSessionOptions, 'inputSampleRate' | 'maxBufferedAudioMs' | 'connectTimeoutMs' | 'historyLimit'>>;
   /** The machine's `SessionOptions` that were set. */
   machine: Partial<SessionOptions>;
   /** Everything else: the session config, not validated yet, tools not included. */
@@ -64,6 +67,7 @@ const FacadeSettingsSchema = z.object({
   inputSampleRate: z.literal(INPUT_SAMPLE_RATES, { error: `must be one of ${INPUT_SAMPLE_RATES.join(', ')} (Hz)` }).default(DEFAULT_INPUT_SAMPLE_RATE),
   maxBufferedAudioMs: z.number().int().positive().default(DEFAULT_MAX_BUFFERED_MS),
   connectTimeoutMs: z.number().int().positive().default(15_000),
+  historyLimit: z.number().int().positive().default(DEFAULT_HISTORY_LIMIT),
 });
 
 /** The machine's `SessionOptions`; an absent one takes the machine's default. */

@@ -9,6 +9,7 @@ import type { SessionDeltaInput } from '../config.js';
 import type { RealtimeSessionMachine } from '../machines/session/session.machine.js';
 import type { SessionEmitted } from '../machines/session/types.js';
 import type { AnySessionEvent, SessionEventMap, SessionEventName } from './event-map.js';
+import type { HistoryItem } from './history-items.js';
 import type { SessionTool } from './tools.js';
 
 export type UpdateOutcome = 'applied' | 'resumed' | 'queued';
@@ -67,6 +68,12 @@ export interface RealtimeSession {
   readonly state: string;
   /** Whether verbs are accepted: connected, or swapping connections (never reported as a disconnect). */
   readonly connected: boolean;
+  /**
+   * The conversation so far as items (messages, tool calls), in spoken order, oldest first; at most
+   * `historyLimit` (oldest dropped). A frozen snapshot: it never changes, and a new one is
+   * returned after each change (`history_updated`). Kept across connection swaps.
+   */
+  readonly history: readonly HistoryItem[];
 
   /**
    * Opens the first connection (or a new one after a failure) and resolves once the provider is
