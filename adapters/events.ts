@@ -183,6 +183,13 @@ export interface TranscriptOut {
   text: string;
   isFinal: boolean;
   itemId: string | undefined;
+  /**
+   * A user transcript only, when the adapter knows it: the `itemId` of the answer this user turn
+   * was answered by, which it came before in the conversation. Set by Gemini, whose input
+   * transcription may arrive after the answer (see `adapters/gemini/user-transcript.ts`), so a
+   * turn first seen after its answer can still be placed before it (`session.history`).
+   */
+  before?: string;
 }
 /**
  * A server event type (OpenAI) or message key (Gemini) the adapter does not know: newer protocol

@@ -10,7 +10,8 @@
  * at its first transcript piece (Gemini, which reports no speech start; OpenAI without server VAD),
  * so its transcript, which OpenAI produces asynchronously and may deliver after the answer, fills
  * that place instead of landing after the answer (the rule `adapters/openai/history.ts` follows
- * for the replay). A text sent with `sendText` takes its place when it goes on the wire
+ * for the replay). A Gemini user piece names the answer its turn came before (`before`): a turn
+ * first seen after its answer is placed before it. A text sent with `sendText` takes its place when it goes on the wire
  * (`request_sent`; at once for `respond: false`).
  */
 import { heardText } from '../adapters/heard-text.js';
@@ -66,7 +67,7 @@ export class SessionHistory {
       case 'speech_started':
         return event.itemId !== undefined && this.open(event.itemId, 'user', 'audio') !== undefined;
       case 'transcript':
-        return this.transcript(event.role, event.itemId, event.text, event.isFinal);
+        return this.transcript(event.role, event.itemId, event.text, event.isFinal, event.before);
       case 'text':
         return this.textDelta(event.itemId ?? event.responseId, event.delta);
       case 'response_done':
@@ -94,7 +95,7 @@ export class SessionHistory {
     }
   }
 
-  private transcript(role: 'user' | 'assistant', itemId: string | undefined, text: string, isFinal: boolean): boolean {
+  private transcript(role: 'user' | 'assistant', itemId: string | undefined, text: string, isFinal: boolean, before: string | undefined): boolean {
     if (itemId === undefined) {
       // No id to place it by (no provider sends one today): only a final one is kept, at the end.
       if (!isFinal) return false;
@@ -102,7 +103,7 @@ export class SessionHistory {
       return true;
     }
     const existing = this.byId.get(itemId);
-    const entry = existing ?? this.open(itemId, role, 'audio');
+    const entry = existing ?? this.open(itemId, role, 'audio', before);
     if (!entry || entry.type !== 'message') return false;
     entry.source = 'audio';
     this.cached = undefined;
@@ -160,18 +161,20 @@ export class SessionHistory {
     return true;
   }
 
-  /** A new in-progress message at the end, unless the id is known or was dropped. */
-  private open(itemId: string, role: 'user' | 'assistant', source: 'audio' | 'text'): Entry | undefined {
+  /** A new in-progress message at the end (or just before the item `before`, when kept), unless the id is known or was dropped. */
+  private open(itemId: string, role: 'user' | 'assistant', source: 'audio' | 'text', before?: string): Entry | undefined {
     if (this.byId.has(itemId) || this.dropped.has(itemId)) return undefined;
-    return this.add({ type: 'message', itemId, role, source, status: 'in_progress', text: '' });
+    return this.add({ type: 'message', itemId, role, source, status: 'in_progress', text: '' }, before);
   }
 
   private addText(text: string): void {
     this.add({ type: 'message', itemId: `text-${++this.texts}`, role: 'user', source: 'text', status: 'completed', text });
   }
 
-  private add(entry: Entry): Entry {
-    this.entries.push(entry);
+  private add(entry: Entry, before?: string): Entry {
+    const at = before === undefined ? -1 : this.entries.findIndex((e) => e.itemId === before);
+    if (at >= 0) this.entries.splice(at, 0, entry);
+    else this.entries.push(entry);
     this.byId.set(entry.itemId, entry);
     while (this.entries.length > this.limit) {
       const oldest = this.entries.shift()!;

@@ -234,7 +234,7 @@ export class Inbound {
       return this.responseId;
     }
     const id = `gemini-${this.deps.connectionId}-${++this.responses}`;
-    this.userTranscripts.responseOpened();
+    this.userTranscripts.responseOpened(id);
     this.responseId = id;
     this.freshHandle = false;
     this.deps.emit({ type: 'model.responseCreated', responseId: id });

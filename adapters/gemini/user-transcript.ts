@@ -15,12 +15,18 @@
  * - when the connection ends.
  * Pieces after a barge-in belong to the user turn that interrupted, and the `turnComplete` of the
  * interrupted response does not end that turn.
+ *
+ * A turn knows the response that answers it (the one that opened while it was the current turn,
+ * or before its first piece): its pieces carry that response's id as `before`, so a turn whose
+ * first words arrive only after its answer is still placed before the answer (`session.history`).
  */
 import type { DataEvent } from '../events.js';
 
 interface UserTurn {
   itemId: string;
   text: string;
+  /** The id of the response that answers this turn, once one opened. */
+  answer: string | undefined;
 }
 
 export class UserTranscripts {
@@ -29,6 +35,8 @@ export class UserTranscripts {
   private closing: { turn: UserTurn; timer: NodeJS.Timeout } | undefined;
   /** A new user turn began while a response was open; that response's `turnComplete` does not end it. */
   private carried = false;
+  /** The response that opened for the current turn, which may get its first piece only later. */
+  private answer: string | undefined;
 
   constructor(
     private readonly connectionId: number,
@@ -39,7 +47,7 @@ export class UserTranscripts {
   piece(text: string): void {
     const turn = this.closing?.turn ?? (this.current ??= this.newTurn());
     turn.text += text;
-    this.deliver({ type: 'transcript', role: 'user', text, isFinal: false, itemId: turn.itemId });
+    this.deliver({ type: 'transcript', role: 'user', text, isFinal: false, itemId: turn.itemId, ...before(turn) });
   }
 
   /** The model finished a turn: the user turn it answered gets `graceMs` for late pieces. */
@@ -51,6 +59,7 @@ export class UserTranscripts {
     }
     const turn = this.current ?? this.newTurn();
     this.current = undefined;
+    this.answer = undefined;
     if (this.graceMs <= 0) return this.finish(turn);
     this.closing = { turn, timer: setTimeout(() => this.finishClosing(), this.graceMs) };
   }
@@ -65,9 +74,11 @@ export class UserTranscripts {
     this.finishClosing();
   }
 
-  /** A new model response opened: the previous user turn was answered and gets nothing more. */
-  responseOpened(): void {
+  /** A new model response opened (`responseId`): the previous user turn was answered and gets nothing more; the current one is answered by it. */
+  responseOpened(responseId: string): void {
     this.finishClosing();
+    if (this.current) this.current.answer ??= responseId;
+    else this.answer ??= responseId;
   }
 
   /**
@@ -79,6 +90,7 @@ export class UserTranscripts {
     this.finishClosing();
     if (this.current) this.finish(this.current);
     this.current = undefined;
+    this.answer = undefined;
     this.carried = duringResponse;
   }
 
@@ -99,10 +111,14 @@ export class UserTranscripts {
   }
 
   private finish(turn: UserTurn): void {
-    if (turn.text) this.deliver({ type: 'transcript', role: 'user', text: turn.text, isFinal: true, itemId: turn.itemId });
+    if (turn.text) this.deliver({ type: 'transcript', role: 'user', text: turn.text, isFinal: true, itemId: turn.itemId, ...before(turn) });
   }
 
   private newTurn(): UserTurn {
-    return { itemId: `gemini-user-${this.connectionId}-${++this.turns}`, text: '' };
+    return { itemId: `gemini-user-${this.connectionId}-${++this.turns}`, text: '', answer: this.answer };
   }
+}
+
+function before(turn: UserTurn): { before?: string } {
+  return turn.answer === undefined ? {} : { before: turn.answer };
 }
