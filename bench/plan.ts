@@ -24,9 +24,9 @@ export interface Plan {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--scenario S1[,S2…]] [--rounds N] [--sessions N] [--clients a,b] [--out file]
-  --quick       3 rounds, small counts, S4 with 50 sessions, S5 only if asked (a smoke run, under a minute)
+  --quick       2 rounds, small counts, S4 with 50 sessions, S5 only if asked (a smoke run, under a minute)
   --scenario    S1 flat out · S2 one real-time session · S3 sequential tool calls · S4 many real-time sessions · S5 1,000 sessions
-  --rounds      rounds of alternating clients (default 5; --quick 3)
+  --rounds      rounds of alternating clients (default 5; --quick 2)
   --sessions    sessions in S4 (default 200; --quick 50)
   --clients     a subset of ${CLIENTS.join(', ')}
   --out         the markdown file written (default bench/results/latest.md)`;
@@ -65,5 +65,5 @@ export function parsePlan(argv: readonly string[]): Plan {
   });
   const clients = (flags.get('--clients')?.split(',') ?? [...CLIENTS]) as ClientName[];
   for (const c of clients) if (!CLIENTS.includes(c)) throw new Error(`unknown client ${c}\n${USAGE}`);
-  return { quick, rounds: int('--rounds', quick ? 3 : 5, 50), clients, scenarios, out: flags.get('--out') ?? 'bench/results/latest.md' };
+  return { quick, rounds: int('--rounds', quick ? 2 : 5, 50), clients, scenarios, out: flags.get('--out') ?? 'bench/results/latest.md' };
 }
