@@ -12,8 +12,12 @@ export interface Headroom {
   loopDelayP99Ms: number;
 }
 
+const RESOLUTION_MS = 10;
+
 export class HeadroomMeter {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  // The histogram records each whole sampling interval (idle: about RESOLUTION_MS), so the delay is
+  // what exceeds it.
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private cpu0 = process.cpuUsage();
   private wall0 = process.hrtime.bigint();
 
@@ -33,7 +37,7 @@ export class HeadroomMeter {
     const wallUs = Number(process.hrtime.bigint() - this.wall0) / 1000;
     return {
       cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
-      loopDelayP99Ms: this.histogram.percentile(99) / 1e6,
+      loopDelayP99Ms: Math.max(0, this.histogram.percentile(99) / 1e6 - RESOLUTION_MS),
     };
   }
 
