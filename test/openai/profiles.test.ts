@@ -87,6 +87,26 @@ describe('openai profiles: unsupported options are config errors naming the mode
     }
   });
 
+  it('extra.reasoning on a non-reasoning model is refused like reasoningEffort, at creation and for an update', async () => {
+    fx = await fixture();
+    const error = refusal(() => createRealtimeSession({ model: fx!.adapter({ model: 'gpt-realtime-1.5' }), extra: { reasoning: { effort: 'high' } } }));
+    expect(error.field).toBe('extra.reasoning');
+    expect(error.message).toContain('gpt-realtime-1.5');
+    expect(() => createRealtimeSession({ model: fx!.adapter({ model: 'gpt-realtime-2' }), extra: { reasoning: { effort: 'high' } } })).not.toThrow();
+    const session = createRealtimeSession({ model: fx.adapter({ model: 'gpt-audio-1.5' }), logger: recordingLogger() });
+    try {
+      await session.connect();
+      const before = fx.inbound('session.update').length;
+      const update = await session.updateSession({ extra: { reasoning: { effort: 'low' } } }).then(() => undefined, (e: unknown) => e);
+      expect(update).toBeInstanceOf(ConfigValidationError);
+      expect((update as ConfigValidationError).field).toBe('extra.reasoning');
+      expect((update as ConfigValidationError).message).toContain('gpt-audio-1.5');
+      expect(fx.inbound('session.update')).toHaveLength(before);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('idleTimeoutMs needs server_vad: a turn detection update that drops it is refused, nothing sent', async () => {
     fx = await fixture();
     const session = createRealtimeSession({ model: fx.adapter({ idleTimeoutMs: 5000 }), logger: recordingLogger() });
