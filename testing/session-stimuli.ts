@@ -82,6 +82,7 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     { type: 'model.error', error: { code: 'server_error', message: 'oops' } },
     { type: 'model.speechStarted' },
     { type: 'model.speechStopped' },
+    { type: 'model.inputTimeout', audioStartMs: 0, audioEndMs: 5000, itemId: 'idle' },
     { type: 'model.interrupted', source: 'user' },
     { type: 'model.outputAudioStarted' },
     { type: 'model.resumptionHandle', handle: 'h1', resumable: true },

@@ -169,6 +169,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
             'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
             'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
+            // Reported only: the server commits the silence and creates the response itself.
+            'model.inputTimeout': { actions: { type: 'emitInputTimeout', params: ({ event }) => event } },
             'model.interrupted': { actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, 'interruptToolCalls'] },
             'model.outputAudioStarted': { guard: 'isFirstAudioOfConnection', actions: 'markAudioProduced' },
             'model.resumptionHandle': {

@@ -213,6 +213,13 @@ export type SessionEmitted =
   | { type: 'request_failed'; requestId: string; error: ErrorInfo }
   | { type: 'speech_started'; audioStartMs: number | undefined; itemId: string | undefined }
   | { type: 'speech_stopped'; audioEndMs: number | undefined; itemId: string | undefined }
+  /**
+   * The user said nothing for the provider's idle timeout after the model's reply finished playing
+   * (OpenAI `idleTimeoutMs`, `input_audio_buffer.timeout_triggered`): `audioStartMs`/`audioEndMs`
+   * bound the silent stretch the server committed as item `itemId`. Only a report: the server
+   * itself then creates a response, which arrives as usual.
+   */
+  | { type: 'input_timeout'; audioStartMs: number | undefined; audioEndMs: number | undefined; itemId: string | undefined }
   | { type: 'tool_call'; callId: string; name: string; arguments: string }
   | { type: 'tool_approval_requested'; callId: string; name: string; args: unknown }
   | {

@@ -58,6 +58,27 @@ describe('openai profiles: typed options on the wire', () => {
   });
 });
 
+describe('openai: the idle timeout through the public API', () => {
+  it('is the facade event input_timeout with its fields; the session only reports it and answers the response the server creates', async () => {
+    fx = await fixture();
+    const session = createRealtimeSession({ model: fx.adapter({ idleTimeoutMs: 5000 }), logger: recordingLogger() });
+    try {
+      await session.connect();
+      const timeout = new Promise((resolve) => session.on('input_timeout', resolve));
+      fx.emulator.openai.inject({
+        type: 'frame',
+        frame: { type: 'input_audio_buffer.timeout_triggered', audio_start_ms: 1200, audio_end_ms: 6200, item_id: 'item_idle' },
+      });
+      expect(await timeout).toEqual({ type: 'input_timeout', audioStartMs: 1200, audioEndMs: 6200, itemId: 'item_idle' });
+      // Nothing but a report: the turn stays idle, nothing is sent for it.
+      expect(session.actor.getSnapshot().matches({ link: { connected: { turn: 'idle' } } })).toBe(true);
+      expect(fx.inbound('response.create')).toHaveLength(0);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
 describe('openai profiles: unsupported options are config errors naming the model', () => {
   it('reasoningEffort on a non-reasoning model, at creation', async () => {
     fx = await fixture();
