@@ -39,6 +39,8 @@ export interface ScriptedModelOptions {
   /** How each field may change on a live connection. Default: every field in place. */
   change?: Partial<Record<MutableField, ChangeRule>>;
   needsFollowUpResponse?: boolean;
+  /** The capability `correlatesResponses` (default false): the chart lets a response answer only the request it names. */
+  correlatesResponses?: boolean;
   /** Fail this connection attempt? Receives the attempt number (1-based, across the model's life). */
   failConnect?: (attempt: number, input: AdapterInput) => boolean;
   /** Reject in-place updates with a server error. */
@@ -99,6 +101,7 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
     default: {
       change,
       needsFollowUpResponse: options.needsFollowUpResponse ?? true,
+      ...(options.correlatesResponses ? { correlatesResponses: true } : {}),
     },
   };
 

@@ -165,6 +165,19 @@ export const scenarios: Scenario[] = [
     maxPaths: 150,
   },
   {
+    // A provider that names the request each response answers (OpenAI's response.metadata): a
+    // response the server started by itself answers none, and a refused request goes back to the
+    // head of the queue (a response was running) or fails at once.
+    name: 'requests on a provider that names the request a response answers',
+    tools: [],
+    model: { correlatesResponses: true },
+    stimuli: { only: ['session.sendText', 'session.createResponse', 'model.responseCreated', 'model.responseDone', 'model.requestRefused', 'session.close'] },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 6,
+    maxPaths: 150,
+  },
+  {
     // Sessions embedded in a parent machine connect by themselves.
     name: 'autoConnect',
     tools: [],
