@@ -58,6 +58,8 @@ export interface ScriptedConnection {
   userAudio: Buffer[];
   open: boolean;
   connected: boolean;
+  /** How many earlier connections of this model were still open when this one opened (0: it opened alone). */
+  openAtStart: number;
 }
 
 export interface ScriptedModel extends ModelAdapter {
@@ -222,6 +224,7 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
       userAudio: [],
       open: true,
       connected: false,
+      openAtStart: connections.filter((other) => other.open).length,
     };
     connections.push(record);
     const c: LiveConnection = { record, sendBack, input, responseSeq: 0, activeResponse: undefined };
