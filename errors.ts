@@ -28,6 +28,10 @@ export type VoxstateErrorCode =
   | 'response_not_started'
   /** A request that asked for a reply was refused: too many were waiting. */
   | 'request_dropped'
+  /** The provider refused the request for a response (an `error` naming it), for a reason other than a response already running. */
+  | 'request_refused'
+  /** `createResponse()` on a provider with no way to ask for a response (Gemini answers by itself): refused at once. */
+  | 'response_request_unsupported'
   /** The provider could not transcribe a user audio item (OpenAI `input_audio_transcription.failed`). */
   | 'transcription_failed';
 
@@ -93,7 +97,7 @@ export class UpdateFailedError extends VoxstateError {
 /**
  * A request that asked for a reply (`sendText`, `createResponse`) will never be answered: `code`
  * says why (`connection_replaced`, `session_closed`, `response_not_started`, `request_dropped`,
- * `connection_failed`).
+ * `connection_failed`, `request_refused`, `response_request_unsupported`).
  */
 export class RequestFailedError extends VoxstateError {
   constructor(info: ErrorInfo) {

@@ -55,7 +55,7 @@ export { capabilitiesFor, canApplyInPlace } from './adapters/adapter.js';
 export type { ModelAdapter, ModelAdapterLogic, AdapterInput, Capabilities, CapabilityTable, ChangeRule, ConnectReason, Deprecation } from './adapters/adapter.js';
 export { applyProfile, resolveProfile, unsupportedOption } from './adapters/profile.js';
 export type { ModelProfile, ProfileTable } from './adapters/profile.js';
-export { ClientIntentSchema, ModelEventSchema, toModelEvent } from './adapters/events.js';
+export { ClientIntentSchema, ModelEventSchema, RESPONSE_ALREADY_ACTIVE, toModelEvent } from './adapters/events.js';
 export type { ClientIntent, ModelEvent, DataEvent, AudioOut, TextOut, TranscriptOut, UnknownOut } from './adapters/events.js';
 export type { ResponseStatusDetails } from './adapters/events.js';
 

@@ -64,6 +64,18 @@ export interface Capabilities {
    * `response.create`); false when the provider continues by itself (Gemini).
    */
   needsFollowUpResponse: boolean;
+  /**
+   * False when the provider has no frame that asks for a response (Gemini Live: it answers each
+   * turn by itself; see docs/providers/gemini.md): `createResponse()` is then refused at once with
+   * `response_request_unsupported`. Absent means true.
+   */
+  takesResponseRequests?: boolean;
+  /**
+   * True when the provider says which request a response answers (OpenAI: `response.create`'s
+   * `response.metadata` comes back on `response.created`), so only the response that names a
+   * request answers it; otherwise a response started after the request was sent answers it.
+   */
+  correlatesResponses?: boolean;
   /** Set when the provider has deprecated this model; the session logs `profile.deprecated` at creation. */
   deprecated?: Deprecation;
 }

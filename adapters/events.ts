@@ -28,10 +28,13 @@ export const ClientIntentSchema = z.discriminatedUnion('type', [
     text: z.string(),
     role: z.enum(['user', 'system']).default('user'),
     respond: z.boolean().default(true),
+    /** With `respond`: the chart's id for the request, named back by a provider that can (see `client.createResponse`). */
+    requestId: z.string().optional(),
   }),
   z.object({ type: z.literal('client.commitAudio') }),
   z.object({ type: z.literal('client.clearAudio') }),
-  z.object({ type: z.literal('client.createResponse') }),
+  /** Asks for a response; `requestId` (the chart's id for the request) lets a provider that can say name it back (`model.responseCreated`, `model.requestRefused`). */
+  z.object({ type: z.literal('client.createResponse'), requestId: z.string().optional() }),
   /** Barge-in from the application: cancel the response, truncate audio to what was played. */
   z.object({ type: z.literal('client.interrupt'), playedMs: z.number().nonnegative().optional() }),
   /** A tool's output for one call. `output` is sent to the model as JSON text. */
@@ -68,6 +71,9 @@ export const ResponseStatusDetailsSchema = z.object({
 });
 export type ResponseStatusDetails = z.infer<typeof ResponseStatusDetailsSchema>;
 
+/** `model.requestRefused` error code: a response was already active, so the request may be sent again once it is done. */
+export const RESPONSE_ALREADY_ACTIVE = 'response_already_active';
+
 export const ModelEventSchema = z.discriminatedUnion('type', [
   /** The connection is ready for traffic (OpenAI `session.created`, Gemini `setupComplete`). */
   z.object({
@@ -78,7 +84,14 @@ export const ModelEventSchema = z.discriminatedUnion('type', [
   }),
   /** The connection could not be opened (before `model.connected`). */
   z.object({ type: z.literal('model.connectFailed'), error: ErrorInfoSchema }),
-  z.object({ type: z.literal('model.responseCreated'), responseId: z.string().optional() }),
+  /** A response started; `requestId` names the request it answers when the provider can say (OpenAI `response.metadata`). */
+  z.object({ type: z.literal('model.responseCreated'), responseId: z.string().optional(), requestId: z.string().optional() }),
+  /**
+   * The provider refused the request for a response `requestId` (OpenAI: an `error` whose
+   * `event_id` is that `response.create`'s). `error.code` is `RESPONSE_ALREADY_ACTIVE` when a
+   * response was already running (the request may go again once it is done), else `request_refused`.
+   */
+  z.object({ type: z.literal('model.requestRefused'), requestId: z.string(), error: ErrorInfoSchema }),
   z.object({
     type: z.literal('model.responseDone'),
     responseId: z.string().optional(),

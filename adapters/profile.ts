@@ -19,6 +19,12 @@ export interface ModelProfile<Option extends string> {
    * always on). Asking for that value is accepted and sends nothing; any other value is refused.
    */
   fixed?: Readonly<Partial<Record<Option, unknown>>>;
+  /**
+   * For an object-valued option, the sub-fields this model takes (e.g. `thinking: ['budget',
+   * 'includeThoughts']` on Gemini 2.5, which has a thinking budget and no thinking level). An
+   * option not listed here takes every sub-field.
+   */
+  fields?: Readonly<Partial<Record<Option, readonly string[]>>>;
   /** Overrides of the provider's default change rules for this model. */
   change?: Partial<Record<MutableField, ChangeRule>>;
   deprecated?: Deprecation;
@@ -74,6 +80,17 @@ export function unsupportedOption<Option extends string>(
     }
     if (!profile.options.includes(option)) {
       return { code: 'invalid_config', param: option, message: `${option} is not supported by ${model}${where}` };
+    }
+    const fields = profile.fields?.[option];
+    if (fields && typeof value === 'object' && value !== null) {
+      const field = Object.entries(value).find(([key, v]) => v !== undefined && !fields.includes(key))?.[0];
+      if (field !== undefined) {
+        return {
+          code: 'invalid_config',
+          param: `${option}.${field}`,
+          message: `${option}.${field} is not supported by ${model}${where}; it takes ${fields.map((f) => `${option}.${f}`).join(', ')}`,
+        };
+      }
     }
   }
   return undefined;

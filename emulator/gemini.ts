@@ -4,6 +4,7 @@
  * synthetic PCM16 24 kHz audio paced with timers, so barge-in, tool-call cancellation, handles and
  * goAway can be exercised over a real socket. See docs/emulator.md ("Gemini").
  */
+import { gemini38SetupRefusal } from './gemini-38-setup.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
@@ -344,6 +345,8 @@ class GeminiConnection {
         return this.close(1007, 'Request contains an invalid argument: parameters and parametersJsonSchema are mutually exclusive.');
       }
     }
+    const refused38 = gemini38SetupRefusal(setup, this.platform ?? (/^(projects|publishers)\//.test(setup['model']) ? 'vertex' : 'geminiApi'));
+    if (refused38) return this.close(1007, refused38);
     const resumption = setup['sessionResumption'];
     const handle = typeof obj(resumption)['handle'] === 'string' ? (obj(resumption)['handle'] as string) : undefined;
     const saved = handle === undefined ? undefined : handleStores.get(this.context)?.get(handle);

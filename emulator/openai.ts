@@ -20,7 +20,13 @@ export type OpenAIFault =
   | { type: 'error'; code?: string; message?: string; errorType?: string }
   | { type: 'close'; code?: number; reason?: string }
   /** Sends this server event as given (an `event_id` is added; beta names on a beta connection). */
-  | { type: 'frame'; frame: Record<string, unknown> };
+  | { type: 'frame'; frame: Record<string, unknown> }
+  /**
+   * In `faults` only: the client event of type `on` is refused instead of handled, with an
+   * `invalid_request_error` `error` carrying `code` and echoing the event's `event_id` (as the
+   * service does for an event it rejects).
+   */
+  | { type: 'refuse'; code?: string; message?: string };
 
 export interface OpenAIEmulatorOptions {
   /** Output pacing: 1 = real time; default 20 (a 1 s reply streams in 50 ms). */
@@ -38,6 +44,16 @@ export interface OpenAIEmulatorOptions {
    * transcribes asynchronously, so its transcript may arrive after the response it led to.
    */
   transcriptionDelayMs?: number;
+  /**
+   * The server-VAD race: the first N `response.create` frames find a response the server has just
+   * started by itself (as server VAD does when a spoken turn ends at that moment). The emulator
+   * starts that response first (answering `vadRaceUserText`, not the client's pending message,
+   * which arrived after the turn was committed) and then refuses the client's frame with
+   * `conversation_already_has_active_response`, echoing its `event_id`. Default 0.
+   */
+  vadRaceResponses?: number;
+  /** The spoken turn the race response answers (default 'what time is it'). */
+  vadRaceUserText?: string;
   /** Faults fired once, right after the emulator handled the first client event of type `on`. */
   faults?: ReadonlyArray<{ on: string; fault: OpenAIFault }>;
 }
@@ -65,9 +81,18 @@ interface ActiveResponse {
   id: string;
   cancelled: boolean;
   output: Json[];
+  /** `response.metadata` of the `response.create` that asked for it, echoed on `response.created`/`response.done` (null for the server's own). */
+  metadata: Json | null;
 }
 
 const SAMPLE_RATE = 24_000;
+
+/** `response.create`'s `response.metadata` (the service echoes it on the response it starts), or null. */
+function responseMetadata(frame: Json): Json | null {
+  const response = frame['response'];
+  const metadata = response && typeof response === 'object' ? (response as Json)['metadata'] : undefined;
+  return metadata && typeof metadata === 'object' && !Array.isArray(metadata) ? (metadata as Json) : null;
+}
 const GA_KEYS = new Set([
   'type', 'object', 'id', 'model', 'output_modalities', 'instructions', 'audio', 'include', 'tracing', 'tools',
   'tool_choice', 'parallel_tool_calls', 'reasoning', 'max_output_tokens', 'truncation', 'prompt', 'expires_at',
@@ -201,6 +226,8 @@ class OpenAIConnection {
   private turnIndex = 0;
   private spokenTurns = 0;
   private pendingUserText: string | undefined;
+  /** How many server-VAD race responses this connection started (`vadRaceResponses`). */
+  private vadRaces = 0;
   private pendingToolOutputs: Array<{ name: string; output: string }> = [];
   private readonly firedFaults = new Set<number>();
   // Input audio and the turn detector (server VAD).
@@ -272,6 +299,9 @@ class OpenAIConnection {
         return this.socket.close(fault.code ?? 1011, fault.reason ?? 'injected close');
       case 'frame':
         return this.send(fault.frame);
+      case 'refuse':
+        // Only meaningful as a fault on a client event (it needs that event's event_id).
+        return;
     }
   }
 
@@ -304,6 +334,8 @@ class OpenAIConnection {
     this.context.log.add({ protocol: 'openai', connection: this.connection, direction: 'in', frame });
     const type = String(frame['type']);
     const eventId = frame['event_id'];
+    const refusal = this.takeRefusal(type);
+    if (refusal) return this.error(refusal.code ?? 'invalid_value', refusal.message ?? `Injected refusal of ${type}`, eventId);
     switch (type) {
       case 'session.update':
         this.onSessionUpdate(obj(frame['session']), eventId);
@@ -336,9 +368,10 @@ class OpenAIConnection {
         // there is nothing to do and nothing to answer (see docs/emulator.md).
         break;
       case 'response.create':
+        if (!this.response && this.vadRaces < (this.options.vadRaceResponses ?? 0)) this.startVadRaceResponse();
         if (this.response) {
           this.error('conversation_already_has_active_response', `Conversation already has an active response in progress: ${this.response.id}. Wait until the response is finished before creating a new one.`, eventId);
-        } else void this.respond();
+        } else void this.respond(responseMetadata(frame));
         break;
       case 'response.cancel':
         if (!this.response) this.error('response_cancel_not_active', 'Cancellation failed: no active response found.', eventId);
@@ -350,9 +383,17 @@ class OpenAIConnection {
     this.fireFaults(type);
   }
 
+  /** The first unfired `refuse` fault for this client event type, marked fired. */
+  private takeRefusal(type: string): Extract<OpenAIFault, { type: 'refuse' }> | undefined {
+    const i = this.options.faults?.findIndex((entry, j) => entry.on === type && entry.fault.type === 'refuse' && !this.firedFaults.has(j)) ?? -1;
+    if (i < 0) return undefined;
+    this.firedFaults.add(i);
+    return this.options.faults![i]!.fault as Extract<OpenAIFault, { type: 'refuse' }>;
+  }
+
   private fireFaults(type: string): void {
     this.options.faults?.forEach((entry, i) => {
-      if (entry.on !== type || this.firedFaults.has(i)) return;
+      if (entry.on !== type || entry.fault.type === 'refuse' || this.firedFaults.has(i)) return;
       this.firedFaults.add(i);
       this.inject(entry.fault);
     });
@@ -440,7 +481,7 @@ class OpenAIConnection {
       if (delay > 0) void sleep(delay).then(transcribe);
       else transcribe();
     }
-    if (respond && !this.response) void this.respond();
+    if (respond && !this.response) void this.respond(null);
   }
 
   private addItem(item: Item, wire: Json): void {
@@ -539,7 +580,7 @@ class OpenAIConnection {
     this.response = undefined;
     this.send({
       type: 'response.done',
-      response: { object: 'realtime.response', id: response.id, status: 'cancelled', status_details: { type: 'cancelled', reason }, output: response.output, usage: null, metadata: null },
+      response: { object: 'realtime.response', id: response.id, status: 'cancelled', status_details: { type: 'cancelled', reason }, output: response.output, usage: null, metadata: response.metadata },
     });
   }
 
@@ -547,8 +588,18 @@ class OpenAIConnection {
     return sleep((this.options.chunkMs ?? 50) / (this.options.realtimeFactor ?? 20));
   }
 
-  private async respond(): Promise<void> {
-    const response: ActiveResponse = { id: this.id('resp'), cancelled: false, output: [] };
+  /** The server-VAD race (`vadRaceResponses`): a response of the server's own, for a spoken turn committed before the client's message arrived. */
+  private startVadRaceResponse(): void {
+    this.vadRaces++;
+    const clientText = this.pendingUserText;
+    this.pendingUserText = this.options.vadRaceUserText ?? 'what time is it';
+    // respond() reads and clears the pending text before its first await.
+    void this.respond(null);
+    this.pendingUserText = clientText;
+  }
+
+  private async respond(metadata: Json | null): Promise<void> {
+    const response: ActiveResponse = { id: this.id('resp'), cancelled: false, output: [], metadata };
     this.response = response;
     const emit = (frame: Json): boolean => {
       if (response.cancelled) return false;
@@ -567,7 +618,7 @@ class OpenAIConnection {
     });
     this.pendingUserText = undefined;
     this.pendingToolOutputs = [];
-    emit({ type: 'response.created', response: { object: 'realtime.response', id: response.id, status: 'in_progress', status_details: null, output: [], usage: null, metadata: null } });
+    emit({ type: 'response.created', response: { object: 'realtime.response', id: response.id, status: 'in_progress', status_details: null, output: [], usage: null, metadata: response.metadata } });
     await this.tick();
 
     for (const call of reply.toolCalls ?? []) {
@@ -602,7 +653,7 @@ class OpenAIConnection {
     this.send({
       type: 'response.done',
       response: {
-        object: 'realtime.response', id: response.id, status: 'completed', status_details: null, output: response.output, metadata: null,
+        object: 'realtime.response', id: response.id, status: 'completed', status_details: null, output: response.output, metadata: response.metadata,
         usage: { total_tokens: 100 + outputTokens, input_tokens: 100, output_tokens: outputTokens, input_token_details: { text_tokens: 100, audio_tokens: 0, cached_tokens: 0 }, output_token_details: { text_tokens: outputTokens, audio_tokens: 0 } },
       },
     });

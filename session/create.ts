@@ -6,7 +6,7 @@
  */
 import { createActor, waitFor } from 'xstate';
 import { AudioPlane } from '../adapters/audio-plane.js';
-import { NotConnectedError, VoxstateError } from '../errors.js';
+import { NotConnectedError, RequestFailedError, VoxstateError } from '../errors.js';
 import { resolveLogger } from '../logger.js';
 import { toolDecisionRefusal, toolResultRefusal } from '../machines/session/refusals.js';
 import type { SessionEmitted } from '../machines/session/types.js';
@@ -17,7 +17,7 @@ import { attachEventHandler, controlEventFields, createListeners } from './liste
 import { prepareSession } from './logic.js';
 import { parseRealtimeSessionOptions, type RealtimeSessionOptions } from './options.js';
 import type { RealtimeSession, ReplyRequest } from './realtime-session.js';
-import { requestReply } from './reply-request.js';
+import { refusedRequest, requestReply } from './reply-request.js';
 import { requestUpdate } from './update-request.js';
 import { userAudioRefusal } from './user-audio.js';
 
@@ -138,6 +138,16 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
     createResponse(): ReplyRequest {
       const rejected = rejectIfNotLive('create a response');
       if (rejected) return Object.assign(rejected, { reply: rejected });
+      // Capability data: a provider with no frame that asks for a response refuses it now, not after responseStartTimeout.
+      if (actor.getSnapshot().context.capabilities.takesResponseRequests === false) {
+        const provider = parsed.wiring.model.provider;
+        return refusedRequest(
+          new RequestFailedError({
+            code: 'response_request_unsupported',
+            message: `${provider} has no request for a response (it answers each turn by itself): send a text or audio instead`,
+          }),
+        );
+      }
       return requestReply(actor, { type: 'session.createResponse' }, `reply_${++replySeq}`);
     },
     async interrupt(opts: { playedMs?: number } = {}): Promise<void> {

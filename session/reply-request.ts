@@ -57,3 +57,9 @@ export function requestReply(actor: Actor<RealtimeSessionMachine>, intent: Reply
   actor.send({ ...intent, requestId });
   return Object.assign(sent.promise, { reply: reply.promise });
 }
+
+/** A request refused before it reached the actor: both promises reject with `error` (one promise, so awaiting either is enough). */
+export function refusedRequest(error: RequestFailedError | Error): ReplyRequest {
+  const rejected = Promise.reject(error);
+  return Object.assign(rejected, { reply: rejected });
+}

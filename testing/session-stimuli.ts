@@ -82,6 +82,7 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     { type: 'model.error', error: { code: 'server_error', message: 'oops' } },
     { type: 'model.speechStarted' },
     { type: 'model.speechStopped' },
+    { type: 'model.inputTimeout', audioStartMs: 0, audioEndMs: 5000, itemId: 'idle' },
     { type: 'model.interrupted', source: 'user' },
     { type: 'model.outputAudioStarted' },
     { type: 'model.resumptionHandle', handle: 'h1', resumable: true },
@@ -99,6 +100,13 @@ export function sessionStimuli(snapshot: AnyMachineSnapshot, options: SessionSti
     // A result for a call nobody is waiting for is refused, not sent to the provider.
     { type: 'session.toolResult', callId: 'ghost', output: { ok: true } },
   ];
+  // The provider refuses the request on the wire: a response was already running (it goes again), or for another reason (it fails).
+  const sent = ctx.requests.find((r) => r.status === 'sent');
+  if (sent) {
+    events.push({ type: 'model.responseCreated', responseId: 'r', requestId: sent.wireId });
+    events.push({ type: 'model.requestRefused', requestId: sent.wireId, error: { code: 'response_already_active', message: 'busy' } });
+    events.push({ type: 'model.requestRefused', requestId: sent.wireId, error: { code: 'request_refused', message: 'no' } });
+  }
   for (const requestId of Object.keys(ctx.inFlightUpdates)) {
     events.push({ type: 'model.configApplied', requestId });
     events.push({ type: 'model.configRejected', requestId, error: { code: 'server_error', message: 'no' } });

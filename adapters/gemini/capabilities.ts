@@ -20,6 +20,11 @@ export const GEMINI_DEFAULT_CAPABILITIES: Capabilities = {
   },
   // Gemini continues by itself once every call of a toolCall has its toolResponse.
   needsFollowUpResponse: false,
+  // No client frame asks for a response: `clientContent` with `turnComplete:true` starts one from
+  // the turns it carries (gemini-live-2026.md §4, "Mid-session text"), and no source documents one
+  // without turns. So `createResponse()` is refused at once instead of waiting for a reply that
+  // never comes.
+  takesResponseRequests: false,
 };
 
 /** The table for one adapter: `contextUpdateModels` get instructions/tools/toolChoice in place. */

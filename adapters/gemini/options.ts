@@ -63,6 +63,19 @@ const WIRE: Record<GeminiOption, { path: string; read(setup: JsonObject): unknow
   codeExecution: { path: 'tools[].codeExecution', read: (s) => toolWith(s, 'codeExecution') },
 };
 
+/** The wire names of an object-valued option's sub-fields (`ModelProfile.fields` names the typed ones). */
+const WIRE_FIELDS: Partial<Record<GeminiOption, Record<string, string>>> = {
+  thinking: { level: 'thinkingLevel', budget: 'thinkingBudget', includeThoughts: 'includeThoughts' },
+};
+
+/** A wire sub-field of `option` in the setup that the profile does not take (e.g. `thinkingLevel` on 2.5). */
+function refusedSubfield(option: GeminiOption, value: unknown, profile: ModelProfile<GeminiOption>): string | undefined {
+  const fields = profile.fields?.[option];
+  const names = WIRE_FIELDS[option];
+  if (!fields || !names || value === undefined) return undefined;
+  return Object.entries(names).find(([typed, wireName]) => !fields.includes(typed) && record(value)[wireName] !== undefined)?.[1];
+}
+
 const PLATFORM_NAME: Record<GeminiPlatform, string> = { geminiApi: 'Gemini API', vertex: 'Vertex AI' };
 
 /** The options as the profile check sees them: a built-in tool set to `false` is not asked for. */
@@ -73,7 +86,7 @@ function given(options: GeminiSetupOptions): Partial<Record<GeminiOption, unknow
 /** A typed option this model does not take, or one that contradicts the session config. */
 export function optionConflict(
   options: GeminiSetupOptions,
-  config: Pick<SessionConfig, 'turnDetection' | 'outputModality'>,
+  config: Pick<SessionConfig, 'turnDetection' | 'outputModality' | 'toolChoice'>,
   profile: ModelProfile<GeminiOption>,
   model: string,
   platform: GeminiPlatform,
@@ -85,6 +98,15 @@ export function optionConflict(
       code: 'invalid_config',
       param: 'vadSensitivity',
       message: "vadSensitivity tunes automatic activity detection, but turnDetection is {type:'none'} (manual activity)",
+    };
+  }
+  if (options.googleSearch && config.toolChoice === 'none') {
+    // The Live setup has `tools` and no `toolConfig` (LiveClientSetup in @google/genai), so
+    // toolChoice 'none' is sent as no tools at all: Google Search would be dropped silently.
+    return {
+      code: 'invalid_config',
+      param: 'googleSearch',
+      message: `googleSearch needs tools, but toolChoice is 'none' (a Gemini Live setup has no tool config: 'none' sends no tools) on ${model}`,
     };
   }
   if (options.languageCode !== undefined && config.outputModality !== 'audio') {
@@ -104,6 +126,14 @@ export function profileFieldConflict(
   platform: GeminiPlatform,
 ): ErrorInfo | undefined {
   for (const [option, wire] of Object.entries(WIRE) as Array<[GeminiOption, (typeof WIRE)[GeminiOption]]>) {
+    const subfield = refusedSubfield(option, wire.read(setup), profile);
+    if (subfield) {
+      return {
+        code: 'invalid_config',
+        param: `extra.${wire.path}.${subfield}`,
+        message: `extra.${wire.path}.${subfield} is not accepted by ${model} (${PLATFORM_NAME[platform]}): remove it`,
+      };
+    }
     if (profile.options.includes(option) || wire.read(setup) === undefined) continue;
     const fixed = profile.fixed && Object.hasOwn(profile.fixed, option) ? ` (fixed to ${JSON.stringify(profile.fixed[option])} there)` : '';
     return {

@@ -43,7 +43,11 @@ const LIVE_38_API: ModelProfile<GeminiOption> = {
 const LIVE_38_VERTEX: ModelProfile<GeminiOption> = {
   options: ['vadSensitivity', 'languageCode', 'proactiveAudio', 'affectiveDialog', 'googleSearch'],
 };
-const NATIVE_AUDIO_25: ModelProfile<GeminiOption> = { options: EVERYTHING };
+// 2.5 models take a thinking budget, not a thinking level: shared/protocol/gemini-live-2026.md §4
+// ("thinking": the Vertex pages show `thinking_budget` for 2.5 Live), and the @google/genai types
+// say of `thinkingLevel` "Use with earlier models shall result in error" (on the tuning config;
+// its ThinkingConfig does not say per model). Level on 2.5 is refused before the server sees it.
+const NATIVE_AUDIO_25: ModelProfile<GeminiOption> = { options: EVERYTHING, fields: { thinking: ['budget', 'includeThoughts'] } };
 const FLASH_LIVE_31: ModelProfile<GeminiOption> = {
   options: ['vadSensitivity', 'languageCode', 'proactiveAudio', 'affectiveDialog', 'thinking', 'googleSearch'],
 };

@@ -22,5 +22,8 @@ export const OPENAI_CAPABILITIES: CapabilityTable = {
       voice: 'beforeAudio',
     },
     needsFollowUpResponse: true,
+    // `response.create` carries the request's id in `response.metadata`, echoed on `response.created`
+    // (and in `event_id`, echoed by a refusing `error`): see adapters/openai/wire.ts.
+    correlatesResponses: true,
   },
 };

@@ -26,7 +26,7 @@ import {
   toGASession,
   truncate,
 } from './map.js';
-import type { OpenAIProtocol } from './wire.js';
+import { REQUEST_METADATA_KEY, type OpenAIProtocol, type ResponseCreateFrame } from './wire.js';
 
 /** The only input rate OpenAI Realtime takes (PCM16); other rates are resampled to it. */
 const AUDIO_INPUT_RATE = 24_000;
@@ -144,12 +144,19 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
     emit({ type: 'model.interrupted', source: 'client' });
   }
 
+  /** A `response.create` naming the request it is for (echoed back: see `ResponseCreateFrame`); bare without one (the follow-up after tool outputs). */
+  function responseCreate(requestId: string | undefined): ResponseCreateFrame {
+    if (requestId === undefined) return { type: 'response.create' };
+    state.pendingRequests.add(requestId);
+    return { type: 'response.create', event_id: requestId, response: { metadata: { [REQUEST_METADATA_KEY]: requestId } } };
+  }
+
   function intent(intent: Exclude<ClientIntent, { type: 'client.close' }>): void {
     switch (intent.type) {
       case 'client.text':
         history.add({ kind: 'message', role: intent.role, text: intent.text });
         send(textItem(intent.text, intent.role));
-        if (intent.respond) send({ type: 'response.create' });
+        if (intent.respond) send(responseCreate(intent.requestId));
         return;
       case 'client.commitAudio':
         // Audio still in a loading resampler must reach the buffer before the commit.
@@ -157,7 +164,7 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
       case 'client.clearAudio':
         return link.userAudio.clear(() => send({ type: 'input_audio_buffer.clear' }));
       case 'client.createResponse':
-        return send({ type: 'response.create' });
+        return send(responseCreate(intent.requestId));
       case 'client.interrupt':
         return interrupt(intent.playedMs);
       case 'client.toolOutput':

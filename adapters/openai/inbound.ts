@@ -6,7 +6,7 @@
  * Hot path: audio deltas are recognised by a type switch and decoded straight into a Buffer; zod
  * parses only the control frames, which arrive a few times per turn.
  */
-import type { DataEvent, ModelEventInput, ResponseStatusDetails } from '../events.js';
+import { RESPONSE_ALREADY_ACTIVE, type DataEvent, type ModelEventInput, type ResponseStatusDetails } from '../events.js';
 import { decodePcmDelta } from '../pcm-delta.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -21,6 +21,7 @@ import {
   InputTranscriptDeltaSchema,
   InputTranscriptFailedSchema,
   OutputItemSchema,
+  REQUEST_METADATA_KEY,
   ResponseCreatedSchema,
   ResponseDoneSchema,
   SessionEventSchema,
@@ -46,6 +47,8 @@ export interface ConnectionState {
   lastAudio: { itemId: string; bytes: number } | undefined;
   /** `session.update`s sent and not yet answered, oldest first (the server answers in order). */
   pendingUpdates: Array<{ eventId: string; requestId: string | undefined }>;
+  /** The requests whose `response.create` (event_id = the request id) is unanswered: neither started nor refused yet. */
+  pendingRequests: Set<string>;
 }
 
 export function newConnectionState(): ConnectionState {
@@ -57,6 +60,7 @@ export function newConnectionState(): ConnectionState {
     droppedResponseId: undefined,
     lastAudio: undefined,
     pendingUpdates: [],
+    pendingRequests: new Set(),
   };
 }
 
@@ -149,6 +153,12 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       } else sink.onInitialUpdate({ code: 'update_rejected', ...info });
       return;
     }
+    if (e.event_id && state.pendingRequests.delete(e.event_id)) {
+      // Our response.create was refused. With a response already running (server VAD started one
+      // as we sent ours; shared/protocol/openai-realtime-2026.md §5) it may go again once that is done.
+      const code = e.code === 'conversation_already_has_active_response' ? RESPONSE_ALREADY_ACTIVE : 'request_refused';
+      return sink.emit({ type: 'model.requestRefused', requestId: e.event_id, error: { code, ...info } });
+    }
     // Expected race: we cancelled just as the response finished.
     if (e.code === 'response_cancel_not_active') return sink.logger.debug({ code: e.code }, 'openai: cancel raced response end');
     sink.emit({ type: 'model.error', error: { code: 'server_error', ...info } });
@@ -238,7 +248,10 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         state.responseId = p.response.id ?? undefined;
         state.audioStarted = false;
         state.interruptReported = false;
-        return sink.emit({ type: 'model.responseCreated', responseId: state.responseId });
+        // The request this response was created for, named in its metadata; none for one the server started itself.
+        const named = p.response.metadata?.[REQUEST_METADATA_KEY];
+        const requestId = typeof named === 'string' && state.pendingRequests.delete(named) ? named : undefined;
+        return sink.emit({ type: 'model.responseCreated', responseId: state.responseId, ...(requestId !== undefined ? { requestId } : {}) });
       }
       case 'response.done':
         return onResponseDone(obj);

@@ -33,13 +33,18 @@ export interface OpenAISessionOptions {
 /** Why these options cannot go to this model over this protocol with this config; undefined when they can. */
 export function optionConflict(
   options: OpenAISessionOptions,
-  config: Pick<SessionConfig, 'turnDetection'>,
+  config: Pick<SessionConfig, 'turnDetection' | 'extra'>,
   model: string,
   protocol: OpenAIProtocol,
 ): ErrorInfo | undefined {
   const profile = resolveProfile(OPENAI_PROFILES[protocol], model);
   const unsupported = unsupportedOption(profile, model, options, protocol === 'beta' ? ' (beta protocol)' : '');
   if (unsupported) return unsupported;
+  if (!profile.options.includes('reasoningEffort') && extraReasoning(config.extra)) {
+    // The same field through `extra` (the GA session's `reasoning`, RealtimeReasoning in the openai
+    // package: "for reasoning-capable Realtime models such as gpt-realtime-2").
+    return invalid('extra.reasoning', `extra.reasoning is not accepted by ${model}${protocol === 'beta' ? ' (beta protocol)' : ''}: it is not a reasoning model; remove it`);
+  }
   if (options.reasoningEffort !== undefined && !REASONING_EFFORTS.includes(options.reasoningEffort)) {
     return invalid('reasoningEffort', `reasoningEffort must be one of ${REASONING_EFFORTS.join(', ')}`);
   }
@@ -59,6 +64,11 @@ export function optionConflict(
     }
   }
   return undefined;
+}
+
+/** Whether `extra` sets the session's `reasoning` (GA; the beta session has no such field, so it is refused there too). */
+function extraReasoning(extra: SessionConfig['extra']): boolean {
+  return extra !== undefined && extra['reasoning'] !== undefined;
 }
 
 function invalid(param: string, message: string): ErrorInfo {

@@ -78,7 +78,7 @@ const UsageSchema = z
 
 export const ResponseCreatedSchema = z.object({
   type: z.literal('response.created'),
-  response: z.object({ id: id }),
+  response: z.object({ id: id, metadata: z.record(z.string(), z.unknown()).nullish() }),
 });
 
 export const ResponseDoneSchema = z.object({
@@ -268,9 +268,20 @@ export interface ItemCreateFrame<I> {
   item: I;
 }
 
+/**
+ * `response.create`. voxstate names the request it sends for in two places the service echoes
+ * (`ResponseCreateEvent` in the openai package): `event_id`, which an `error` refusing it carries
+ * back as `error.event_id`, and `response.metadata` (key `REQUEST_METADATA_KEY`), which the
+ * `response.created` of the response it started carries back in `response.metadata`.
+ */
 export interface ResponseCreateFrame {
   type: 'response.create';
+  event_id?: string;
+  response?: { metadata: Record<string, string> };
 }
+
+/** The `response.metadata` key naming the request a response was created for. */
+export const REQUEST_METADATA_KEY = 'voxstate_request';
 export interface ResponseCancelFrame {
   type: 'response.cancel';
 }

@@ -39,6 +39,8 @@ export interface ScriptedModelOptions {
   /** How each field may change on a live connection. Default: every field in place. */
   change?: Partial<Record<MutableField, ChangeRule>>;
   needsFollowUpResponse?: boolean;
+  /** The capability `correlatesResponses` (default false): the chart lets a response answer only the request it names. */
+  correlatesResponses?: boolean;
   /** Fail this connection attempt? Receives the attempt number (1-based, across the model's life). */
   failConnect?: (attempt: number, input: AdapterInput) => boolean;
   /** Reject in-place updates with a server error. */
@@ -56,6 +58,8 @@ export interface ScriptedConnection {
   userAudio: Buffer[];
   open: boolean;
   connected: boolean;
+  /** How many earlier connections of this model were still open when this one opened (0: it opened alone). */
+  openAtStart: number;
 }
 
 export interface ScriptedModel extends ModelAdapter {
@@ -99,6 +103,7 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
     default: {
       change,
       needsFollowUpResponse: options.needsFollowUpResponse ?? true,
+      ...(options.correlatesResponses ? { correlatesResponses: true } : {}),
     },
   };
 
@@ -219,6 +224,7 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
       userAudio: [],
       open: true,
       connected: false,
+      openAtStart: connections.filter((other) => other.open).length,
     };
     connections.push(record);
     const c: LiveConnection = { record, sendBack, input, responseSeq: 0, activeResponse: undefined };

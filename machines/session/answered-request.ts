@@ -1,4 +1,5 @@
 /** Which request that asked for a reply a finished response answered (`SessionContext.requests`). */
+import type { Capabilities } from '../../adapters/adapter.js';
 import type { RequestEntry } from './types.js';
 
 /**
@@ -9,4 +10,17 @@ import type { RequestEntry } from './types.js';
  */
 export function answeredRequestIndex(requests: readonly RequestEntry[]): number {
   return requests.findIndex((r) => r.status === 'answering');
+}
+
+/**
+ * Which request a response that just started answers. On a provider that says which request a
+ * response was created for (`correlatesResponses`: OpenAI echoes `response.metadata`), only the
+ * request it names: a response the server started by itself (server VAD) names none and answers
+ * none, even if a request is on the wire. Elsewhere (Gemini), the oldest request on the wire: the
+ * response started after it was sent. None while another response is answering one.
+ */
+export function startedRequestIndex(requests: readonly RequestEntry[], capabilities: Capabilities, requestId: string | undefined): number {
+  if (requests.some((r) => r.status === 'answering')) return -1;
+  if (capabilities.correlatesResponses) return requestId === undefined ? -1 : requests.findIndex((r) => r.status === 'sent' && r.wireId === requestId);
+  return requests.findIndex((r) => r.status === 'sent');
 }

@@ -57,6 +57,7 @@ export function initialContext(input: SessionInput): SessionContext {
     hasProducedAudio: false,
     followUpOwed: false,
     requests: [],
+    requestSeq: 0,
     toolCalls: {},
     callLedger: [],
     runningTools: [],

@@ -4,6 +4,8 @@
  */
 import { and, stateIn } from 'xstate';
 import { canApplyInPlace } from '../../adapters/adapter.js';
+import { RESPONSE_ALREADY_ACTIVE } from '../../adapters/events.js';
+import type { ErrorInfo } from '../../errors.js';
 import { mergeSessionDelta, type SessionDelta } from '../../config.js';
 import { answeredRequestIndex } from './answered-request.js';
 import { toolDecisionRefusal, toolResultRefusal } from './refusals.js';
@@ -32,6 +34,8 @@ export const sessionGuards = defineGuards({
   mustWaitForActiveResponse: ({ context }, params: { respond: boolean | undefined }) =>
     (params.respond ?? true) && context.capabilities.needsFollowUpResponse,
   isFollowUpOwed: ({ context }) => context.followUpOwed,
+  /** The provider refused a request because a response was already running (the adapter's neutral code): it may go again once that is done. */
+  isRefusedForActiveResponse: (_, params: { requestId: string; error: ErrorInfo }) => params.error.code === RESPONSE_ALREADY_ACTIVE,
   asksForResponse: (_, params: { respond: boolean | undefined }) => params.respond ?? true,
   hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
   hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,

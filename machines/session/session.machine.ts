@@ -42,8 +42,19 @@ const requestsSentAtOnce = {
   'session.createResponse': { target: 'generating.requested', actions: responseRequest },
   'session.sendText': { guard: { type: 'asksForResponse', params: respondParams }, target: 'generating.requested', actions: textRequest },
 } as const;
-// A response started: it answers the oldest request on the wire.
-const responseStarted = [{ type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event }, 'startAnsweringRequest'] as const;
+// A response started: it answers the request it names (OpenAI), or else the oldest request on the wire.
+const responseStarted = [
+  { type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event },
+  { type: 'startAnsweringRequest', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => ({ requestId: event.requestId }) },
+] as const;
+// The provider refused a request for a response: with one already running it goes back to the head
+// of the queue (sent again once that is done); for any other reason it fails at once.
+const refusedParams = ({ event }: { event: SessionEventOf<'model.requestRefused'> }) => ({ requestId: event.requestId, error: event.error });
+const requeueRefused = {
+  guard: { type: 'isRefusedForActiveResponse', params: refusedParams },
+  actions: { type: 'requeueRefusedRequest', params: refusedParams },
+} as const;
+const failRefused = { type: 'failRefusedRequest', params: refusedParams } as const;
 // A response is done: `response_done` names the request it answered, which is then settled.
 const responseFinished = [
   { type: 'emitResponseDone', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => event },
@@ -169,7 +180,11 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
             'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
             'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
+            // Reported only: the server commits the silence and creates the response itself.
+            'model.inputTimeout': { actions: { type: 'emitInputTimeout', params: ({ event }) => event } },
             'model.interrupted': { actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, 'interruptToolCalls'] },
+            // A response is running (or none was asked for): the refused request is requeued or failed, the turn stays.
+            'model.requestRefused': [requeueRefused, { actions: failRefused }],
             'model.outputAudioStarted': { guard: 'isFirstAudioOfConnection', actions: 'markAudioProduced' },
             'model.resumptionHandle': {
               guard: { type: 'isUsableHandle', params: ({ event }) => ({ handle: event.handle, resumable: event.resumable }) },
@@ -221,6 +236,14 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                   states: {
                     requested: {
                       description: 'A response was asked for and has not started yet.',
+                      on: {
+                        // No response is coming for a request refused outright: the turn is free again.
+                        'model.requestRefused': [
+                          requeueRefused,
+                          { guard: 'hasOutstandingToolCalls', target: '#realtimeSession.link.connected.turn.executingTools', actions: failRefused },
+                          { target: '#realtimeSession.link.connected.turn.idle', actions: failRefused },
+                        ],
+                      },
                       // Calls admitted meanwhile still hold the turn: their outputs are owed.
                       // A request whose response never started fails visibly.
                       after: {

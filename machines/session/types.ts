@@ -95,8 +95,15 @@ export interface Swap {
 export interface RequestEntry {
   /** The caller's id (the facade's `reply_N`); absent for the session's own (a bridge message). */
   requestId: string | undefined;
-  /** The user message sent with it; absent for `createResponse`. */
+  /**
+   * The session's own id for it (`vx_req_N`, unique in the session): carried on the intent so a
+   * provider that can say names it back (`model.responseCreated.requestId`, `model.requestRefused`).
+   */
+  wireId: string;
+  /** The user message sent with it; absent for `createResponse` (and once the message is in the conversation: a refused request goes again as a bare request). */
   text: string | undefined;
+  /** Set when the provider refused it while a response was running and it waits to go again (`request_sent` is not repeated). */
+  requeued?: true;
   /** `queued`: waiting for the active response; `sent`: on the wire, its response not started; `answering`: its response is streaming. */
   status: 'queued' | 'sent' | 'answering';
 }
@@ -134,6 +141,8 @@ export interface SessionContext {
    * ones are sent on whichever connection is live when the turn allows it.
    */
   requests: RequestEntry[];
+  /** How many requests the session has numbered (`RequestEntry.wireId`). */
+  requestSeq: number;
   toolCalls: Record<string, ToolCallRecord>;
   /**
    * Every call this session received, oldest first, at most `MAX_CALL_LEDGER` (256): its output
@@ -213,6 +222,13 @@ export type SessionEmitted =
   | { type: 'request_failed'; requestId: string; error: ErrorInfo }
   | { type: 'speech_started'; audioStartMs: number | undefined; itemId: string | undefined }
   | { type: 'speech_stopped'; audioEndMs: number | undefined; itemId: string | undefined }
+  /**
+   * The user said nothing for the provider's idle timeout after the model's reply finished playing
+   * (OpenAI `idleTimeoutMs`, `input_audio_buffer.timeout_triggered`): `audioStartMs`/`audioEndMs`
+   * bound the silent stretch the server committed as item `itemId`. Only a report: the server
+   * itself then creates a response, which arrives as usual.
+   */
+  | { type: 'input_timeout'; audioStartMs: number | undefined; audioEndMs: number | undefined; itemId: string | undefined }
   | { type: 'tool_call'; callId: string; name: string; arguments: string }
   | { type: 'tool_approval_requested'; callId: string; name: string; args: unknown }
   | {

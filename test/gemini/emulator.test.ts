@@ -93,3 +93,36 @@ describe('emulator: gemini side', () => {
     expect(serverFrames(emu, 'sessionResumptionUpdate')).toHaveLength(0);
   });
 });
+
+describe('emulator: what gemini-3.8-live refuses on the Gemini API (gemini-live-2026.md §1, §4)', () => {
+  const refused: Array<[string, Record<string, unknown>, string]> = [
+    ['proactiveAudio: false', { proactivity: { proactiveAudio: false } }, 'proactivity.proactiveAudio'],
+    ['affective dialog (any value)', { generationConfig: { enableAffectiveDialog: false } }, 'enableAffectiveDialog'],
+    ['a thinking config', { generationConfig: { thinkingConfig: { thinkingLevel: 'LOW' } } }, 'thinkingConfig'],
+  ];
+  for (const [what, fields, named] of refused) {
+    it(`closes a setup with ${what} with 1007 and a reason naming the field, before setupComplete`, async () => {
+      emu = await emulator();
+      const c = await connect(emu);
+      c.send({ setup: { model: 'models/gemini-3.8-live', ...fields } });
+      const closed = await c.closed;
+      expect(closed.code).toBe(1007);
+      expect(closed.reason).toContain(named);
+      expect(closed.reason).toContain('gemini-3.8-live');
+      expect(c.messages).toEqual([]);
+    });
+  }
+
+  it('accepts proactiveAudio: true on 3.8, a thinking config on -extended-thinking, and both features on Vertex 3.8', async () => {
+    emu = await emulator();
+    const api = await connect(emu);
+    api.send({ setup: { model: 'models/gemini-3.8-live', proactivity: { proactiveAudio: true } } });
+    await waitFor(api, 'setupComplete');
+    const extended = await connect(emu);
+    extended.send({ setup: { model: 'models/gemini-3.8-live-extended-thinking', generationConfig: { thinkingConfig: { thinkingLevel: 'LOW' } } } });
+    await waitFor(extended, 'setupComplete');
+    const vertex = await connect(emu, '/ws/google.cloud.aiplatform.v1beta1.LlmBidiService/BidiGenerateContent');
+    vertex.send({ setup: { model: 'projects/p/locations/us/publishers/google/models/gemini-3.8-live', proactivity: { proactiveAudio: false }, generationConfig: { enableAffectiveDialog: true } } });
+    await waitFor(vertex, 'setupComplete');
+  });
+});

@@ -135,6 +135,47 @@ describe('gemini profiles: what 3.8 refuses is a config error naming the model, 
     expect(refusal(() => createRealtimeSession({ model, logger: silentLogger, outputModality: 'text' })).field).toBe('languageCode');
   });
 
+  it('thinking.level on a 2.5 model is refused (2.5 takes a budget), typed and through extra, at creation and for an update', async () => {
+    const vertexEmu = await fx.emulator({ gemini: { apiKey: TOKEN } });
+    const typed = refusal(() => createRealtimeSession({ model: adapterFor(vertexEmu, vertex(vertexEmu, 'gemini-live-2.5-flash-native-audio', { thinking: { level: 'low' } })), logger: silentLogger }));
+    const emu = await fx.emulator();
+    expect(typed.field).toBe('thinking.level');
+    expect(typed.message).toContain('gemini-live-2.5-flash-native-audio (Vertex AI)');
+    const api25 = 'gemini-2.5-flash-native-audio-preview-12-2025';
+    expect(refusal(() => createRealtimeSession({ model: adapterFor(emu, { model: api25, thinking: { level: 'high', budget: 10 } }), logger: silentLogger })).field).toBe('thinking.level');
+    const viaExtra = refusal(() => createRealtimeSession({ model: adapterFor(emu, { model: api25 }), logger: silentLogger, extra: { generationConfig: { thinkingConfig: { thinkingLevel: 'LOW' } } } }));
+    expect(viaExtra.field).toBe('extra.generationConfig.thinkingConfig.thinkingLevel');
+    expect(viaExtra.message).toContain(api25);
+    const session = createRealtimeSession({ model: adapterFor(emu, { model: api25, thinking: { budget: 256 } }), logger: silentLogger });
+    try {
+      await session.connect();
+      const update = await session.updateSession({ extra: { generationConfig: { thinkingConfig: { thinkingLevel: 'HIGH' } } } }).then(() => undefined, (e: unknown) => e);
+      expect(update).toBeInstanceOf(ConfigValidationError);
+      expect((update as ConfigValidationError).field).toBe('extra.generationConfig.thinkingConfig.thinkingLevel');
+      expect(clientFrames(emu, 'setup')).toHaveLength(1);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("googleSearch with toolChoice 'none' is a config error (the Live setup has no tool config), at creation and for an update", async () => {
+    const emu = await fx.emulator();
+    const model = adapterFor(emu, { googleSearch: true });
+    const error = refusal(() => createRealtimeSession({ model, logger: silentLogger, toolChoice: 'none' }));
+    expect(error.field).toBe('googleSearch');
+    expect(error.message).toContain('gemini-3.8-live');
+    const session = createRealtimeSession({ model, logger: silentLogger });
+    try {
+      await session.connect();
+      const update = await session.updateSession({ toolChoice: 'none' }).then(() => undefined, (e: unknown) => e);
+      expect(update).toBeInstanceOf(ConfigValidationError);
+      expect((update as ConfigValidationError).field).toBe('googleSearch');
+      expect(clientFrames(emu, 'setup')).toHaveLength(1);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('unknown ids (tuned models, new releases) take every option and the server decides', () => {
     expect(resolveProfile(GEMINI_PROFILES.geminiApi, 'gemini-9-live').options).toContain('affectiveDialog');
     const model = geminiLive({ apiKey: API_KEY, model: 'gemini-9-live', affectiveDialog: true, codeExecution: true });

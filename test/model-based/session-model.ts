@@ -20,6 +20,7 @@ import {
 import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
 import { requestTraceViolations, sessionPropertyViolations, type IssuedRequest } from './properties.js';
 import type { SessionEmitted } from '../../machines/session/types.js';
+import { createResponseWire, resumeWhileOpenViolations } from './wire-properties.js';
 
 export const coverage = createTransitionCoverage(realtimeSessionMachine);
 
@@ -106,6 +107,7 @@ export async function runPath(scenario: Scenario, path: Path): Promise<void> {
   const emitted: SessionEmitted[] = [];
   actor.on('*', (e) => emitted.push(e as SessionEmitted));
   const issued: IssuedRequest[] = [];
+  const wire = createResponseWire(model, input.capabilities.needsFollowUpResponse);
   // The path's states are representatives of abstract states (serializeSessionState merges, e.g.,
   // one and two deferred updates); the exact expectation is the model replaying the same events.
   const expected = replay(realtimeSessionMachine, input, path.steps.slice(1).map((s) => s.event)).steps;
@@ -114,7 +116,10 @@ export async function runPath(scenario: Scenario, path: Path): Promise<void> {
       // Each request that asks for a reply gets its own id, so its fate can be followed.
       const event = typeof step.event['requestId'] === 'string' && step.event['requestId'] === 'ask' ? { ...step.event, requestId: `ask_${i}` } : step.event;
       if (event !== step.event) issued.push({ requestId: event['requestId'], live: actor.getSnapshot().hasTag('live') });
+      const delivered = event.type.startsWith('model.') && model.connections.some((c) => c.open);
       await driver.exec(event);
+      expect(wire.step(event, delivered), `wire after step ${i}: ${step.event.type}`).toEqual([]);
+      expect(resumeWhileOpenViolations(model), `sockets after step ${i}: ${step.event.type}`).toEqual([]);
       if (actorError) throw new Error(`the session actor failed at step ${i} (${step.event.type}): ${String(actorError)}`);
       expect(sessionInvariants(actor.getSnapshot()), `after step ${i}: ${step.event.type}`).toEqual(sessionInvariants(expected[i]!.state));
       expect(sessionPropertyViolations(actor.getSnapshot()), `properties after step ${i}: ${step.event.type}`).toEqual([]);
@@ -159,6 +164,19 @@ export const scenarios: Scenario[] = [
     tools: [],
     model: { needsFollowUpResponse: false },
     stimuli: { only: ['session.sendText', 'session.createResponse', 'model.responseCreated', 'model.responseDone', 'session.update', 'session.close', 'model.closed'] },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 6,
+    maxPaths: 150,
+  },
+  {
+    // A provider that names the request each response answers (OpenAI's response.metadata): a
+    // response the server started by itself answers none, and a refused request goes back to the
+    // head of the queue (a response was running) or fails at once.
+    name: 'requests on a provider that names the request a response answers',
+    tools: [],
+    model: { correlatesResponses: true },
+    stimuli: { only: ['session.sendText', 'session.createResponse', 'model.responseCreated', 'model.responseDone', 'model.requestRefused', 'session.close'] },
     prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
     paths: 'simple',
     maxSteps: 6,

@@ -58,6 +58,27 @@ describe('openai profiles: typed options on the wire', () => {
   });
 });
 
+describe('openai: the idle timeout through the public API', () => {
+  it('is the facade event input_timeout with its fields; the session only reports it and answers the response the server creates', async () => {
+    fx = await fixture();
+    const session = createRealtimeSession({ model: fx.adapter({ idleTimeoutMs: 5000 }), logger: recordingLogger() });
+    try {
+      await session.connect();
+      const timeout = new Promise((resolve) => session.on('input_timeout', resolve));
+      fx.emulator.openai.inject({
+        type: 'frame',
+        frame: { type: 'input_audio_buffer.timeout_triggered', audio_start_ms: 1200, audio_end_ms: 6200, item_id: 'item_idle' },
+      });
+      expect(await timeout).toEqual({ type: 'input_timeout', audioStartMs: 1200, audioEndMs: 6200, itemId: 'item_idle' });
+      // Nothing but a report: the turn stays idle, nothing is sent for it.
+      expect(session.actor.getSnapshot().matches({ link: { connected: { turn: 'idle' } } })).toBe(true);
+      expect(fx.inbound('response.create')).toHaveLength(0);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
 describe('openai profiles: unsupported options are config errors naming the model', () => {
   it('reasoningEffort on a non-reasoning model, at creation', async () => {
     fx = await fixture();
@@ -84,6 +105,26 @@ describe('openai profiles: unsupported options are config errors naming the mode
     fx = await fixture();
     for (const model of ['gpt-4o-realtime-preview', 'gpt-4o-mini-realtime-preview', 'gpt-realtime-mini-2025-10-06', 'gpt-audio-1.5']) {
       expect(refusal(() => createRealtimeSession({ model: fx!.adapter({ model, reasoningEffort: 'low' }) })).field).toBe('reasoningEffort');
+    }
+  });
+
+  it('extra.reasoning on a non-reasoning model is refused like reasoningEffort, at creation and for an update', async () => {
+    fx = await fixture();
+    const error = refusal(() => createRealtimeSession({ model: fx!.adapter({ model: 'gpt-realtime-1.5' }), extra: { reasoning: { effort: 'high' } } }));
+    expect(error.field).toBe('extra.reasoning');
+    expect(error.message).toContain('gpt-realtime-1.5');
+    expect(() => createRealtimeSession({ model: fx!.adapter({ model: 'gpt-realtime-2' }), extra: { reasoning: { effort: 'high' } } })).not.toThrow();
+    const session = createRealtimeSession({ model: fx.adapter({ model: 'gpt-audio-1.5' }), logger: recordingLogger() });
+    try {
+      await session.connect();
+      const before = fx.inbound('session.update').length;
+      const update = await session.updateSession({ extra: { reasoning: { effort: 'low' } } }).then(() => undefined, (e: unknown) => e);
+      expect(update).toBeInstanceOf(ConfigValidationError);
+      expect((update as ConfigValidationError).field).toBe('extra.reasoning');
+      expect((update as ConfigValidationError).message).toContain('gpt-audio-1.5');
+      expect(fx.inbound('session.update')).toHaveLength(before);
+    } finally {
+      await session.close();
     }
   });
 

@@ -57,6 +57,7 @@ const gaFrames = {
   replayOutput: replayItemGA({ kind: 'function_call_output', callId: 'c', output: '{}' }) satisfies ConversationItemCreateEvent,
   truncate: truncate('item_1', 120) satisfies ConversationItemTruncateEvent,
   responseCreate: { type: 'response.create' } as ResponseCreateFrame satisfies ResponseCreateEvent,
+  responseCreateNamed: { type: 'response.create', event_id: 'vx_req_1', response: { metadata: { voxstate_request: 'vx_req_1' } } } as ResponseCreateFrame satisfies ResponseCreateEvent,
   responseCancel: { type: 'response.cancel' } as ResponseCancelFrame satisfies ResponseCancelEvent,
   append: { type: 'input_audio_buffer.append', audio: '' } as AudioAppendFrame satisfies InputAudioBufferAppendEvent,
   commit: { type: 'input_audio_buffer.commit' } as BufferFrame & { type: 'input_audio_buffer.commit' } satisfies InputAudioBufferCommitEvent,

@@ -103,7 +103,7 @@ describe('pending resumption', () => {
     expect(old!.open).toBe(false);
     expect(old!.intents.some((i) => i.type === 'client.text')).toBe(false);
     expect(fresh!.input).toMatchObject({ reason: 'mutation', config: { instructions: 'billing' } });
-    expect(fresh!.intents[0]).toEqual({ type: 'client.text', text: 'You were transferred to billing.', role: 'user', respond: true });
+    expect(fresh!.intents[0]).toEqual({ type: 'client.text', text: 'You were transferred to billing.', role: 'user', respond: true, requestId: expect.stringMatching(/^vx_req_/) });
     expect(log.of('session_resumed')[0]).toMatchObject({ reason: 'mutation', connectionId: 2 });
     await session.close();
   });
@@ -244,7 +244,7 @@ describe('pending resumption', () => {
     expect(model.connections).toHaveLength(2);
     expect(model.current().input.config).toMatchObject({ instructions: 'B', voice: 'puck' });
     const texts = model.current().intents.filter((i) => i.type === 'client.text');
-    expect(texts).toEqual([{ type: 'client.text', text: 'bridge B', role: 'user', respond: true }]);
+    expect(texts).toEqual([{ type: 'client.text', text: 'bridge B', role: 'user', respond: true, requestId: expect.stringMatching(/^vx_req_/) }]);
     expect(log.of('resumption_queued').at(-1)!.changed.sort()).toEqual(['instructions', 'voice']);
     await session.close();
   });

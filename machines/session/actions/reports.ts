@@ -31,6 +31,13 @@ export const reportActions = defineActions({
     audioEndMs: params.audioEndMs,
     itemId: params.itemId,
   })),
+  /** The provider's idle timeout fired (OpenAI `idleTimeoutMs`): reported only; the server itself commits the silence and answers. */
+  emitInputTimeout: emit((_, params: SessionEventOf<'model.inputTimeout'>) => ({
+    type: 'input_timeout' as const,
+    audioStartMs: params.audioStartMs,
+    audioEndMs: params.audioEndMs,
+    itemId: params.itemId,
+  })),
   emitInterrupted: emit((_, params: SessionEventOf<'model.interrupted'>) => ({ type: 'interrupted' as const, source: params.source })),
   emitUsage: emit((_, params: SessionEventOf<'model.usage'>) => ({
     type: 'usage' as const,

@@ -9,7 +9,7 @@ import type { ClientIntent } from '../../../adapters/events.js';
 import type { ErrorInfo } from '../../../errors.js';
 import { MAX_QUEUED_REQUESTS } from '../context.js';
 import { defineActions } from '../setup.js';
-import { answeredRequestIndex } from '../answered-request.js';
+import { answeredRequestIndex, startedRequestIndex } from '../answered-request.js';
 import type { RequestEntry, SessionIntent } from '../types.js';
 
 /** What a request carries: the caller's id and, for a text, the message sent with it. */
@@ -18,9 +18,16 @@ export interface RequestParams {
   text: string | undefined;
 }
 
-/** The frame that puts a request on the wire: its message asking for an answer, or a bare request for one. */
-function requestIntent(request: RequestParams): ClientIntent {
-  return request.text === undefined ? { type: 'client.createResponse' } : { type: 'client.text', text: request.text, role: 'user', respond: true };
+/** The frame that puts a request on the wire: its message asking for an answer, or a bare request for one; either names the request. */
+function requestIntent(request: Pick<RequestEntry, 'text' | 'wireId'>): ClientIntent {
+  return request.text === undefined
+    ? { type: 'client.createResponse', requestId: request.wireId }
+    : { type: 'client.text', text: request.text, role: 'user', respond: true, requestId: request.wireId };
+}
+
+/** The next request's entry (numbered for the wire). */
+function newEntry(seq: number, request: RequestParams, status: RequestEntry['status']): RequestEntry {
+  return { requestId: request.requestId, wireId: `vx_req_${seq + 1}`, text: request.text, status };
 }
 
 /** The request a held intent (deferred while the connection is swapped) stands for, if it asks for a reply and has a caller. */
@@ -33,8 +40,9 @@ export function requestIdOf(intent: SessionIntent): string | undefined {
 export const requestActions = defineActions({
   /** No response is active (or the provider answers by itself): the request goes on the wire now. */
   sendRequest: enqueueActions(({ context, enqueue }, request: RequestParams) => {
-    enqueue.sendTo('model', requestIntent(request));
-    enqueue.assign({ requests: [...context.requests, { requestId: request.requestId, text: request.text, status: 'sent' }] });
+    const entry = newEntry(context.requestSeq, request, 'sent');
+    enqueue.sendTo('model', requestIntent(entry));
+    enqueue.assign({ requests: [...context.requests, entry], requestSeq: context.requestSeq + 1 });
     if (request.requestId !== undefined) enqueue.emit({ type: 'request_sent', requestId: request.requestId });
   }),
   /** A response is active: the request waits for it, in order (bounded). */
@@ -45,7 +53,7 @@ export const requestActions = defineActions({
       if (request.requestId !== undefined) enqueue.emit({ type: 'request_failed', requestId: request.requestId, error });
       return;
     }
-    enqueue.assign({ requests: [...context.requests, { requestId: request.requestId, text: request.text, status: 'queued' }] });
+    enqueue.assign({ requests: [...context.requests, newEntry(context.requestSeq, request, 'queued')], requestSeq: context.requestSeq + 1 });
     if (request.requestId !== undefined) enqueue.emit({ type: 'request_queued', requestId: request.requestId });
   }),
   /** The turn allows it: the oldest queued request goes on the wire. */
@@ -55,14 +63,37 @@ export const requestActions = defineActions({
     if (!next) return;
     enqueue.sendTo('model', requestIntent(next));
     enqueue.assign({ requests: context.requests.map((r, i): RequestEntry => (i === index ? { ...r, status: 'sent' } : r)) });
-    if (next.requestId !== undefined) enqueue.emit({ type: 'request_sent', requestId: next.requestId });
+    // A request refused and requeued was announced on the wire already: `request_sent` is once per request.
+    if (next.requestId !== undefined && !next.requeued) enqueue.emit({ type: 'request_sent', requestId: next.requestId });
   }),
-  /** A response started: it answers the oldest request on the wire (if any). */
-  startAnsweringRequest: enqueueActions(({ context, enqueue }) => {
-    if (context.requests.some((r) => r.status === 'answering')) return;
-    const index = context.requests.findIndex((r) => r.status === 'sent');
+  /**
+   * A response started: it answers the request it names (a provider that correlates), or else the
+   * oldest request on the wire (see `startedRequestIndex`).
+   */
+  startAnsweringRequest: enqueueActions(({ context, enqueue }, params: { requestId: string | undefined }) => {
+    const index = startedRequestIndex(context.requests, context.capabilities, params.requestId);
     if (index < 0) return;
     enqueue.assign({ requests: context.requests.map((r, i): RequestEntry => (i === index ? { ...r, status: 'answering' } : r)) });
+  }),
+  /**
+   * The provider refused the request because a response was already running (one the server
+   * started by itself, as voxstate sent this): it goes back to the head of the queue and is sent
+   * again once that response is done. Its message is in the conversation already, so only the
+   * request for a response goes again.
+   */
+  requeueRefusedRequest: enqueueActions(({ context, enqueue }, params: { requestId: string }) => {
+    const index = context.requests.findIndex((r) => r.wireId === params.requestId && r.status === 'sent');
+    if (index < 0) return;
+    const entry = context.requests[index]!;
+    const rest = context.requests.filter((_, i) => i !== index);
+    enqueue.assign({ requests: [...rest.filter((r) => r.status !== 'queued'), { ...entry, text: undefined, status: 'queued', requeued: true }, ...rest.filter((r) => r.status === 'queued')] });
+  }),
+  /** The provider refused the request for another reason: it fails at once (`request_refused`), freeing the queue. */
+  failRefusedRequest: enqueueActions(({ context, enqueue }, params: { requestId: string; error: ErrorInfo }) => {
+    const entry = context.requests.find((r) => r.wireId === params.requestId && r.status === 'sent');
+    if (!entry) return;
+    if (entry.requestId !== undefined) enqueue.emit({ type: 'request_failed', requestId: entry.requestId, error: { ...params.error, code: 'request_refused' } });
+    enqueue.assign({ requests: context.requests.filter((r) => r !== entry) });
   }),
   /** The response is done (`response_done` carried its request id): the request it answered is settled. */
   settleAnsweredRequest: enqueueActions(({ context, enqueue }, params: { status: string }) => {
