@@ -64,6 +64,12 @@ export interface Capabilities {
    * `response.create`); false when the provider continues by itself (Gemini).
    */
   needsFollowUpResponse: boolean;
+  /**
+   * True when a new connection accepts the output of a call issued on an earlier one (OpenAI: the
+   * history replay carries the call item); absent or false: a late background result goes in as
+   * context instead (Gemini). See machines/session/tool-output.ts.
+   */
+  answersEarlierCalls?: boolean;
   /** Set when the provider has deprecated this model; the session logs `profile.deprecated` at creation. */
   deprecated?: Deprecation;
 }

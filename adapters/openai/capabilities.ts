@@ -22,5 +22,8 @@ export const OPENAI_CAPABILITIES: CapabilityTable = {
       voice: 'beforeAudio',
     },
     needsFollowUpResponse: true,
+    // A new connection replays the conversation with its function_call items (history.ts), so a
+    // function_call_output for a call issued on the old connection refers to an item it has.
+    answersEarlierCalls: true,
   },
 };
