@@ -9,6 +9,15 @@ import { ConfigValidationError } from './errors.js';
 /** A JSON Schema object, as sent to the model for a tool's parameters. */
 export const JsonSchemaObject = z.record(z.string(), z.unknown());
 
+export const TOOL_BEHAVIORS = ['blocking', 'background'] as const;
+export type ToolBehavior = (typeof TOOL_BEHAVIORS)[number];
+/**
+ * What a background call's output does when it arrives: `interrupt` cuts the current output and
+ * answers now, `whenIdle` answers after the current response, `silent` adds it to the context only.
+ */
+export const TOOL_SCHEDULINGS = ['interrupt', 'whenIdle', 'silent'] as const;
+export type ToolScheduling = (typeof TOOL_SCHEDULINGS)[number];
+
 /** A tool as the model sees it: data only. Handlers live in the tool registry, not in config. */
 export const ToolSpecSchema = z.object({
   name: z
@@ -18,6 +27,14 @@ export const ToolSpecSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]+$/, 'tool names may use letters, digits, "_" and "-" only'),
   description: z.string().default(''),
   parameters: JsonSchemaObject.default({ type: 'object', properties: {} }),
+  /**
+   * `blocking` (absent: blocking): the model waits for the output and the call holds the turn.
+   * `background`: the conversation goes on while the call runs (Gemini `NON_BLOCKING`; on OpenAI
+   * every call is asynchronous on the server). See docs/conversation.md "Tool calls".
+   */
+  behavior: z.enum(TOOL_BEHAVIORS).optional(),
+  /** What a background call's output does (absent: `whenIdle`); ignored for blocking calls. */
+  scheduling: z.enum(TOOL_SCHEDULINGS).optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 

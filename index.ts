@@ -37,10 +37,10 @@ export {
   mergeSessionDelta,
   MUTABLE_FIELDS,
 } from './config.js';
-export type { SessionConfig, SessionConfigInput, SessionDelta, SessionDeltaInput, MutableField, ToolSpec, TurnDetection } from './config.js';
+export type { SessionConfig, SessionConfigInput, SessionDelta, SessionDeltaInput, MutableField, ToolSpec, ToolBehavior, ToolScheduling, TurnDetection } from './config.js';
 
 export { defineTool, toolFromHandler } from './tools/define.js';
-export type { ToolDefinition, AnyToolDefinition, ToolExecuteContext, ToolCall, ApprovalPolicy } from './tools/define.js';
+export type { ToolDefinition, AnyToolDefinition, ToolExecuteContext, ToolCall, ApprovalPolicy, ToolTiming } from './tools/define.js';
 export { ToolRegistry } from './tools/registry.js';
 export { createToolCallLogic } from './tools/runtime.js';
 export type { ToolErrorOutput, ToolErrorType } from './tools/outputs.js';

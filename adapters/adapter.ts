@@ -76,6 +76,12 @@ export interface Capabilities {
    * request answers it; otherwise a response started after the request was sent answers it.
    */
   correlatesResponses?: boolean;
+  /**
+   * True when a new connection accepts the output of a call issued on an earlier one (OpenAI: the
+   * history replay carries the call item); absent or false: a late background result goes in as
+   * context instead (Gemini). See machines/session/tool-output.ts.
+   */
+  answersEarlierCalls?: boolean;
   /** Set when the provider has deprecated this model; the session logs `profile.deprecated` at creation. */
   deprecated?: Deprecation;
 }

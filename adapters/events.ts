@@ -10,7 +10,7 @@
  *   would cost an event each.
  */
 import { z } from 'zod';
-import { SessionConfigSchema } from '../config.js';
+import { SessionConfigSchema, TOOL_SCHEDULINGS } from '../config.js';
 
 const ErrorInfoSchema = z.object({
   code: z.string(),
@@ -43,6 +43,8 @@ export const ClientIntentSchema = z.discriminatedUnion('type', [
     callId: z.string(),
     name: z.string(),
     output: z.unknown(),
+    /** Set for a background call's output only: what the model does with it (Gemini `FunctionResponse.scheduling`). */
+    scheduling: z.enum(TOOL_SCHEDULINGS).optional(),
   }),
   /** Apply the full canonical config in place; only sent when the capabilities table allows it. */
   z.object({

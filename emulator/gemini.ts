@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
 import { admitGeminiTokenSession, checkGeminiToken, mintGeminiToken } from './gemini-tokens.js';
+import { WORKING_ON_IT, declaredBehavior, schedulingOf, type CallBehavior } from './gemini-tool-rules.js';
 import { requestPath, type EmulatorContext, type EmulatorRoute } from './server.js';
 import { synthesize } from './speech.js';
 import { VoiceDetector } from './voice-detector.js';
@@ -180,6 +181,14 @@ class GeminiConnection {
   private closed = false;
   private instructions = '';
   private tools: BrainTool[] = [];
+  /** Each declared tool's behaviour, `behavior` as declared or the model's default (gemini-tool-rules.ts). */
+  private behaviors = new Map<string, CallBehavior>();
+  /** The bare model id from the setup. */
+  private model = '';
+  /** NON_BLOCKING calls still running (id → name): they outlive the turn that made them. */
+  private readonly backgroundCalls = new Map<string, string>();
+  /** WHEN_IDLE results (and INTERRUPT ones while the user talks) waiting for the model to be idle. */
+  private idleResults: Array<{ name: string; output: string }> = [];
   private manual = false;
   private audioOut = true;
   private inputTranscription = false;
@@ -359,6 +368,7 @@ class GeminiConnection {
     }
     if (saved) this.conversation = { ...saved, turns: [...saved.turns] };
     this.setupDone = true;
+    this.model = setup['model'].split('/').pop() ?? setup['model'];
     this.applyContext(setup['systemInstruction'], setup['tools']);
     const generation = obj(setup['generationConfig']);
     const modalities = Array.isArray(generation['responseModalities']) ? generation['responseModalities'] : ['AUDIO'];
@@ -384,6 +394,7 @@ class GeminiConnection {
       this.tools = (Array.isArray(tools) ? tools : []).flatMap((t) =>
         (Array.isArray(obj(t)['functionDeclarations']) ? (obj(t)['functionDeclarations'] as unknown[]) : []).map((d) => {
           const decl = obj(d);
+          this.behaviors.set(String(decl['name'] ?? ''), declaredBehavior(decl['behavior'], this.model));
           return {
             name: String(decl['name'] ?? ''),
             description: typeof decl['description'] === 'string' ? decl['description'] : undefined,
@@ -462,7 +473,7 @@ class GeminiConnection {
     if (this.generation) this.interrupt();
   }
 
-  /** The user's turn is over: its words (from the brain), then the model's turn. */
+  /** The user's turn is over: its words (from the brain), then the model's turn (results waiting for idle follow it). */
   private onSpeechEnded(): void {
     const said = this.context.brain.transcribe?.(this.conversation.spokenTurns++, this.detector.speechMs) ?? '';
     const transcribe = this.inputTranscription && said;
@@ -475,6 +486,7 @@ class GeminiConnection {
   private onToolResponse(response: Json): void {
     const generation = this.generation;
     const answers = Array.isArray(response['functionResponses']) ? response['functionResponses'] : [];
+    for (const answer of answers) this.onBackgroundResult(obj(answer));
     if (!generation) return;
     for (const answer of answers) {
       const a = obj(answer);
@@ -491,6 +503,34 @@ class GeminiConnection {
       generation.outputs = [];
       this.continueWith(generation, undefined, outputs);
     }
+  }
+
+  /** A NON_BLOCKING call's result: into the context, then spoken as its `scheduling` says. */
+  private onBackgroundResult(answer: Json): void {
+    const id = typeof answer['id'] === 'string' ? answer['id'] : undefined;
+    const name = id === undefined ? undefined : this.backgroundCalls.get(id);
+    if (id === undefined || name === undefined) return;
+    this.backgroundCalls.delete(id);
+    const output = JSON.stringify(answer['response'] ?? {});
+    this.conversation.turns.push({ role: 'user', text: `[${name} returned ${output}]` });
+    const scheduling = schedulingOf(answer['scheduling']);
+    if (scheduling === 'SILENT') return;
+    const busy = this.generation !== undefined && !this.generation.done;
+    // On 3.8 INTERRUPT while the user talks waits for the user to finish (§2.2, [G4]).
+    if (scheduling === 'INTERRUPT' && !this.detector.speaking) {
+      if (busy) this.interrupt();
+      return this.generate(undefined, [{ name, output }]);
+    }
+    this.idleResults.push({ name, output });
+    if (!busy && !this.detector.speaking) this.speakIdleResults();
+  }
+
+  /** WHEN_IDLE results are spoken once the model is idle (after the current turn). */
+  private speakIdleResults(): void {
+    if (this.idleResults.length === 0 || this.detector.speaking || (this.generation && !this.generation.done)) return;
+    const results = this.idleResults;
+    this.idleResults = [];
+    this.generate(undefined, results);
   }
 
   // ── the model turn ──
@@ -515,7 +555,8 @@ class GeminiConnection {
       const functionCalls = reply.toolCalls.map((call) => {
         ++this.calls;
         const id = this.platform === 'vertex' ? randomUUID() : `function-call-${this.connection}-${this.calls}`;
-        generation.pendingCalls.set(id, call.name);
+        if (this.behaviors.get(call.name) === 'NON_BLOCKING') this.backgroundCalls.set(id, call.name);
+        else generation.pendingCalls.set(id, call.name);
         let args: unknown = {};
         try {
           args = JSON.parse(call.arguments);
@@ -524,9 +565,12 @@ class GeminiConnection {
         }
         return { id, name: call.name, args };
       });
+      const blocking = generation.pendingCalls.size > 0;
       this.later(delay(1), () => {
         this.lastToolCall = { toolCall: { functionCalls } };
         this.send(this.lastToolCall);
+        // Only non-blocking calls: the model keeps talking while they run ([G3]).
+        if (!blocking) return this.speak(generation, WORKING_ON_IT);
         this.send({ serverContent: { generationComplete: true } });
         if (this.options.turnCompleteAfterToolCall) this.send({ serverContent: { turnComplete: true } });
       }, generation.timers);
@@ -597,6 +641,7 @@ class GeminiConnection {
       store.set(handle, { ...this.conversation, turns: [...this.conversation.turns] });
       this.send({ sessionResumptionUpdate: { newHandle: handle, resumable: true } });
     }
+    if (this.idleResults.length > 0) this.later(0, () => this.speakIdleResults());
   }
 
   private interrupt(): void {

@@ -80,6 +80,7 @@ const MachineOptionsSchema = z.object({
   autoReconnect: z.boolean().optional(),
   maxResumeAttempts: z.number().int().min(1).max(10).optional(),
   autoConnect: z.boolean().optional(),
+  backgroundCallSwapWaitMs: z.number().int().nonnegative().optional(),
 } satisfies { [K in keyof SessionOptions]-?: z.ZodType<SessionOptions[K] | undefined> });
 
 const parts = [WiringSchema, FacadeSettingsSchema, MachineOptionsSchema] as const;

@@ -105,7 +105,8 @@ export function createSessionDriver(options: SessionDriverOptions) {
         } else {
           gates.settle(callId, status === 'succeeded' ? 'succeeded' : 'failed');
         }
-        return settle(() => !ctx().toolCalls[callId], `the session to settle ${callId}`);
+        // Settled, or (a background call between two connections) its output held for the next one.
+        return settle(() => !ctx().toolCalls[callId] || ctx().toolCalls[callId]!.held !== undefined, `the session to settle ${callId}`);
       }
       throw new Error(`createSessionDriver: no mapping for ${type}`);
     },

@@ -10,6 +10,8 @@ import type { ToolOutcome, ToolStatus } from '../tools/call.machine.js';
 export interface ModelTool {
   name: string;
   approval?: boolean;
+  /** A background tool (`behavior: 'background'`): its calls do not hold the turn. */
+  background?: boolean;
 }
 
 export interface SessionStimuliOptions {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { VoxstateError } from '../errors.js';
-import type { ToolSpec } from '../config.js';
+import type { ToolBehavior, ToolScheduling, ToolSpec } from '../config.js';
 
 export interface ToolExecuteContext<TSession = unknown> {
   /** Aborted when the call is timed out, cancelled (by the provider, a barge-in, or close). */
@@ -30,6 +30,16 @@ export interface ToolDefinition<TArgs = unknown, TOutput = unknown> {
   readonly needsApproval: ApprovalPolicy<TArgs>;
   /** Abort this tool (and answer with a cancellation) when the user barges in. Default false. */
   readonly cancelOnInterrupt: boolean;
+  /** `blocking` (default): the call holds the turn; `background`: the conversation goes on while it runs. */
+  readonly behavior: ToolBehavior;
+  /** What a background call's output does: `interrupt`, `whenIdle` (default) or `silent`. */
+  readonly scheduling: ToolScheduling;
+}
+
+/** How a tool runs beside the conversation (see docs/tools.md, "Background tools"). */
+export interface ToolTiming {
+  behavior?: ToolBehavior;
+  scheduling?: ToolScheduling;
 }
 
 export type AnyToolDefinition = ToolDefinition<any, unknown>;
@@ -42,6 +52,8 @@ export interface DefineToolOptions<TSchema extends z.ZodObject, TOutput> {
   timeoutMs?: number;
   needsApproval?: ApprovalPolicy<z.output<TSchema>>;
   cancelOnInterrupt?: boolean;
+  behavior?: ToolBehavior;
+  scheduling?: ToolScheduling;
 }
 
 /**
@@ -61,7 +73,12 @@ export function defineTool<TSchema extends z.ZodObject, TOutput>(
     timeoutMs: options.timeoutMs,
     needsApproval: options.needsApproval ?? false,
     cancelOnInterrupt: options.cancelOnInterrupt ?? false,
+    ...timing(options),
   };
+}
+
+function timing(options: ToolTiming): { behavior: ToolBehavior; scheduling: ToolScheduling } {
+  return { behavior: options.behavior ?? 'blocking', scheduling: options.scheduling ?? 'whenIdle' };
 }
 
 /**
@@ -110,7 +127,7 @@ export interface ToolCall {
 export function toolFromHandler<TOutput>(
   definition: { name: string; description?: string; parameters?: Record<string, unknown> },
   handler: (call: ToolCall, context: ToolExecuteContext) => TOutput | Promise<TOutput>,
-  options: { timeoutMs?: number; needsApproval?: ApprovalPolicy<Record<string, unknown>>; cancelOnInterrupt?: boolean } = {},
+  options: { timeoutMs?: number; needsApproval?: ApprovalPolicy<Record<string, unknown>>; cancelOnInterrupt?: boolean } & ToolTiming = {},
 ): ToolDefinition<Record<string, unknown>, TOutput> {
   const name = definition.name;
   return {
@@ -122,10 +139,12 @@ export function toolFromHandler<TOutput>(
     timeoutMs: options.timeoutMs,
     needsApproval: options.needsApproval ?? false,
     cancelOnInterrupt: options.cancelOnInterrupt ?? false,
+    ...timing(options),
   };
 }
 
-/** The data the model sees for a tool. */
+/** The data the model sees for a tool; `behavior`/`scheduling` only for a background tool (blocking is the absent default). */
 export function toToolSpec(tool: AnyToolDefinition): ToolSpec {
-  return { name: tool.name, description: tool.description, parameters: tool.jsonSchema };
+  const spec: ToolSpec = { name: tool.name, description: tool.description, parameters: tool.jsonSchema };
+  return tool.behavior === 'background' ? { ...spec, behavior: 'background', scheduling: tool.scheduling } : spec;
 }

@@ -53,6 +53,8 @@ export interface ConnectionOptions {
   rotationNoticeMs: number;
   /** The typed setup options to send (fixed ones already left out). */
   features: GeminiSetupOptions;
+  /** Whether `FunctionResponse.scheduling` is sent for background calls (`GEMINI_TOOL_PROFILES`). */
+  sendsScheduling: boolean;
   /** What the adapter refuses in a built setup (profile, extra contradictions), before anything is sent. */
   checkSetup(setup: JsonObject, config: SessionConfig): ErrorInfo | undefined;
 }
@@ -126,6 +128,8 @@ export function createConnectionLogic(options: ConnectionOptions): ModelAdapterL
 function geminiProtocol(link: ProviderLink, options: ConnectionOptions): ProviderProtocol {
   const { input, send, emit, userAudio } = link;
   const { config, logger } = input;
+  // The tools as declared to the server (setup, or a contextUpdate applied since).
+  let tools = config.tools;
   const manual = config.turnDetection.type === 'none';
   /** Manual mode only: whether an activity (a user turn) is open. */
   let activity = false;
@@ -137,6 +141,8 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
     logger,
     handleWaitMs: options.handleWaitMs,
     inputTranscriptGraceMs: options.inputTranscriptGraceMs,
+    // Declared NON_BLOCKING (map.ts): the model goes on talking while the call runs.
+    isNonBlocking: (name) => tools.some((tool) => tool.name === name && tool.behavior === 'background'),
     onSetupComplete: (sessionId) => {
       link.ready({ providerSessionId: sessionId, restored: input.resumptionHandle !== undefined });
       scheduleRotation();
@@ -180,6 +186,7 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
       return emit({ type: 'model.configRejected', requestId: intent.requestId, error: { code: 'update_rejected', message } });
     }
     send(contextUpdateMessage(intent.config, intent.changed, options.schemaDialect, options.features));
+    tools = intent.config.tools;
     // No acknowledgement exists. A server that refuses closes the socket, and the
     // reconnect that follows sends the new canonical config in `setup` anyway.
     emit({ type: 'model.configApplied', requestId: intent.requestId });
@@ -219,7 +226,8 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
           return;
         }
         const id = inbound.synthetic.has(intent.callId) ? undefined : intent.callId;
-        return send(toolResponseMessage(id, intent.name, intent.output));
+        // `scheduling` is set by the session for background (NON_BLOCKING) calls only; some platforms do not take it.
+        return send(toolResponseMessage(id, intent.name, intent.output, options.sendsScheduling ? intent.scheduling : undefined));
       }
       case 'client.updateConfig':
         return updateConfig(intent);

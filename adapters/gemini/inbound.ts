@@ -7,7 +7,9 @@
  * `toolResponse`; the continuation that follows belongs to the same turn. The response therefore
  * stays open while calls are outstanding, even if a `turnComplete` arrives in between, so the
  * session never sees an idle gap between the tool outputs and the continuation (a resumption
- * there would lose the continuation). Cancelled calls count as settled.
+ * there would lose the continuation). Cancelled calls count as settled. A NON_BLOCKING call
+ * (`isNonBlocking`) holds nothing: the model keeps talking while it runs (gemini-live-2026.md §2.1),
+ * so its turn ends on `turnComplete` as usual; it is still answered once, on this connection.
  *
  * Handles: Gemini sends `resumable:false` while generating and a fresh handle after the turn.
  * `responseDone` is held (briefly, `handleWaitMs`) until that fresh handle has been reported, so a
@@ -29,6 +31,8 @@ export interface InboundDeps {
   handleWaitMs: number;
   /** How long after `turnComplete` a late input transcription piece still belongs to the answered user turn. */
   inputTranscriptGraceMs: number;
+  /** Whether calls of this function were declared NON_BLOCKING. */
+  isNonBlocking(name: string): boolean;
   onSetupComplete(sessionId: string | undefined): void;
 }
 
@@ -48,6 +52,8 @@ export class Inbound {
   private holdTimer: NodeJS.Timeout | undefined;
   /** Calls issued on this connection and not yet answered or cancelled. */
   readonly outstanding = new Set<string>();
+  /** NON_BLOCKING calls issued on this connection and not yet answered or cancelled: they hold no turn. */
+  private readonly running = new Set<string>();
   /** Calls answered or cancelled on this connection: a repeated frame naming one is not a new call. */
   private readonly settled = new Set<string>();
   /** Calls that came without an id (answered without one). */
@@ -182,7 +188,7 @@ export class Inbound {
   private toolCall(all: ReadonlyArray<{ id?: string | undefined; name: string; args?: Record<string, unknown> | undefined }>): void {
     // A repeated frame (a retry, a replay) names ids this connection already issued: an outstanding
     // call is already running, and an answered or cancelled one must not be re-armed and run again.
-    const calls = all.filter((call) => !call.id || (!this.outstanding.has(call.id) && !this.settled.has(call.id)));
+    const calls = all.filter((call) => !call.id || (!this.outstanding.has(call.id) && !this.running.has(call.id) && !this.settled.has(call.id)));
     if (calls.length < all.length) {
       this.deps.logger.debug({ callIds: all.filter((c) => !calls.includes(c)).map((c) => c.id) }, 'gemini: repeated function call ids ignored');
     }
@@ -194,7 +200,7 @@ export class Inbound {
         callId = `gemini-call-${this.deps.connectionId}-${++this.syntheticCalls}`;
         this.synthetic.add(callId);
       }
-      this.outstanding.add(callId);
+      (this.deps.isNonBlocking(call.name) ? this.running : this.outstanding).add(callId);
       this.deps.emit({ type: 'model.functionCall', callId, name: call.name, arguments: JSON.stringify(call.args ?? {}), responseId });
     }
   }
@@ -202,6 +208,7 @@ export class Inbound {
   private cancel(ids: readonly string[]): void {
     for (const id of ids) {
       this.outstanding.delete(id);
+      this.running.delete(id);
       this.settled.add(id);
     }
     this.deps.emit({ type: 'model.toolCallCancelled', callIds: [...ids] });
@@ -214,7 +221,7 @@ export class Inbound {
    * already has its answer, or the server cancelled it.
    */
   answer(callId: string): boolean {
-    if (!this.outstanding.delete(callId)) return false;
+    if (!this.outstanding.delete(callId) && !this.running.delete(callId)) return false;
     this.settled.add(callId);
     return true;
   }

@@ -9,8 +9,8 @@ import { applyProfile, resolveProfile, sentOptions } from '../profile.js';
 import { geminiCapabilities } from './capabilities.js';
 import { createConnectionLogic, type TokenSource } from './connection.js';
 import { toSetup, type SchemaDialect } from './map.js';
-import { optionConflict, profileFieldConflict, type GeminiSetupOptions } from './options.js';
-import { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES } from './profiles.js';
+import { backgroundToolConflict, optionConflict, profileFieldConflict, type GeminiSetupOptions } from './options.js';
+import { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES, toolProfileOf } from './profiles.js';
 import { setupConflict } from './setup-check.js';
 import type { JsonObject } from './wire.js';
 
@@ -115,8 +115,10 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
     codeExecution: options.codeExecution,
   };
   const features = sentOptions(profile, typed);
+  const toolProfile = toolProfileOf(platform, bareModel);
   const checkSetup = (setup: JsonObject, config: SessionConfig) =>
     optionConflict(typed, config, profile, bareModel, platform) ??
+    backgroundToolConflict(config, toolProfile, bareModel, platform) ??
     profileFieldConflict(setup, profile, bareModel, platform) ??
     setupConflict(setup, config);
   return {
@@ -144,13 +146,14 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
       maxConnectionMs,
       rotationNoticeMs,
       features,
+      sendsScheduling: toolProfile.scheduling,
       checkSetup,
     }),
   };
 }
 
 export { GEMINI_CAPABILITIES, GEMINI_DEFAULT_CAPABILITIES, geminiCapabilities } from './capabilities.js';
-export { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES, type GeminiOption, type GeminiPlatform } from './profiles.js';
+export { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES, GEMINI_TOOL_PROFILES, type GeminiOption, type GeminiPlatform, type GeminiToolProfile } from './profiles.js';
 export type { GeminiSetupOptions, ThinkingLevel } from './options.js';
 export { GEMINI_API_URL, vertexUrl, type TokenSource } from './connection.js';
 export { toSetup, toOpenApiSchema, modelPath, type SchemaDialect } from './map.js';

@@ -4,6 +4,8 @@
  */
 import type {
   ActivityHandling,
+  Behavior,
+  FunctionResponseScheduling,
   AutomaticActivityDetection,
   Content,
   EndSensitivity,
@@ -17,7 +19,7 @@ import type {
   Schema,
   Tool,
 } from '@google/genai';
-import type { SessionConfig, ToolSpec } from '../../config.js';
+import type { SessionConfig, ToolScheduling, ToolSpec } from '../../config.js';
 import type { FunctionDeclaration } from '@google/genai';
 import type { ClientMessage, JsonObject } from './wire.js';
 import { mergeExtra } from '../extra.js';
@@ -150,7 +152,13 @@ function toTools(config: Pick<SessionConfig, 'tools' | 'toolChoice'>, dialect: S
 function toFunctionDeclaration(tool: ToolSpec, dialect: SchemaDialect): FunctionDeclaration {
   // `description` is REQUIRED in the proto's FunctionDeclaration: a tool defined without one is
   // declared with its name as the description rather than sent without the field.
-  const declaration: FunctionDeclaration = { name: tool.name, description: tool.description?.trim() || tool.name };
+  // `behavior` always explicit: the v1beta proto says BLOCKING is the default, the 3.8 docs say
+  // NON_BLOCKING (shared/protocol/gemini-live-2026.md §2.1, §9 "Default behavior").
+  const declaration: FunctionDeclaration = {
+    name: tool.name,
+    description: tool.description?.trim() || tool.name,
+    behavior: (tool.behavior === 'background' ? 'NON_BLOCKING' : 'BLOCKING') as Behavior,
+  };
   const params = tool.parameters;
   const empty = params['type'] === 'object' && Object.keys((params['properties'] as object | undefined) ?? {}).length === 0;
   // A parameterless function is declared without a schema: an empty OBJECT is refused by some models.
@@ -242,9 +250,18 @@ export function toolResponseValue(output: unknown): Record<string, unknown> {
   return { result: output ?? null };
 }
 
-export function toolResponseMessage(callId: string | undefined, name: string, output: unknown): ClientMessage {
+/** `FunctionResponse.scheduling` (proto enum; gemini-live-2026.md §2.2: only for NON_BLOCKING calls, default WHEN_IDLE). */
+const SCHEDULING: Record<ToolScheduling, FunctionResponseScheduling> = {
+  interrupt: 'INTERRUPT' as FunctionResponseScheduling,
+  whenIdle: 'WHEN_IDLE' as FunctionResponseScheduling,
+  silent: 'SILENT' as FunctionResponseScheduling,
+};
+
+/** A tool's output; `scheduling` only for a non-blocking call, on a platform that takes it. */
+export function toolResponseMessage(callId: string | undefined, name: string, output: unknown, scheduling?: ToolScheduling): ClientMessage {
   const response: FunctionResponse = { name, response: toolResponseValue(output) };
   if (callId !== undefined) response.id = callId;
+  if (scheduling !== undefined) response.scheduling = SCHEDULING[scheduling];
   return clientMessage({ toolResponse: { functionResponses: [response] } });
 }
 

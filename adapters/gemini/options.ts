@@ -15,7 +15,7 @@
 import type { SessionConfig } from '../../config.js';
 import type { ErrorInfo } from '../../errors.js';
 import { unsupportedOption, type ModelProfile } from '../profile.js';
-import type { GeminiOption, GeminiPlatform } from './profiles.js';
+import type { GeminiOption, GeminiPlatform, GeminiToolProfile } from './profiles.js';
 import type { JsonObject } from './wire.js';
 
 export type ThinkingLevel = 'minimal' | 'low' | 'medium' | 'high';
@@ -143,4 +143,20 @@ export function profileFieldConflict(
     };
   }
   return undefined;
+}
+
+/** A background tool on a model with synchronous function calls only (`GEMINI_TOOL_PROFILES`). */
+export function backgroundToolConflict(
+  config: Pick<SessionConfig, 'tools'>,
+  tools: GeminiToolProfile,
+  model: string,
+  platform: GeminiPlatform,
+): ErrorInfo | undefined {
+  const background = config.tools.find((tool) => tool.behavior === 'background');
+  if (!background || tools.background) return undefined;
+  return {
+    code: 'invalid_config',
+    param: 'tools',
+    message: `Tool "${background.name}" is a background tool (behavior: 'background'), but ${model} (${PLATFORM_NAME[platform]}) has synchronous function calls only: make it blocking or use another model`,
+  };
 }

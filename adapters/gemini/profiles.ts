@@ -71,3 +71,38 @@ export const GEMINI_PROFILES: Readonly<Record<GeminiPlatform, ProfileTable<Gemin
     fallback: { options: EVERYTHING },
   },
 };
+
+/**
+ * How a model takes tool calls: `background` — it accepts `behavior: NON_BLOCKING` declarations
+ * (asynchronous function calling); `scheduling` — `FunctionResponse.scheduling` is sent for a
+ * non-blocking call's output.
+ *
+ * - `gemini-3.1-flash-live-preview` has synchronous function calling only; 2.5 native audio and
+ *   3.8 have both (gemini-live-2026.md §1, [G5]; 3.8 makes NON_BLOCKING its default, [G2]).
+ * - Vertex and `scheduling` conflict (§7, §9): Google's Vertex 3.8 migration page describes
+ *   `scheduling=interrupt` [G4] and the SDK forwards the field, but LiveKit, running in production,
+ *   found "scheduling is not supported by vertex" and stopped sending it [G11]. voxstate takes the
+ *   safe side: on Vertex the field is not sent, so the server applies its default, WHEN_IDLE. A
+ *   refused field would fail the whole toolResponse and leave the call unanswered; a missing one
+ *   only turns `interrupt`/`silent` into `whenIdle`. Change the row when Vertex confirms support.
+ */
+export interface GeminiToolProfile {
+  background: boolean;
+  scheduling: boolean;
+}
+
+export const GEMINI_TOOL_PROFILES: Readonly<Record<GeminiPlatform, { models: Readonly<Record<string, GeminiToolProfile>>; fallback: GeminiToolProfile }>> = {
+  geminiApi: {
+    models: { 'gemini-3.1-flash-live-preview': { background: false, scheduling: false } },
+    fallback: { background: true, scheduling: true },
+  },
+  vertex: {
+    models: {},
+    fallback: { background: true, scheduling: false },
+  },
+};
+
+export function toolProfileOf(platform: GeminiPlatform, model: string): GeminiToolProfile {
+  const table = GEMINI_TOOL_PROFILES[platform];
+  return Object.hasOwn(table.models, model) ? table.models[model]! : table.fallback;
+}

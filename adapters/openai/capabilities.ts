@@ -25,5 +25,8 @@ export const OPENAI_CAPABILITIES: CapabilityTable = {
     // `response.create` carries the request's id in `response.metadata`, echoed on `response.created`
     // (and in `event_id`, echoed by a refusing `error`): see adapters/openai/wire.ts.
     correlatesResponses: true,
+    // A new connection replays the conversation with its function_call items (history.ts), so a
+    // function_call_output for a call issued on the old connection refers to an item it has.
+    answersEarlierCalls: true,
   },
 };

@@ -15,6 +15,7 @@ export const DEFAULT_SESSION_OPTIONS: SessionOptions = {
   autoReconnect: true,
   maxResumeAttempts: 3,
   autoConnect: false,
+  backgroundCallSwapWaitMs: 5_000,
 };
 
 /** The sample rate of user audio sent without one (`session.sendAudio` from a parent machine). */

@@ -2,7 +2,7 @@
  * The chart's guards, each a question. Those that read an event's payload take it as typed
  * `params` from the transition.
  */
-import { and, stateIn } from 'xstate';
+import { and, not, stateIn } from 'xstate';
 import { canApplyInPlace } from '../../adapters/adapter.js';
 import { RESPONSE_ALREADY_ACTIVE } from '../../adapters/events.js';
 import type { ErrorInfo } from '../../errors.js';
@@ -13,9 +13,13 @@ import { defineGuards } from './setup.js';
 import type { SessionContext } from './types.js';
 
 export const sessionGuards = defineGuards({
-  /** Nobody has the floor and no reply is owed (no follow-up, no request waiting or on the wire): the only moment a connection may be replaced. */
+  /**
+   * Nobody has the floor, no reply is owed (no follow-up, no request waiting or on the wire) and no
+   * background call is running within its wait bound: the only moment a connection may be replaced.
+   */
   isTurnIdle: and([
     stateIn('#realtimeSession.link.connected.turn.idle'),
+    not(stateIn('#realtimeSession.link.connected.backgroundCalls.running')),
     ({ context }: { context: SessionContext }) => !context.followUpOwed && context.requests.length === 0,
   ]),
   /** A request waits, and none is on the wire any more: the next may go (one response at a time). */
@@ -37,8 +41,11 @@ export const sessionGuards = defineGuards({
   /** The provider refused a request because a response was already running (the adapter's neutral code): it may go again once that is done. */
   isRefusedForActiveResponse: (_, params: { requestId: string; error: ErrorInfo }) => params.error.code === RESPONSE_ALREADY_ACTIVE,
   asksForResponse: (_, params: { respond: boolean | undefined }) => params.respond ?? true,
-  hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
-  hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
+  /** A blocking call is outstanding: it holds the turn (background calls do not). */
+  hasOutstandingToolCalls: ({ context }) => Object.values(context.toolCalls).some((call) => call.behavior === 'blocking'),
+  hasNoOutstandingToolCalls: ({ context }) => !Object.values(context.toolCalls).some((call) => call.behavior === 'blocking'),
+  hasBackgroundCalls: ({ context }) => Object.values(context.toolCalls).some((call) => call.behavior === 'background'),
+  hasNoBackgroundCalls: ({ context }) => !Object.values(context.toolCalls).some((call) => call.behavior === 'background'),
   /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */
   isToolActorCall: ({ context }, params: { callId: string }) => toolDecisionRefusal(context, params.callId) === undefined,
   canAcceptToolResult: ({ context }, params: { callId: string }) => toolResultRefusal(context, params.callId) === undefined,

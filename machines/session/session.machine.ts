@@ -155,6 +155,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                 'emitConnected',
                 { type: 'completeResumption', params: ({ event }) => event },
                 'releaseUserAudio',
+                'deliverHeldToolOutputs',
               ],
             },
             'model.connectFailed': resumptionAttemptFailed,
@@ -164,7 +165,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
         },
 
         connected: {
-          description: 'The provider is ready. The turn region tracks who is talking; the resumption region holds a queued context change.',
+          description: 'The provider is ready. The turn region tracks who is talking; the backgroundCalls region the tool calls that do not hold the turn; the resumption region holds a queued context change.',
           tags: ['live'],
           type: 'parallel',
           on: {
@@ -173,9 +174,9 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               {
                 guard: { type: 'shouldReconnect', params: ({ event }) => ({ expected: event.expected }) },
                 target: '#realtimeSession.swapping',
-                actions: [{ type: 'abandonToolCalls', params: { deliver: false } }, 'storeConnectionError', 'beginReconnect'],
+                actions: [{ type: 'abandonToolCalls', params: { deliver: false, keepBackground: true } }, 'storeConnectionError', 'beginReconnect'],
               },
-              { target: '#realtimeSession.closed', actions: [{ type: 'abandonToolCalls', params: { deliver: false } }, 'storeCloseInfo'] },
+              { target: '#realtimeSession.closed', actions: [{ type: 'abandonToolCalls', params: { deliver: false, keepBackground: false } }, 'storeCloseInfo'] },
             ],
             'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
             'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
@@ -292,6 +293,26 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                 },
               },
             },
+            backgroundCalls: {
+              description:
+                'Tool calls that do not hold the turn (`behavior: background`): the conversation goes on while they run, and they outlive a connection swap (their outputs go to the next connection). A queued swap waits for them at most `backgroundCallSwapWaitMs`.',
+              initial: 'none',
+              states: {
+                none: {
+                  description: 'No background tool call is running.',
+                  always: { guard: 'hasBackgroundCalls', target: 'running' },
+                },
+                running: {
+                  description: 'Background tool calls are running: a queued connection swap waits for them (`isTurnIdle`), for at most `backgroundCallSwapWaitMs`.',
+                  always: { guard: 'hasNoBackgroundCalls', target: 'none' },
+                  after: { backgroundCallSwapWait: 'overdue' },
+                },
+                overdue: {
+                  description: 'Background tool calls have run longer than `backgroundCallSwapWaitMs`: they no longer hold a queued swap back; their outputs follow on the next connection.',
+                  always: { guard: 'hasNoBackgroundCalls', target: 'none' },
+                },
+              },
+            },
             resumption: {
               description: 'A context change the provider cannot apply in place, waiting for the turn to become idle.',
               initial: 'none',
@@ -330,7 +351,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                   description:
                     'The goAway deadline is near and the turn is still busy: outstanding tool calls are answered with a cancellation on the old connection, then the queued swap runs without waiting for the turn.',
                   // Entry, not the swap's own actions: those run after the old adapter is stopped.
-                  entry: { type: 'abandonToolCalls', params: { deliver: true } },
+                  entry: { type: 'abandonToolCalls', params: { deliver: true, keepBackground: true } },
                   // A goAway swap: a connection swap.
                   always: { target: '#realtimeSession.swapping', actions: 'beginQueuedSwap' },
                 },
@@ -341,7 +362,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
         closing: {
           description: 'Closing the connection at the application\'s request; outstanding tool calls are answered with a cancellation first.',
-          entry: [{ type: 'abandonToolCalls', params: { deliver: true } }, 'requestClose'],
+          entry: [{ type: 'abandonToolCalls', params: { deliver: true, keepBackground: false } }, 'requestClose'],
           on: { 'model.closed': { target: '#realtimeSession.closed', actions: 'storeCloseInfo' } },
           after: { closeTimeout: '#realtimeSession.closed' },
         },
@@ -368,7 +389,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
 
     failed: {
       description: 'The connection could not be opened or restored. `connect()` tries again.',
-      entry: ['emitLastError', 'discardUserAudio', { type: 'failRequests', params: FAILED }],
+      entry: ['emitLastError', 'discardUserAudio', { type: 'failRequests', params: FAILED }, { type: 'abandonToolCalls', params: { deliver: false, keepBackground: false } }],
       on: {
         'session.connect': { target: 'link.connecting', actions: 'prepareInitialConnection' },
         'session.close': 'closed',

@@ -39,6 +39,8 @@ export const sessionBase = setup({
       return Math.max(0, timeLeft - Math.min(2_000, timeLeft * 0.25));
     },
     closeTimeout: 2_000,
+    /** How long running background tool calls may hold back a queued swap (`backgroundCallSwapWaitMs`, default 5 s). */
+    backgroundCallSwapWait: ({ context }) => context.options.backgroundCallSwapWaitMs,
   },
 });
 

@@ -9,7 +9,7 @@ import type { Capabilities, ConnectReason } from '../../adapters/adapter.js';
 import type { ModelEvent, ResponseStatusDetails } from '../../adapters/events.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { MutableField, SessionConfig, SessionDelta } from '../../config.js';
+import type { MutableField, SessionConfig, SessionDelta, ToolBehavior, ToolScheduling } from '../../config.js';
 import type { ToolOutcome, ToolParentEvent, ToolStatus } from '../../tools/call.machine.js';
 
 export interface SessionOptions {
@@ -24,6 +24,11 @@ export interface SessionOptions {
   maxResumeAttempts: number;
   /** Connect as soon as the actor starts (for sessions embedded in a parent machine). */
   autoConnect: boolean;
+  /**
+   * How long running background tool calls may hold back a queued connection swap (resumption);
+   * past it the swap runs and their outputs follow on the new connection.
+   */
+  backgroundCallSwapWaitMs: number;
 }
 
 export interface SessionInput {
@@ -56,6 +61,14 @@ export interface ToolCallRecord {
   connectionId: number;
   /** `actor`: a spawned tool actor runs it; `application`: autoExecuteTools is off. */
   runner: 'actor' | 'application';
+  /**
+   * From the tool's spec. A `blocking` call holds the turn; a `background` one does not, outlives
+   * its connection, and its output carries `scheduling` (see docs/conversation.md "Tool calls").
+   */
+  behavior: ToolBehavior;
+  scheduling: ToolScheduling;
+  /** A background call that finished while no connection was up: its outcome, sent to the next one. */
+  held?: ToolOutcome;
 }
 
 /**

@@ -44,7 +44,7 @@ describe('gemini adapter: connection', () => {
     expect(setup['sessionResumption']).toEqual({});
     expect(setup['contextWindowCompression']).toEqual({ slidingWindow: {} });
     expect(setup['tools']).toEqual([
-      { functionDeclarations: [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } }] },
+      { functionDeclarations: [{ name: 'get_weather', description: 'Weather for a city', behavior: 'BLOCKING', parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, required: ['city'] } }] },
     ]);
     expect(h.events.find((e) => e.type === 'model.connected')).toMatchObject({ restored: false });
   });

@@ -51,6 +51,7 @@ describe('gemini setup mapping', () => {
           {
             name: 'get_weather',
             description: 'Weather',
+            behavior: 'BLOCKING',
             parameters: {
               type: 'OBJECT',
               properties: {

@@ -4,6 +4,7 @@
  * these a wrong chart would agree with itself. Each returns a sentence for every violation.
  */
 import type { AnyMachineSnapshot } from 'xstate';
+import type { ScriptedConnection } from '../../testing.js';
 import type { SessionContext, SessionEmitted } from '../../machines/session/types.js';
 
 export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[] {
@@ -14,23 +15,31 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   const toolChildren = Object.keys(snapshot.children).filter((id) => id.startsWith('tool.'));
   const connected = snapshot.matches({ link: 'connected' });
 
-  // The turn is idle only when the response is done and every call is answered (Rust runner bug).
+  // The turn is idle only when the response is done and every blocking call is answered (Rust
+  // runner bug); a background call does not hold the turn (issue 13 item 3).
+  const blocking = calls.filter((call) => call.behavior === 'blocking');
   if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
-    if (calls.length > 0) out.push(`turn idle with ${calls.length} outstanding tool call(s)`);
+    if (blocking.length > 0) out.push(`turn idle with ${blocking.length} outstanding blocking tool call(s)`);
     if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
     if (ctx.requests.length > 0) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
-    if (ctx.queuedSwap) out.push('a resumption is pending although the turn is idle');
+    // A queued swap waits for running background calls, but never longer than the bound.
+    const waitingForCalls = snapshot.matches({ link: { connected: { backgroundCalls: 'running' } } });
+    if (ctx.queuedSwap && !waitingForCalls) out.push('a resumption is pending although the turn is idle');
   }
-  // Outputs are owed to the connection that issued the call, so no call outlives its connection.
+  // A blocking call's output is owed to the connection that issued it, so no blocking call outlives
+  // its connection; background calls keep running while the connection is replaced.
+  const swapping = snapshot.matches({ link: 'resuming' }) || snapshot.matches('resumeBackoff');
   if (!connected && !snapshot.matches({ link: 'closing' })) {
-    if (calls.length > 0) out.push(`${calls.length} tool call(s) outstanding with no live connection`);
-    if (toolChildren.length > 0) out.push(`tool actors alive with no live connection: ${toolChildren.join(', ')}`);
+    const orphans = swapping ? blocking : calls;
+    if (orphans.length > 0) out.push(`${orphans.length} tool call(s) outstanding with no live connection`);
+    const orphanActors = toolChildren.filter((id) => orphans.some((call) => `tool.${call.callId}` === id) || !ctx.toolCalls[id.slice('tool.'.length)]);
+    if (orphanActors.length > 0) out.push(`tool actors alive with no live connection: ${orphanActors.join(', ')}`);
     // An in-place update waits for its connection's answer; a replaced connection never gives one.
     if (Object.keys(ctx.inFlightUpdates).length > 0) out.push('in-place updates in flight with no live connection');
   }
   for (const call of calls) {
-    if (call.connectionId !== ctx.connectionId) out.push(`call ${call.callId} belongs to connection ${call.connectionId}, not ${ctx.connectionId}`);
-    if (call.runner === 'actor' && !snapshot.children[`tool.${call.callId}`]) out.push(`call ${call.callId} has no tool actor`);
+    if (call.behavior === 'blocking' && call.connectionId !== ctx.connectionId) out.push(`call ${call.callId} belongs to connection ${call.connectionId}, not ${ctx.connectionId}`);
+    if (call.runner === 'actor' && !call.held && !snapshot.children[`tool.${call.callId}`]) out.push(`call ${call.callId} has no tool actor`);
   }
   // Finished tool actors are stopped: every tool child is an outstanding call.
   for (const id of toolChildren) {
@@ -88,6 +97,34 @@ export function requestTraceViolations(issued: readonly IssuedRequest[], events:
     if (count(requestId, 'request_sent') > 1) out.push(`request ${requestId} was sent twice`);
     if (live && ends === 0 && !pending.has(requestId)) out.push(`request ${requestId} was lost: neither answered, failed, nor pending`);
     if (ends === 1 && pending.has(requestId)) out.push(`request ${requestId} ended but is still pending`);
+  }
+  return out;
+}
+
+/**
+ * Every tool call is answered exactly once (issue 13 item 3, "background tools"): no call ends
+ * twice, none is answered twice on one connection (a call repeated by the provider on a later
+ * connection may be answered there again), a result reported as delivered reached the model, and a
+ * call that is neither outstanding nor held back for the application has ended.
+ */
+export function callAnswerViolations(events: readonly SessionEmitted[], connections: readonly ScriptedConnection[], snapshot: AnyMachineSnapshot): string[] {
+  const ctx = snapshot.context as SessionContext;
+  const out: string[] = [];
+  const answersOn = (connection: ScriptedConnection, callId: string) =>
+    connection.intents.filter(
+      (i) => (i.type === 'client.toolOutput' && i.callId === callId) || (i.type === 'client.text' && i.text.includes(`(${callId})`)),
+    ).length;
+  const callIds = new Set(events.flatMap((e) => (e.type === 'tool_call' ? [e.callId] : [])));
+  for (const callId of callIds) {
+    const results = events.filter((e) => e.type === 'tool_result' && e.callId === callId);
+    for (const connection of connections) {
+      if (answersOn(connection, callId) > 1) out.push(`call ${callId} answered ${answersOn(connection, callId)} times on connection ${connection.connectionId}`);
+    }
+    const wire = connections.reduce((n, c) => n + answersOn(c, callId), 0);
+    if (results.length > 1) out.push(`call ${callId} ended ${results.length} times`);
+    if (results.some((r) => r.type === 'tool_result' && r.delivered) && wire === 0) out.push(`call ${callId} reported delivered but never reached the model`);
+    const pending = ctx.toolCalls[callId] !== undefined || ctx.unsentToolResults[callId] !== undefined;
+    if (snapshot.status === 'active' && results.length === 0 && !pending) out.push(`call ${callId} was lost: neither answered nor outstanding`);
   }
   return out;
 }

@@ -18,7 +18,7 @@ import {
   type SessionStimuliOptions,
 } from '../../testing.js';
 import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
-import { requestTraceViolations, sessionPropertyViolations, type IssuedRequest } from './properties.js';
+import { callAnswerViolations, requestTraceViolations, sessionPropertyViolations, type IssuedRequest } from './properties.js';
 import type { SessionEmitted } from '../../machines/session/types.js';
 import { createResponseWire, resumeWhileOpenViolations } from './wire-properties.js';
 
@@ -51,6 +51,7 @@ function setupRuntime(scenario: Scenario) {
       description: t.name,
       parameters: z.object({}),
       needsApproval: t.approval ?? false,
+      behavior: t.background ? 'background' : 'blocking',
       execute: (_args, ctx) => gates.wait(ctx.callId),
     }),
   );
@@ -124,6 +125,7 @@ export async function runPath(scenario: Scenario, path: Path): Promise<void> {
       expect(sessionInvariants(actor.getSnapshot()), `after step ${i}: ${step.event.type}`).toEqual(sessionInvariants(expected[i]!.state));
       expect(sessionPropertyViolations(actor.getSnapshot()), `properties after step ${i}: ${step.event.type}`).toEqual([]);
       expect(requestTraceViolations(issued, emitted, actor.getSnapshot()), `requests after step ${i}: ${step.event.type}`).toEqual([]);
+      expect(callAnswerViolations(emitted, model.connections, actor.getSnapshot()), `tool calls after step ${i}: ${step.event.type}`).toEqual([]);
     }
   } finally {
     actor.stop();
@@ -180,6 +182,20 @@ export const scenarios: Scenario[] = [
     prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
     paths: 'simple',
     maxSteps: 6,
+    maxPaths: 150,
+  },
+  {
+    // Background tool calls (issue 13 item 3): they do not hold the turn, a queued swap waits for
+    // them at most backgroundCallSwapWaitMs, and they outlive the connection that issued them.
+    name: 'background tool calls',
+    tools: [{ name: 'watch', background: true }, { name: 'work' }],
+    session: { backgroundCallSwapWaitMs: 1_000 },
+    stimuli: {
+      only: ['model.functionCall', 'tool.ready', 'xstate.done.actor.*', 'xstate.after.*', 'session.update', 'model.responseCreated', 'model.responseDone', 'model.connected', 'model.closed'],
+    },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 7,
     maxPaths: 150,
   },
   {

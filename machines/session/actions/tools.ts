@@ -3,14 +3,28 @@
  * slots, approvals, settling a call's outcome, answers from the application, and calls abandoned
  * with their connection.
  */
-import { emit, enqueueActions, sendTo } from 'xstate';
+import { emit, enqueueActions, sendTo, stateIn } from 'xstate';
 import type { ClientIntent } from '../../../adapters/events.js';
 import type { ToolOutcome } from '../../../tools/call.machine.js';
 import { toolErrorOutput } from '../../../tools/outputs.js';
 import { recordCall, rememberUnsent, settleInLedger, toolActorId } from '../call-ledger.js';
 import { toolDecisionRefusal, toolResultRefusal } from '../refusals.js';
 import { defineActions } from '../setup.js';
-import type { SessionEventOf, ToolCallRecord } from '../types.js';
+import { toolOutputDelivery } from '../tool-output.js';
+import type { SessionContext, SessionEventOf, ToolCallRecord } from '../types.js';
+
+const RESPONSE_ACTIVE = stateIn('#realtimeSession.link.connected.turn.generating');
+const CONNECTED = stateIn('#realtimeSession.link.connected');
+
+function toolResultEvent(outcome: ToolOutcome, delivered: boolean) {
+  const { callId, name, status, output, durationMs } = outcome;
+  return { type: 'tool_result' as const, callId, name, status, output, delivered, durationMs };
+}
+
+/** A call's output goes to the live connection: the one that issued it, or any for a background call. */
+function answersHere(context: Pick<SessionContext, 'connectionId'>, record: ToolCallRecord): boolean {
+  return record.connectionId === context.connectionId || record.behavior === 'background';
+}
 
 export const toolActions = defineActions({
   admitToolCall: enqueueActions(({ context, enqueue }, call: SessionEventOf<'model.functionCall'>) => {
@@ -37,7 +51,16 @@ export const toolActions = defineActions({
       return;
     }
     const runner: ToolCallRecord['runner'] = context.options.autoExecuteTools ? 'actor' : 'application';
-    const record: ToolCallRecord = { callId: call.callId, name: call.name, connectionId: context.connectionId, runner };
+    // The call's behavior comes from the tool as the live connection declared it (or as an update is about to).
+    const spec = [...context.liveConfig.tools, ...context.config.tools].find((t) => t.name === call.name);
+    const record: ToolCallRecord = {
+      callId: call.callId,
+      name: call.name,
+      connectionId: context.connectionId,
+      runner,
+      behavior: spec?.behavior ?? 'blocking',
+      scheduling: spec?.scheduling ?? 'whenIdle',
+    };
     enqueue.assign({
       toolCalls: { ...context.toolCalls, [call.callId]: record },
       callLedger: recordCall(context.callLedger, { callId: call.callId, name: call.name, settled: false }),
@@ -81,15 +104,10 @@ export const toolActions = defineActions({
     type: 'error' as const,
     error: { code: 'tool_error', message: toolDecisionRefusal(context, params.callId) ?? 'Tool decision refused' },
   })),
-  settleToolCall: enqueueActions(({ context, enqueue }, params: { actorId: string; outcome: ToolOutcome }) => {
+  settleToolCall: enqueueActions(({ context, enqueue, check }, params: { actorId: string; outcome: ToolOutcome }) => {
     const { outcome } = params;
     enqueue.stopChild(params.actorId);
     const record = context.toolCalls[outcome.callId];
-    const deliver = record !== undefined && !outcome.silent && context.options.autoRespondTools && record.connectionId === context.connectionId;
-    if (deliver) {
-      enqueue.sendTo('model', { type: 'client.toolOutput', callId: outcome.callId, name: outcome.name, output: outcome.output });
-    }
-    const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
     let running = context.runningTools.filter((id) => id !== outcome.callId);
     const queue = context.toolQueue.filter((id) => id !== outcome.callId);
     // Free the slot for the next waiting call, in arrival order.
@@ -98,36 +116,61 @@ export const toolActions = defineActions({
       running = [...running, next];
       enqueue.sendTo(toolActorId(next), { type: 'tool.start' });
     }
+    const deliver = record !== undefined && !outcome.silent && context.options.autoRespondTools && answersHere(context, record);
+    if (deliver && !check(CONNECTED as unknown as Parameters<typeof check>[0])) {
+      // A background call that finished between two connections: its output waits for the next
+      // one (`deliverHeldToolOutputs`), and the call stays outstanding until then.
+      enqueue.assign({ toolCalls: { ...context.toolCalls, [outcome.callId]: { ...record, held: outcome } }, runningTools: running, toolQueue: queue });
+      return;
+    }
+    let followUp = false;
+    if (deliver) {
+      const delivery = toolOutputDelivery(context, record, outcome.output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
+      for (const intent of delivery.intents) enqueue.sendTo('model', intent);
+      followUp = delivery.followUp;
+    }
+    const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
     // Not sent because autoRespondTools is off: the application may still send it, once, on this connection.
-    const unsent = record !== undefined && !outcome.silent && !context.options.autoRespondTools && record.connectionId === context.connectionId;
+    const unsent = record !== undefined && !outcome.silent && !context.options.autoRespondTools && answersHere(context, record);
     enqueue.assign({
       toolCalls,
       runningTools: running,
       toolQueue: queue,
-      followUpOwed: context.followUpOwed || (deliver && context.capabilities.needsFollowUpResponse),
+      followUpOwed: context.followUpOwed || followUp,
       ...(unsent ? { unsentToolResults: rememberUnsent(context.unsentToolResults, record) } : {}),
       callLedger: settleInLedger(context.callLedger, outcome.callId, outcome.output, deliver ? context.connectionId : undefined),
     });
-    enqueue.emit({
-      type: 'tool_result',
-      callId: outcome.callId,
-      name: outcome.name,
-      status: outcome.status,
-      output: outcome.output,
-      delivered: deliver,
-      durationMs: outcome.durationMs,
-    });
+    enqueue.emit(toolResultEvent(outcome, deliver));
+  }),
+  /** A new connection is up: the background outputs that finished between connections go to it. */
+  deliverHeldToolOutputs: enqueueActions(({ context, enqueue }) => {
+    const toolCalls = { ...context.toolCalls };
+    let callLedger = context.callLedger;
+    let followUp = false;
+    for (const record of Object.values(context.toolCalls)) {
+      if (!record.held) continue;
+      // No response is active on a connection that has just come up.
+      const delivery = toolOutputDelivery(context, record, record.held.output, false);
+      for (const intent of delivery.intents) enqueue.sendTo('model', intent);
+      followUp ||= delivery.followUp;
+      delete toolCalls[record.callId];
+      callLedger = settleInLedger(callLedger, record.callId, record.held.output, context.connectionId);
+      enqueue.emit(toolResultEvent(record.held, true));
+    }
+    enqueue.assign({ toolCalls, callLedger, followUpOwed: context.followUpOwed || followUp });
   }),
   /** Guarded by `canAcceptToolResult`: the call is the application's to answer, on this connection, once. */
-  deliverApplicationToolResult: enqueueActions(({ context, enqueue }, { callId, output }: SessionEventOf<'session.toolResult'>) => {
+  deliverApplicationToolResult: enqueueActions(({ context, enqueue, check }, { callId, output }: SessionEventOf<'session.toolResult'>) => {
     const { [callId]: outstanding, ...toolCalls } = context.toolCalls;
     const { [callId]: unsent, ...unsentToolResults } = context.unsentToolResults;
     const name = outstanding?.name ?? unsent?.name ?? '';
-    enqueue.sendTo('model', { type: 'client.toolOutput', callId, name, output });
+    const record = outstanding ?? { callId, name, behavior: 'blocking' as const, scheduling: 'whenIdle' as const, connectionId: context.connectionId };
+    const delivery = toolOutputDelivery(context, record, output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
+    for (const intent of delivery.intents) enqueue.sendTo('model', intent);
     enqueue.assign({
       toolCalls,
       unsentToolResults,
-      followUpOwed: context.followUpOwed || context.capabilities.needsFollowUpResponse,
+      followUpOwed: context.followUpOwed || delivery.followUp,
       callLedger: settleInLedger(context.callLedger, callId, output, context.connectionId),
     });
     enqueue.emit({ type: 'tool_result', callId, name, status: 'succeeded', output, delivered: true, durationMs: 0 });
@@ -161,10 +204,16 @@ export const toolActions = defineActions({
     }
     enqueue.assign({ toolCalls, unsentToolResults, callLedger });
   }),
-  /** The connection is going away: answer what can still be answered on it, abort everything. */
-  abandonToolCalls: enqueueActions(({ context, enqueue }, params: { deliver: boolean }) => {
+  /**
+   * The connection is going away: answer what can still be answered on it and abort the calls.
+   * With `keepBackground` (a swap to a new connection), background calls keep running: their
+   * outputs go to the next connection (machines/session/tool-output.ts).
+   */
+  abandonToolCalls: enqueueActions(({ context, enqueue }, params: { deliver: boolean; keepBackground: boolean }) => {
     let callLedger = context.callLedger;
+    const kept = Object.values(context.toolCalls).filter((record) => params.keepBackground && record.behavior === 'background');
     for (const record of Object.values(context.toolCalls)) {
+      if (kept.includes(record)) continue;
       const output = toolErrorOutput('cancelled', 'Cancelled: the connection is being replaced');
       const deliver = params.deliver && context.options.autoRespondTools && record.connectionId === context.connectionId;
       if (record.runner === 'actor') enqueue.stopChild(toolActorId(record.callId));
@@ -172,7 +221,14 @@ export const toolActions = defineActions({
       callLedger = settleInLedger(callLedger, record.callId, output, deliver ? context.connectionId : undefined);
       enqueue.emit({ type: 'tool_result', callId: record.callId, name: record.name, status: 'cancelled', output, delivered: deliver, durationMs: 0 });
     }
-    enqueue.assign({ toolCalls: {}, runningTools: [], toolQueue: [], followUpOwed: false, callLedger });
+    const keptIds = kept.map((record) => record.callId);
+    enqueue.assign({
+      toolCalls: Object.fromEntries(kept.map((record) => [record.callId, record])),
+      runningTools: context.runningTools.filter((id) => keptIds.includes(id)),
+      toolQueue: context.toolQueue.filter((id) => keptIds.includes(id)),
+      followUpOwed: false,
+      callLedger,
+    });
   }),
   requestFollowUpResponse: enqueueActions(({ enqueue }) => {
     enqueue.sendTo('model', { type: 'client.createResponse' } satisfies ClientIntent);

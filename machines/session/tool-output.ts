@@ -1,0 +1,52 @@
+/**
+ * How one tool output reaches the model, by the call's behavior and scheduling and the provider's
+ * capabilities (data, not provider branches). See docs/conversation.md "Tool calls: blocking and
+ * background".
+ *
+ * - A blocking call: the output, then (providers that take explicit response requests) one
+ *   follow-up response once the turn is idle, as before.
+ * - A background call: the output carries its `scheduling` (Gemini puts it on the
+ *   `FunctionResponse`). On a provider that needs explicit response requests (OpenAI, where every
+ *   function call is asynchronous on the server) voxstate does what the scheduling says:
+ *   `silent` asks for nothing; `whenIdle` owes a follow-up, sent when the turn is idle (never a
+ *   second active response); `interrupt` also cancels the active response first.
+ * - A background call issued on an earlier connection: where the provider accepts an output for it
+ *   on the new connection (`answersEarlierCalls`: OpenAI replays the call item with the history) it
+ *   is sent as an output; elsewhere (Gemini: no source says a resumed session accepts a
+ *   `toolResponse` for an id issued on the old socket) it goes in as context, a user text naming
+ *   the call and its result, answered unless the call is `silent`.
+ */
+import type { ClientIntent } from '../../adapters/events.js';
+import type { SessionContext, ToolCallRecord } from './types.js';
+
+export interface ToolOutputDelivery {
+  intents: ClientIntent[];
+  /** A follow-up response is owed once the turn is idle. */
+  followUp: boolean;
+}
+
+export function toolOutputDelivery(
+  context: Pick<SessionContext, 'capabilities' | 'connectionId'>,
+  record: Pick<ToolCallRecord, 'callId' | 'name' | 'behavior' | 'scheduling' | 'connectionId'>,
+  output: unknown,
+  responseActive: boolean,
+): ToolOutputDelivery {
+  const explicitResponses = context.capabilities.needsFollowUpResponse;
+  if (record.behavior === 'blocking') {
+    return { intents: [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output }], followUp: explicitResponses };
+  }
+  const { scheduling } = record;
+  const earlier = record.connectionId !== context.connectionId;
+  const intents: ClientIntent[] =
+    earlier && !context.capabilities.answersEarlierCalls
+      ? [{ type: 'client.text', role: 'user', text: asContext(record.name, record.callId, output), respond: scheduling !== 'silent' && !explicitResponses }]
+      : [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output, scheduling }];
+  if (!explicitResponses || scheduling === 'silent') return { intents, followUp: false };
+  if (scheduling === 'interrupt' && responseActive) intents.unshift({ type: 'client.interrupt' });
+  return { intents, followUp: true };
+}
+
+/** A late result as a message to the model, for a connection that never saw the call. */
+function asContext(name: string, callId: string, output: unknown): string {
+  return `[The background tool call ${name} (${callId}) from earlier in this conversation has finished. Its result: ${JSON.stringify(output ?? null)}]`;
+}
