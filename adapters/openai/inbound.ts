@@ -42,8 +42,8 @@ export interface ConnectionState {
   audioStarted: boolean;
   /** Audio deltas of this response are dropped: it was interrupted and playback flushed. */
   droppedResponseId: string | undefined;
-  /** The last assistant audio item and how many bytes of it we delivered (for truncation). */
-  lastAudio: { itemId: string; bytes: number } | undefined;
+  /** Bytes of audio delivered per assistant item (a truncation never goes beyond them), recent items only. */
+  audioBytes: Map<string, number>;
   /** `session.update`s sent and not yet answered, oldest first (the server answers in order). */
   pendingUpdates: Array<{ eventId: string; requestId: string | undefined }>;
 }
@@ -55,7 +55,7 @@ export function newConnectionState(): ConnectionState {
     interruptReported: false,
     audioStarted: false,
     droppedResponseId: undefined,
-    lastAudio: undefined,
+    audioBytes: new Map(),
     pendingUpdates: [],
   };
 }
@@ -74,6 +74,12 @@ export interface InboundSink {
   /** The answer to the connection's initial `session.update`: applied, or rejected with an error. */
   onInitialUpdate(error: ErrorInfo | undefined): void;
 }
+
+/** Assistant items whose audio size is kept for truncation (the oldest are forgotten). */
+const MAX_AUDIO_ITEMS = 32;
+
+/** The `event_id` prefix of our `conversation.item.truncate` frames, so an error about one is recognised. */
+export const TRUNCATE_EVENT_PREFIX = 'vx_truncate_';
 
 /** Errors the real service sends without `event_id` that can only be about a session.update. */
 const SESSION_UPDATE_CODES = new Set(['cannot_update_voice']);
@@ -126,8 +132,8 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       sink.emit({ type: 'model.outputAudioStarted', responseId, itemId });
     }
     if (itemId !== undefined) {
-      if (state.lastAudio?.itemId !== itemId) state.lastAudio = { itemId, bytes: 0 };
-      state.lastAudio.bytes += audio.length;
+      state.audioBytes.set(itemId, (state.audioBytes.get(itemId) ?? 0) + audio.length);
+      if (state.audioBytes.size > MAX_AUDIO_ITEMS) state.audioBytes.delete(state.audioBytes.keys().next().value!);
     }
     sink.deliver({ type: 'audio', audio, sampleRate: 24000, itemId, responseId });
   }
@@ -151,6 +157,10 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
     }
     // Expected race: we cancelled just as the response finished.
     if (e.code === 'response_cancel_not_active') return sink.logger.debug({ code: e.code }, 'openai: cancel raced response end');
+    // A refused truncation does not end anything: the replay record keeps the heard part anyway.
+    if (e.event_id?.startsWith(TRUNCATE_EVENT_PREFIX)) {
+      return sink.emit({ type: 'model.error', error: { ...info, code: 'truncate_failed', message: `OpenAI refused a truncation: ${message}` } });
+    }
     sink.emit({ type: 'model.error', error: { code: 'server_error', ...info } });
   }
 
@@ -223,7 +233,7 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(TranscriptDoneSchema, obj, type);
         if (!p) return;
         const text = p.transcript ?? '';
-        sink.history.add({ kind: 'message', role: 'assistant', text });
+        sink.history.add({ kind: 'message', role: 'assistant', text, ...(p.item_id ? { itemId: p.item_id } : {}) });
         return sink.deliver({ type: 'transcript', role: 'assistant', text, isFinal: true, itemId: p.item_id ?? undefined });
       }
       case 'response.output_text.done': {
@@ -330,6 +340,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       }
       case 'error':
         return onError(obj);
+      case 'conversation.item.truncated':
+        // The ack of our truncation (protocols.md §1.3): nothing more to do.
+        return sink.logger.debug({ itemId: obj['item_id'], audioEndMs: obj['audio_end_ms'] }, 'openai: item truncated');
       default:
         if (!IGNORED_SERVER_EVENTS.has(type)) {
           sink.logger.debug({ type }, 'openai: unknown server event');

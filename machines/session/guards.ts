@@ -2,7 +2,7 @@
  * The chart's guards, each a question. Those that read an event's payload take it as typed
  * `params` from the transition.
  */
-import { and, stateIn } from 'xstate';
+import { and, not, stateIn } from 'xstate';
 import { canApplyInPlace } from '../../adapters/adapter.js';
 import { mergeSessionDelta, type SessionDelta } from '../../config.js';
 import { answeredRequestIndex } from './answered-request.js';
@@ -10,15 +10,22 @@ import { toolDecisionRefusal, toolResultRefusal } from './refusals.js';
 import { defineGuards } from './setup.js';
 import type { SessionContext } from './types.js';
 
+const USER_SPEAKING = '#realtimeSession.link.connected.floor.userSpeaking';
+
 export const sessionGuards = defineGuards({
   /** Nobody has the floor and no reply is owed (no follow-up, no request waiting or on the wire): the only moment a connection may be replaced. */
   isTurnIdle: and([
     stateIn('#realtimeSession.link.connected.turn.idle'),
     ({ context }: { context: SessionContext }) => !context.followUpOwed && context.requests.length === 0,
   ]),
-  /** A request waits, and none is on the wire any more: the next may go (one response at a time). */
-  canSendNextRequest: ({ context }) =>
-    context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
+  /** The user is speaking (the floor region): nothing that asks for a reply is sent over them. */
+  isUserSpeaking: stateIn(USER_SPEAKING),
+  /** A request waits, none is on the wire any more (one response at a time), and the user is not speaking: the next may go. */
+  canSendNextRequest: and([
+    not(stateIn(USER_SPEAKING)),
+    ({ context }: { context: SessionContext }) =>
+      context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
+  ]),
   /** A request is on the wire and the response that just ended did not answer it: its reply is still owed. */
   isReplyStillOwed: ({ context }, _params: { status: string }) => {
     const answered = answeredRequestIndex(context.requests);
@@ -33,6 +40,7 @@ export const sessionGuards = defineGuards({
     (params.respond ?? true) && context.capabilities.needsFollowUpResponse,
   isFollowUpOwed: ({ context }) => context.followUpOwed,
   asksForResponse: (_, params: { respond: boolean | undefined }) => params.respond ?? true,
+  asksNoResponse: (_, params: { respond: boolean | undefined }) => !(params.respond ?? true),
   hasOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length > 0,
   hasNoOutstandingToolCalls: ({ context }) => Object.keys(context.toolCalls).length === 0,
   /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */

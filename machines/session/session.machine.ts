@@ -38,9 +38,18 @@ const responseRequest = { type: 'sendRequest', params: ({ event }: { event: Sess
 const respondParams = ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ respond: event.respond });
 // With no response active (an idle turn, or tools running), a request goes on the wire at once and
 // makes the turn busy, so a resumption cannot replace the connection before its reply starts.
+// While the user is speaking it is queued instead, and goes out when they stop (`canSendNextRequest`).
 const requestsSentAtOnce = {
-  'session.createResponse': { target: 'generating.requested', actions: responseRequest },
-  'session.sendText': { guard: { type: 'asksForResponse', params: respondParams }, target: 'generating.requested', actions: textRequest },
+  'session.createResponse': [
+    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } },
+    { target: 'generating.requested', actions: responseRequest },
+  ],
+  'session.sendText': [
+    // A text that asks for nothing is no request: it goes on the wire at once.
+    { guard: { type: 'asksNoResponse', params: respondParams }, actions: { type: 'forwardText', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => event } },
+    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } },
+    { target: 'generating.requested', actions: textRequest },
+  ],
 } as const;
 // A response started: it answers the oldest request on the wire.
 const responseStarted = [{ type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event }, 'startAnsweringRequest'] as const;
@@ -169,7 +178,10 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
             'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
             'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
-            'model.interrupted': { actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, 'interruptToolCalls'] },
+            // What was heard of the interrupted response is cut, item by item (once each).
+            'model.interrupted': {
+              actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: { playedMs: undefined } }, 'interruptToolCalls'],
+            },
             'model.outputAudioStarted': { guard: 'isFirstAudioOfConnection', actions: 'markAudioProduced' },
             'model.resumptionHandle': {
               guard: { type: 'isUsableHandle', params: ({ event }) => ({ handle: event.handle, resumable: event.resumable }) },
@@ -187,7 +199,13 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }) => event } },
             'session.commitAudio': { actions: 'forwardCommitAudio' },
             'session.clearAudio': { actions: 'forwardClearAudio' },
-            'session.interrupt': { actions: { type: 'forwardInterrupt', params: ({ event }) => event } },
+            // Cancel first, then cut what was heard (openai-realtime-2026.md §6: the order on barge-in).
+            'session.interrupt': {
+              actions: [
+                { type: 'forwardInterrupt', params: ({ event }) => event },
+                { type: 'truncateHeardAudio', params: ({ event }) => ({ playedMs: event.playedMs }) },
+              ],
+            },
             'session.toolResult': [
               {
                 guard: { type: 'canAcceptToolResult', params: ({ event }) => ({ callId: event.callId }) },
@@ -266,6 +284,23 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                     'model.responseDone': { actions: responseFinished },
                     ...requestsSentAtOnce,
                   },
+                },
+              },
+            },
+            floor: {
+              description:
+                'Whether the user is speaking (server VAD speech_started … speech_stopped). While they are, no queued request is sent over them (`canSendNextRequest`).',
+              initial: 'open',
+              states: {
+                open: {
+                  description: 'The user is not speaking: queued requests may go out.',
+                  on: { 'model.speechStarted': 'userSpeaking' },
+                },
+                userSpeaking: {
+                  description:
+                    'The user is speaking: queued requests wait. Bounded by `userFloorTimeout`, so a lost speech_stopped does not hold them forever.',
+                  on: { 'model.speechStopped': 'open' },
+                  after: { userFloorTimeout: 'open' },
                 },
               },
             },

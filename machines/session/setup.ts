@@ -39,6 +39,11 @@ export const sessionBase = setup({
       return Math.max(0, timeLeft - Math.min(2_000, timeLeft * 0.25));
     },
     closeTimeout: 2_000,
+    /**
+     * The longest the user holds the floor without a speech_stopped (a lost frame): queued
+     * requests then go out anyway. Longer than almost any single spoken turn.
+     */
+    userFloorTimeout: 20_000,
   },
 });
 

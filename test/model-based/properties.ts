@@ -13,13 +13,17 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   const calls = Object.values(ctx.toolCalls);
   const toolChildren = Object.keys(snapshot.children).filter((id) => id.startsWith('tool.'));
   const connected = snapshot.matches({ link: 'connected' });
+  // The user has the floor: a request that asks for a reply waits until they stop (issue 13).
+  const userSpeaking = snapshot.matches({ link: { connected: { floor: 'userSpeaking' } } });
+  const onlyQueued = ctx.requests.every((r) => r.status === 'queued');
 
   // The turn is idle only when the response is done and every call is answered (Rust runner bug).
   if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
     if (calls.length > 0) out.push(`turn idle with ${calls.length} outstanding tool call(s)`);
     if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
-    if (ctx.requests.length > 0) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
-    if (ctx.queuedSwap) out.push('a resumption is pending although the turn is idle');
+    if (ctx.requests.length > 0 && !(userSpeaking && onlyQueued)) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
+    // (A request waiting for the user to finish is a reply owed: the swap waits for it.)
+    if (ctx.queuedSwap && ctx.requests.length === 0) out.push('a resumption is pending although the turn is idle');
   }
   // Outputs are owed to the connection that issued the call, so no call outlives its connection.
   if (!connected && !snapshot.matches({ link: 'closing' })) {
@@ -47,7 +51,7 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   const onTheWire = ctx.requests.filter((r) => r.status !== 'queued').length;
   if (ctx.capabilities.needsFollowUpResponse && onTheWire > 1) out.push(`${onTheWire} requests on the wire at once`);
   if (ctx.requests.filter((r) => r.status === 'answering').length > 1) out.push('two responses answering requests at once');
-  if (connected && !snapshot.matches({ link: { connected: { turn: 'generating' } } }) && ctx.requests.some((r) => r.status === 'queued')) {
+  if (connected && !userSpeaking && !snapshot.matches({ link: { connected: { turn: 'generating' } } }) && ctx.requests.some((r) => r.status === 'queued')) {
     out.push('a request waits although no response is active');
   }
   // A session that can no longer answer owes nothing: every request was answered or failed.
