@@ -44,6 +44,12 @@ export interface ConnectionState {
   droppedResponseId: string | undefined;
   /** Bytes of audio delivered per assistant item (a truncation never goes beyond them), recent items only. */
   audioBytes: Map<string, number>;
+  /**
+   * The transcript deltas of the active response's audio items still without their `.done`: a
+   * cancelled item may never get one, and its replay record is then what arrived (cut to the heard
+   * part if it was truncated).
+   */
+  partialTranscripts: Map<string, string>;
   /** `session.update`s sent and not yet answered, oldest first (the server answers in order). */
   pendingUpdates: Array<{ eventId: string; requestId: string | undefined }>;
 }
@@ -56,6 +62,7 @@ export function newConnectionState(): ConnectionState {
     audioStarted: false,
     droppedResponseId: undefined,
     audioBytes: new Map(),
+    partialTranscripts: new Map(),
     pendingUpdates: [],
   };
 }
@@ -175,6 +182,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
     }
     state.responseActive = false;
     state.responseId = undefined;
+    // Items that ended without a transcript `.done` (cancelled): what arrived is what was said.
+    for (const [itemId, text] of state.partialTranscripts) sink.history.add({ kind: 'message', role: 'assistant', text, itemId });
+    state.partialTranscripts.clear();
     const statusDetails = status === 'completed' ? undefined : toStatusDetails(r.status_details, sink.redact);
     sink.emit({ type: 'model.responseDone', responseId: r.id ?? undefined, status, reason, ...(statusDetails ? { statusDetails } : {}) });
     // A failed response is an error the application must see, not only a status on response_done.
@@ -223,6 +233,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(TextDeltaSchema, obj, type);
         if (!p || (p.response_id && p.response_id === state.droppedResponseId)) return;
         const itemId = p.item_id ?? undefined;
+        if (type === 'response.output_audio_transcript.delta' && itemId !== undefined) {
+          state.partialTranscripts.set(itemId, (state.partialTranscripts.get(itemId) ?? '') + p.delta);
+        }
         return sink.deliver(
           type === 'response.output_text.delta'
             ? { type: 'text', delta: p.delta, itemId, responseId: p.response_id ?? undefined }
@@ -233,6 +246,7 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(TranscriptDoneSchema, obj, type);
         if (!p) return;
         const text = p.transcript ?? '';
+        if (p.item_id) state.partialTranscripts.delete(p.item_id);
         sink.history.add({ kind: 'message', role: 'assistant', text, ...(p.item_id ? { itemId: p.item_id } : {}) });
         return sink.deliver({ type: 'transcript', role: 'assistant', text, isFinal: true, itemId: p.item_id ?? undefined });
       }

@@ -176,8 +176,6 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               { target: '#realtimeSession.closed', actions: [{ type: 'abandonToolCalls', params: { deliver: false } }, 'storeCloseInfo'] },
             ],
             'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
-            'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
-            'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
             // What was heard of the interrupted response is cut, item by item (once each).
             'model.interrupted': {
               actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: { playedMs: undefined } }, 'interruptToolCalls'],
@@ -287,6 +285,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                 },
               },
             },
+            // The region handles the speech events (a region's transition shadows the parallel parent's).
             floor: {
               description:
                 'Whether the user is speaking (server VAD speech_started … speech_stopped). While they are, no queued request is sent over them (`canSendNextRequest`).',
@@ -294,12 +293,18 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               states: {
                 open: {
                   description: 'The user is not speaking: queued requests may go out.',
-                  on: { 'model.speechStarted': 'userSpeaking' },
+                  on: {
+                    'model.speechStarted': { target: 'userSpeaking', actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
+                    'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
+                  },
                 },
                 userSpeaking: {
                   description:
                     'The user is speaking: queued requests wait. Bounded by `userFloorTimeout`, so a lost speech_stopped does not hold them forever.',
-                  on: { 'model.speechStopped': 'open' },
+                  on: {
+                    'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
+                    'model.speechStopped': { target: 'open', actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
+                  },
                   after: { userFloorTimeout: 'open' },
                 },
               },
