@@ -141,6 +141,27 @@ describe('barge-in with truncation (OpenAI, emulator)', () => {
   });
 });
 
+describe('a refused truncation (OpenAI, emulator)', () => {
+  it('is reported as truncate_failed and the session carries on', async () => {
+    const { session, log, inbound } = await open({ openai: { realtimeFactor: 4 } }, { turnDetection: { type: 'none' } });
+    session.sendText(LONG);
+    await waitUntil(() => log.of('audio').length >= 3, 'assistant audio');
+    await session.interrupt({ playedMs: 30 });
+    await waitUntil(() => inbound('conversation.item.truncate').length === 1, 'truncation on the wire');
+    const eventId = inbound('conversation.item.truncate')[0]!['event_id'];
+    // The service's error shape (protocols.md §1.4), naming our truncate's event_id.
+    emulator!.openai.inject({
+      type: 'frame',
+      frame: { type: 'error', error: { type: 'invalid_request_error', code: 'invalid_value', message: 'audio_end_ms is too large', param: 'audio_end_ms', event_id: eventId } },
+    });
+    const error = await log.waitFor('error');
+    expect(error.error).toMatchObject({ code: 'truncate_failed', providerCode: 'invalid_value' });
+    expect(session.connected).toBe(true);
+    const next = await session.sendText('Still there?').reply;
+    expect(next?.status).toBe('completed');
+  });
+});
+
 describe('the user has the floor (OpenAI, emulator)', () => {
   it('a queued request waits while the user speaks and goes out after speech stops', async () => {
     const { session, log, inbound } = await open(
