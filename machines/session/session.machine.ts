@@ -3,8 +3,8 @@
  * - `disconnected` → `link` (one connection: the model adapter is invoked for exactly the life of
  *   this state; entering it again opens a new connection) → `closed`.
  * - Inside `link`: `connecting` (first connection), `resuming` (a replacement connection: a context
- *   change, goAway, or a dropped socket), `connected` (two regions: the turn, and pending
- *   resumption), `closing`.
+ *   change, goAway, or a dropped socket), `connected` (three regions: the turn, the floor (whether
+ *   the user is speaking), and pending resumption), `closing`.
  * - Every swap started from a live connection (an update, a queued change, goAway, a drop) is a
  *   transition into `swapping`, which leaves `link` (stopping the old adapter) and enters
  *   `link.resuming` (starting the new one). Retries after a failed attempt, and the restore of the
@@ -162,7 +162,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
         },
 
         connected: {
-          description: 'The provider is ready. The turn region tracks who is talking; the resumption region holds a queued context change.',
+          description: 'The provider is ready. The turn region tracks who is talking; the floor region whether the user is speaking; the resumption region holds a queued context change.',
           tags: ['live'],
           type: 'parallel',
           on: {
