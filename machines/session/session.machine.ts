@@ -51,6 +51,8 @@ const requestsSentAtOnce = {
     { target: 'generating.requested', actions: textRequest },
   ],
 } as const;
+const speechStarted = { type: 'emitSpeechStarted', params: ({ event }: { event: SessionEventOf<'model.speechStarted'> }) => event } as const;
+const speechStopped = { type: 'emitSpeechStopped', params: ({ event }: { event: SessionEventOf<'model.speechStopped'> }) => event } as const;
 // A response started: it answers the oldest request on the wire.
 const responseStarted = [{ type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event }, 'startAnsweringRequest'] as const;
 // A response is done: `response_done` names the request it answered, which is then settled.
@@ -199,10 +201,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'session.clearAudio': { actions: 'forwardClearAudio' },
             // Cancel first, then cut what was heard (openai-realtime-2026.md §6: the order on barge-in).
             'session.interrupt': {
-              actions: [
-                { type: 'forwardInterrupt', params: ({ event }) => event },
-                { type: 'truncateHeardAudio', params: ({ event }) => ({ playedMs: event.playedMs }) },
-              ],
+              actions: [{ type: 'forwardInterrupt', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: ({ event }) => ({ playedMs: event.playedMs }) }],
             },
             'session.toolResult': [
               {
@@ -293,18 +292,12 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               states: {
                 open: {
                   description: 'The user is not speaking: queued requests may go out.',
-                  on: {
-                    'model.speechStarted': { target: 'userSpeaking', actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
-                    'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
-                  },
+                  on: { 'model.speechStarted': { target: 'userSpeaking', actions: speechStarted }, 'model.speechStopped': { actions: speechStopped } },
                 },
                 userSpeaking: {
                   description:
                     'The user is speaking: queued requests wait. Bounded by `userFloorTimeout`, so a lost speech_stopped does not hold them forever.',
-                  on: {
-                    'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
-                    'model.speechStopped': { target: 'open', actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
-                  },
+                  on: { 'model.speechStarted': { actions: speechStarted }, 'model.speechStopped': { target: 'open', actions: speechStopped } },
                   after: { userFloorTimeout: 'open' },
                 },
               },
