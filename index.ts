@@ -47,6 +47,7 @@ export type { ToolErrorOutput, ToolErrorType } from './tools/outputs.js';
 
 export { AudioPlane } from './adapters/audio-plane.js';
 export type { AudioPlaneOptions } from './adapters/audio-plane.js';
+export type { PlaybackMode, PlaybackReport } from './adapters/playback.js';
 export type { AudioPort, UserAudioSink } from './adapters/audio-port.js';
 export { SocketLedger } from './adapters/socket-ledger.js';
 export { createPcmResampler, INPUT_SAMPLE_RATES } from './adapters/resampler.js';

@@ -7,6 +7,7 @@
  */
 import type { AudioPort, UserAudioSink } from './audio-port.js';
 import type { DataEvent } from './events.js';
+import { PlaybackTracker, type PlaybackMode } from './playback.js';
 
 export type UserAudioOutcome = 'sent' | 'buffered' | 'rejected';
 
@@ -15,6 +16,8 @@ export interface AudioPlaneOptions {
   maxBufferedMs?: number;
   /** Called once per resumption if the buffer overflowed (oldest audio was dropped). */
   onOverflow?: (droppedBytes: number) => void;
+  /** How the played position of the model's audio is known (see playback.ts). Default `wallClock`. */
+  playback?: PlaybackMode;
 }
 
 export interface AudioPlaneStats {
@@ -43,10 +46,13 @@ export class AudioPlane implements AudioPort {
   private readonly maxBufferedMs: number;
   private readonly onOverflow: ((droppedBytes: number) => void) | undefined;
   readonly stats: AudioPlaneStats = { framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, droppedBytes: 0 };
+  /** What the user has heard of each assistant item: fed here, read by the chart on an interruption. */
+  readonly playback: PlaybackTracker;
 
   constructor(options: AudioPlaneOptions = {}) {
     this.maxBufferedMs = options.maxBufferedMs ?? DEFAULT_MAX_BUFFERED_MS;
     this.onOverflow = options.onOverflow;
+    this.playback = new PlaybackTracker(options.playback);
   }
 
   /**
@@ -71,6 +77,7 @@ export class AudioPlane implements AudioPort {
     if (event.type === 'audio') {
       this.stats.framesOut++;
       this.stats.bytesOut += event.audio.length;
+      if (event.itemId !== undefined) this.playback.received(event.itemId, event.responseId, event.audio.length, event.sampleRate);
     }
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) listeners[i]!(event);

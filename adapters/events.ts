@@ -35,8 +35,18 @@ export const ClientIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('client.clearAudio') }),
   /** Asks for a response; `requestId` (the chart's id for the request) lets a provider that can say name it back (`model.responseCreated`, `model.requestRefused`). */
   z.object({ type: z.literal('client.createResponse'), requestId: z.string().optional() }),
-  /** Barge-in from the application: cancel the response, truncate audio to what was played. */
+  /**
+   * Barge-in from the application: cancel the response if one is active (and the provider has not
+   * cancelled it itself). `playedMs`: the position the application gave, for information; what was
+   * heard is cut by the session, item by item (`client.truncate`), never by the adapter on this.
+   */
   z.object({ type: z.literal('client.interrupt'), playedMs: z.number().nonnegative().optional() }),
+  /**
+   * An assistant item was heard only up to `audioEndMs` (an integer, never beyond the audio
+   * received): the provider drops the rest (OpenAI `conversation.item.truncate`; Gemini has no such
+   * frame and ignores it).
+   */
+  z.object({ type: z.literal('client.truncate'), itemId: z.string(), audioEndMs: z.number().int().nonnegative() }),
   /** A tool's output for one call. `output` is sent to the model as JSON text. */
   z.object({
     type: z.literal('client.toolOutput'),

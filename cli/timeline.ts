@@ -18,7 +18,7 @@ export interface ConversationStats {
   resumptions: number;
 }
 
-/** `{link:{connected:{turn:'idle',resumption:'none'}}}` → `link.connected(turn: idle, resumption: none)`. */
+/** `{link:{connected:{turn:'idle',floor:'open',resumption:'none'}}}` → `link.connected(turn: idle, floor: open, resumption: none)`. */
 export function compactState(value: StateValue): string {
   if (typeof value === 'string') return value;
   const entries = Object.entries(value);

@@ -29,6 +29,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   const listeners = createListeners(logger);
   const audio = new AudioPlane({
     maxBufferedMs: parsed.facade.maxBufferedAudioMs,
+    playback: parsed.facade.playback,
     onOverflow: (droppedBytes) =>
       listeners.publish({
         type: 'error',
@@ -155,6 +156,8 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       if (rejected) return rejected;
       actor.send({ type: 'session.interrupt', ...(opts.playedMs === undefined ? {} : { playedMs: opts.playedMs }) });
     },
+
+    reportPlayback: (itemId, playedMs) => audio.playback.report(itemId, playedMs),
 
     updateSession: (delta, opts) => requestUpdate(updateTarget, delta, opts),
 

@@ -56,7 +56,7 @@ export function prepareSession(options: ParsedSessionOptions, audio: AudioPlane 
       config,
       capabilities,
       options: machine,
-      audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs }),
+      audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs, playback: facade.playback }),
       logger,
     },
     registry,

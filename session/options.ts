@@ -8,6 +8,7 @@ import type { InspectionEvent, Observer } from 'xstate';
 import { z } from 'zod';
 import type { ModelAdapter } from '../adapters/adapter.js';
 import { DEFAULT_MAX_BUFFERED_MS } from '../adapters/audio-plane.js';
+import type { PlaybackMode } from '../adapters/playback.js';
 import { INPUT_SAMPLE_RATES, type InputSampleRate } from '../adapters/resampler.js';
 import type { SessionConfig, SessionConfigInput } from '../config.js';
 import { ConfigValidationError } from '../errors.js';
@@ -30,6 +31,12 @@ export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'
   connectTimeoutMs?: number;
   /** Items `session.history` keeps; the oldest are dropped first. Default 200. */
   historyLimit?: number;
+  /**
+   * How the session knows what the user heard of the model's audio (cut on an interruption):
+   * `wallClock` (default) = min(audio received, time since its first delta); `reported` =
+   * min(the position given to `reportPlayback`, audio received), 0 if never reported.
+   */
+  playback?: PlaybackMode;
   eventHandler?: EventHandler;
   /** Passed to the actor: an XState inspection observer or callback (see `createVoxstateInspector`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -44,7 +51,7 @@ export interface ParsedSessionOptions {
   /** What the facade plugs in: the adapter, the tools as given, listeners, inspection, logging. */
   wiring: Pick<RealtimeSessionOptions, 'model' | 'tools' | 'eventHandler' | 'inspect' | 'logger'>;
   /** The facade's own settings, defaults applied. */
-  facade: Required<Pick<RealtimeSessionOptions, 'inputSampleRate' | 'maxBufferedAudioMs' | 'connectTimeoutMs' | 'historyLimit'>>;
+  facade: Required<Pick<RealtimeSessionOptions, 'inputSampleRate' | 'maxBufferedAudioMs' | 'connectTimeoutMs' | 'historyLimit' | 'playback'>>;
   /** The machine's `SessionOptions` that were set. */
   machine: Partial<SessionOptions>;
   /** Everything else: the session config, not validated yet, tools not included. */
@@ -68,6 +75,7 @@ const FacadeSettingsSchema = z.object({
   maxBufferedAudioMs: z.number().int().positive().default(DEFAULT_MAX_BUFFERED_MS),
   connectTimeoutMs: z.number().int().positive().default(15_000),
   historyLimit: z.number().int().positive().default(DEFAULT_HISTORY_LIMIT),
+  playback: z.enum(['wallClock', 'reported']).default('wallClock'),
 });
 
 /** The machine's `SessionOptions`; an absent one takes the machine's default. */

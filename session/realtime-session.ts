@@ -5,6 +5,7 @@
 import type { Observable } from 'rxjs';
 import type { Actor } from 'xstate';
 import type { AudioPlane } from '../adapters/audio-plane.js';
+import type { PlaybackReport } from '../adapters/playback.js';
 import type { SessionDeltaInput } from '../config.js';
 import type { RealtimeSessionMachine } from '../machines/session/session.machine.js';
 import type { SessionEmitted } from '../machines/session/types.js';
@@ -102,8 +103,18 @@ export interface RealtimeSession {
   clearAudio(): Promise<void>;
   /** Asks the model to respond; queued like `sendText` while a response is active. `reply` follows it to its answer. */
   createResponse(): ReplyRequest;
-  /** Barge-in from the application. `playedMs`: how much of the current assistant audio was played. */
+  /**
+   * Barge-in from the application: cancels the response if one is running, and cuts each assistant
+   * item of it that was not heard to the end (`truncated` once per item). `playedMs`: how much of
+   * the current item was played, overriding the session's playback clock for that item.
+   */
   interrupt(opts?: { playedMs?: number }): Promise<void>;
+  /**
+   * The application's played position of an assistant item (`itemId` from the `audio` events), read
+   * with `playback: 'reported'`. Never throws: an unknown item or a position that is not a finite
+   * number ≥ 0 is ignored and said so in the result (`{ ok: false, reason }`).
+   */
+  reportPlayback(itemId: string, playedMs: number): PlaybackReport;
 
   /**
    * Changes the session's context. Resolves `'applied'` (changed on the open connection),

@@ -220,6 +220,11 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
         if (manual) setActivity(true);
         emit({ type: 'model.interrupted', source: 'client' });
         return;
+      case 'client.truncate':
+        // The Live API has no truncate message (BidiGenerateContentClientMessage: setup,
+        // clientContent, realtimeInput, toolResponse; protocols.md §2): what was heard is reported
+        // to the application (`truncated`) and the server keeps what it generated.
+        return logger.debug({ itemId: intent.itemId }, 'gemini: no truncate frame; nothing sent');
       case 'client.toolOutput': {
         if (!inbound.answer(intent.callId)) {
           logger.warn({ callId: intent.callId }, 'gemini: output dropped: this connection is not waiting for that call (unknown, answered, or cancelled)');

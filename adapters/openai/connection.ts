@@ -11,7 +11,7 @@ import type { ClientIntent } from '../events.js';
 import type { SessionConfig } from '../../config.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { HistoryStore } from './history.js';
-import { createInbound, newConnectionState } from './inbound.js';
+import { createInbound, newConnectionState, TRUNCATE_EVENT_PREFIX } from './inbound.js';
 import { configConflict } from './extra-conflicts.js';
 import { optionConflict, type OpenAISessionOptions } from './options.js';
 import {
@@ -87,6 +87,7 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
   const state = newConnectionState();
   let config = input.config;
   let updates = 0;
+  let truncations = 0;
   let providerSessionId: string | undefined;
 
   const buildSession = (includeVoice: boolean): object =>
@@ -130,16 +131,16 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
     onInitialUpdate,
   });
 
-  function interrupt(playedMs: number | undefined): void {
-    if (state.responseActive) {
+  /**
+   * Cancel only a response that is running and that the server has not cancelled itself (server
+   * VAD with `interrupt_response` already did: `interruptReported`); openai-realtime-2026.md §6.
+   * The heard part is cut by `client.truncate`, which the session sends per item.
+   */
+  function interrupt(): void {
+    if (state.responseActive && !state.interruptReported) {
       send({ type: 'response.cancel' });
       state.droppedResponseId = state.responseId;
       state.interruptReported = true;
-    }
-    const last = state.lastAudio;
-    if (last && playedMs !== undefined) {
-      send(truncate(last.itemId, Math.min(playedMs, pcm24kMs(last.bytes))));
-      state.lastAudio = undefined;
     }
     emit({ type: 'model.interrupted', source: 'client' });
   }
@@ -149,6 +150,16 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
     if (requestId === undefined) return { type: 'response.create' };
     state.pendingRequests.add(requestId);
     return { type: 'response.create', event_id: requestId, response: { metadata: { [REQUEST_METADATA_KEY]: requestId } } };
+  }
+
+  /** `audio_end_ms` is capped at the audio this connection received of the item (the server errors beyond it). */
+  function truncateItem(itemId: string, audioEndMs: number): void {
+    const bytes = state.audioBytes.get(itemId);
+    if (bytes === undefined) return logger.debug({ itemId }, 'openai: truncate of an item this connection never played; skipped');
+    const receivedMs = pcm24kMs(bytes);
+    const endMs = Math.min(Math.floor(audioEndMs), Math.floor(receivedMs));
+    send(truncate(itemId, endMs, `${TRUNCATE_EVENT_PREFIX}${connectionId}_${++truncations}`));
+    history.truncated(itemId, receivedMs > 0 ? endMs / receivedMs : 0);
   }
 
   function intent(intent: Exclude<ClientIntent, { type: 'client.close' }>): void {
@@ -166,7 +177,9 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
       case 'client.createResponse':
         return send(responseCreate(intent.requestId));
       case 'client.interrupt':
-        return interrupt(intent.playedMs);
+        return interrupt();
+      case 'client.truncate':
+        return truncateItem(intent.itemId, intent.audioEndMs);
       case 'client.toolOutput':
         history.add({ kind: 'function_call_output', callId: intent.callId, output: outputText(intent.output) });
         // No response.create: the session asks for exactly one response per tool turn.

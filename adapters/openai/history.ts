@@ -6,9 +6,13 @@
  * adapter object may serve many sessions, and the actor is recreated for every connection.
  */
 import type { AudioPort } from '../audio-port.js';
+import { heardPart } from './heard-text.js';
 
 export type HistoryItem =
-  /** `itemId`: set on a spoken user turn, whose place is reserved before its transcript arrives. */
+  /**
+   * `itemId`: set on a spoken user turn, whose place is reserved before its transcript arrives, and
+   * on an assistant transcript, so a truncation can cut it to the heard part.
+   */
   | { kind: 'message'; role: 'user' | 'assistant' | 'system'; text: string; itemId?: string }
   | { kind: 'function_call'; callId: string; name: string; arguments: string }
   | { kind: 'function_call_output'; callId: string; output: string };
@@ -17,6 +21,9 @@ export interface HistoryLimits {
   maxItems: number;
   maxBytes: number;
 }
+
+/** Truncations remembered for a transcript still to come. */
+const MAX_TRUNCATED = 32;
 
 export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { maxItems: 50, maxBytes: 100_000 };
 
@@ -34,14 +41,32 @@ function size(item: HistoryItem): number {
 export class ConversationHistory {
   private items: HistoryItem[] = [];
   private bytes = 0;
+  /** Fraction heard of truncated assistant items whose transcript may still be on its way (bounded). */
+  private readonly heard = new Map<string, number>();
 
   constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
 
   add(item: HistoryItem): void {
+    const fraction = item.kind === 'message' && item.itemId !== undefined ? this.heard.get(item.itemId) : undefined;
+    if (fraction !== undefined && item.kind === 'message') item = { ...item, text: heardPart(item.text, fraction) };
     if (item.kind === 'message' && item.text.trim() === '') return;
     this.items.push(item);
     this.bytes += size(item);
     this.trim();
+  }
+
+  /**
+   * An assistant item was truncated after `fraction` of its audio was played: its transcript (now,
+   * or when it arrives) is replaced by the heard part (an estimate, see heard-text.ts).
+   */
+  truncated(itemId: string, fraction: number): void {
+    this.heard.set(itemId, fraction);
+    if (this.heard.size > MAX_TRUNCATED) this.heard.delete(this.heard.keys().next().value!);
+    const entry = this.items.find((i) => i.kind === 'message' && i.role === 'assistant' && i.itemId === itemId);
+    if (!entry || entry.kind !== 'message') return;
+    const text = heardPart(entry.text, fraction);
+    this.bytes += text.length - entry.text.length;
+    entry.text = text;
   }
 
   /** Whether a function call with this id is recorded (a repeated call frame must not be replayed twice). */

@@ -43,8 +43,14 @@ export interface ConnectionState {
   audioStarted: boolean;
   /** Audio deltas of this response are dropped: it was interrupted and playback flushed. */
   droppedResponseId: string | undefined;
-  /** The last assistant audio item and how many bytes of it we delivered (for truncation). */
-  lastAudio: { itemId: string; bytes: number } | undefined;
+  /** Bytes of audio delivered per assistant item (a truncation never goes beyond them), recent items only. */
+  audioBytes: Map<string, number>;
+  /**
+   * The transcript deltas of the active response's audio items still without their `.done`: a
+   * cancelled item may never get one, and its replay record is then what arrived (cut to the heard
+   * part if it was truncated).
+   */
+  partialTranscripts: Map<string, string>;
   /** `session.update`s sent and not yet answered, oldest first (the server answers in order). */
   pendingUpdates: Array<{ eventId: string; requestId: string | undefined }>;
   /** The requests whose `response.create` (event_id = the request id) is unanswered: neither started nor refused yet. */
@@ -58,7 +64,8 @@ export function newConnectionState(): ConnectionState {
     interruptReported: false,
     audioStarted: false,
     droppedResponseId: undefined,
-    lastAudio: undefined,
+    audioBytes: new Map(),
+    partialTranscripts: new Map(),
     pendingUpdates: [],
     pendingRequests: new Set(),
   };
@@ -78,6 +85,12 @@ export interface InboundSink {
   /** The answer to the connection's initial `session.update`: applied, or rejected with an error. */
   onInitialUpdate(error: ErrorInfo | undefined): void;
 }
+
+/** Assistant items whose audio size is kept for truncation (the oldest are forgotten). */
+const MAX_AUDIO_ITEMS = 32;
+
+/** The `event_id` prefix of our `conversation.item.truncate` frames, so an error about one is recognised. */
+export const TRUNCATE_EVENT_PREFIX = 'vx_truncate_';
 
 /** Errors the real service sends without `event_id` that can only be about a session.update. */
 const SESSION_UPDATE_CODES = new Set(['cannot_update_voice']);
@@ -130,8 +143,8 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       sink.emit({ type: 'model.outputAudioStarted', responseId, itemId });
     }
     if (itemId !== undefined) {
-      if (state.lastAudio?.itemId !== itemId) state.lastAudio = { itemId, bytes: 0 };
-      state.lastAudio.bytes += audio.length;
+      state.audioBytes.set(itemId, (state.audioBytes.get(itemId) ?? 0) + audio.length);
+      if (state.audioBytes.size > MAX_AUDIO_ITEMS) state.audioBytes.delete(state.audioBytes.keys().next().value!);
     }
     sink.deliver({ type: 'audio', audio, sampleRate: 24000, itemId, responseId });
   }
@@ -161,6 +174,10 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
     }
     // Expected race: we cancelled just as the response finished.
     if (e.code === 'response_cancel_not_active') return sink.logger.debug({ code: e.code }, 'openai: cancel raced response end');
+    // A refused truncation does not end anything: the replay record keeps the heard part anyway.
+    if (e.event_id?.startsWith(TRUNCATE_EVENT_PREFIX)) {
+      return sink.emit({ type: 'model.error', error: { ...info, code: 'truncate_failed', message: `OpenAI refused a truncation: ${message}` } });
+    }
     sink.emit({ type: 'model.error', error: { code: 'server_error', ...info } });
   }
 
@@ -175,6 +192,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
     }
     state.responseActive = false;
     state.responseId = undefined;
+    // Items that ended without a transcript `.done` (cancelled): what arrived is what was said.
+    for (const [itemId, text] of state.partialTranscripts) sink.history.add({ kind: 'message', role: 'assistant', text, itemId });
+    state.partialTranscripts.clear();
     const statusDetails = status === 'completed' ? undefined : toStatusDetails(r.status_details, sink.redact);
     sink.emit({ type: 'model.responseDone', responseId: r.id ?? undefined, status, reason, ...(statusDetails ? { statusDetails } : {}) });
     // A failed response is an error the application must see, not only a status on response_done.
@@ -223,6 +243,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(TextDeltaSchema, obj, type);
         if (!p || (p.response_id && p.response_id === state.droppedResponseId)) return;
         const itemId = p.item_id ?? undefined;
+        if (type === 'response.output_audio_transcript.delta' && itemId !== undefined) {
+          state.partialTranscripts.set(itemId, (state.partialTranscripts.get(itemId) ?? '') + p.delta);
+        }
         return sink.deliver(
           type === 'response.output_text.delta'
             ? { type: 'text', delta: p.delta, itemId, responseId: p.response_id ?? undefined }
@@ -233,7 +256,8 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         const p = parse(TranscriptDoneSchema, obj, type);
         if (!p) return;
         const text = p.transcript ?? '';
-        sink.history.add({ kind: 'message', role: 'assistant', text });
+        if (p.item_id) state.partialTranscripts.delete(p.item_id);
+        sink.history.add({ kind: 'message', role: 'assistant', text, ...(p.item_id ? { itemId: p.item_id } : {}) });
         return sink.deliver({ type: 'transcript', role: 'assistant', text, isFinal: true, itemId: p.item_id ?? undefined });
       }
       case 'response.output_text.done': {
@@ -343,6 +367,9 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
       }
       case 'error':
         return onError(obj);
+      case 'conversation.item.truncated':
+        // The ack of our truncation (protocols.md §1.3): nothing more to do.
+        return sink.logger.debug({ itemId: obj['item_id'], audioEndMs: obj['audio_end_ms'] }, 'openai: item truncated');
       default:
         if (!IGNORED_SERVER_EVENTS.has(type)) {
           sink.logger.debug({ type }, 'openai: unknown server event');

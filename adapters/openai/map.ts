@@ -158,8 +158,10 @@ export function outputText(output: unknown): string {
   return JSON.stringify(output ?? null);
 }
 
-export function truncate(itemId: string, audioEndMs: number): TruncateFrame {
-  return { type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.max(0, Math.floor(audioEndMs)) };
+/** `audio_end_ms` must be an integer no larger than the item's audio (openai-realtime-2026.md §6). */
+export function truncate(itemId: string, audioEndMs: number, eventId?: string): TruncateFrame {
+  const frame: TruncateFrame = { type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.max(0, Math.floor(audioEndMs)) };
+  return eventId === undefined ? frame : { ...frame, event_id: eventId };
 }
 
 /** GA replay item for one history entry: assistant speech comes back as text, never as audio. */

@@ -166,7 +166,6 @@ export const IGNORED_SERVER_EVENTS = new Set([
   'conversation.item.done',
   'conversation.item.created',
   'conversation.item.retrieved',
-  'conversation.item.truncated',
   'conversation.item.deleted',
   'conversation.item.input_audio_transcription.segment',
   'input_audio_buffer.cleared',
@@ -290,6 +289,8 @@ export interface TruncateFrame {
   item_id: string;
   content_index: 0;
   audio_end_ms: number;
+  /** Ours, so an `error` about this truncation can be told apart (the server echoes it). */
+  event_id?: string;
 }
 export interface AudioAppendFrame {
   type: 'input_audio_buffer.append';

@@ -12,6 +12,8 @@ import { toolDecisionRefusal, toolResultRefusal } from './refusals.js';
 import { defineGuards } from './setup.js';
 import type { SessionContext } from './types.js';
 
+const USER_SPEAKING = '#realtimeSession.link.connected.floor.userSpeaking';
+
 export const sessionGuards = defineGuards({
   /**
    * Nobody has the floor, no reply is owed (no follow-up, no request waiting or on the wire) and no
@@ -22,9 +24,14 @@ export const sessionGuards = defineGuards({
     not(stateIn('#realtimeSession.link.connected.backgroundCalls.running')),
     ({ context }: { context: SessionContext }) => !context.followUpOwed && context.requests.length === 0,
   ]),
-  /** A request waits, and none is on the wire any more: the next may go (one response at a time). */
-  canSendNextRequest: ({ context }) =>
-    context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
+  /** The user is speaking (the floor region): nothing that asks for a reply is sent over them. */
+  isUserSpeaking: stateIn(USER_SPEAKING),
+  /** A request waits, none is on the wire any more (one response at a time), and the user is not speaking: the next may go. */
+  canSendNextRequest: and([
+    not(stateIn(USER_SPEAKING)),
+    ({ context }: { context: SessionContext }) =>
+      context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
+  ]),
   /** A request is on the wire and the response that just ended did not answer it: its reply is still owed. */
   isReplyStillOwed: ({ context }, _params: { status: string }) => {
     const answered = answeredRequestIndex(context.requests);
@@ -46,6 +53,7 @@ export const sessionGuards = defineGuards({
   hasNoOutstandingToolCalls: ({ context }) => !Object.values(context.toolCalls).some((call) => call.behavior === 'blocking'),
   hasBackgroundCalls: ({ context }) => Object.values(context.toolCalls).some((call) => call.behavior === 'background'),
   hasNoBackgroundCalls: ({ context }) => !Object.values(context.toolCalls).some((call) => call.behavior === 'background'),
+  asksNoResponse: (_, params: { respond: boolean | undefined }) => !(params.respond ?? true),
   /** Approvals go to a tool actor that exists: an unknown or settled call id is reported, not sent. */
   isToolActorCall: ({ context }, params: { callId: string }) => toolDecisionRefusal(context, params.callId) === undefined,
   canAcceptToolResult: ({ context }, params: { callId: string }) => toolResultRefusal(context, params.callId) === undefined,

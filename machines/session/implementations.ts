@@ -5,6 +5,7 @@
 import { connectionActions } from './actions/connection.js';
 import { intentActions } from './actions/intents.js';
 import { parentActions } from './actions/parent.js';
+import { playbackActions } from './actions/playback.js';
 import { reportActions } from './actions/reports.js';
 import { requestActions } from './actions/requests.js';
 import { resumptionActions } from './actions/resumption.js';
@@ -22,6 +23,7 @@ export const sessionSetup = sessionBase.extend({
     ...intentActions,
     ...requestActions,
     ...toolActions,
+    ...playbackActions,
     ...updateActions,
     ...resumptionActions,
   },

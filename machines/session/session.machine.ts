@@ -3,8 +3,8 @@
  * - `disconnected` → `link` (one connection: the model adapter is invoked for exactly the life of
  *   this state; entering it again opens a new connection) → `closed`.
  * - Inside `link`: `connecting` (first connection), `resuming` (a replacement connection: a context
- *   change, goAway, or a dropped socket), `connected` (two regions: the turn, and pending
- *   resumption), `closing`.
+ *   change, goAway, or a dropped socket), `connected` (three regions: the turn, the floor (whether
+ *   the user is speaking), and pending resumption), `closing`.
  * - Every swap started from a live connection (an update, a queued change, goAway, a drop) is a
  *   transition into `swapping`, which leaves `link` (stopping the old adapter) and enters
  *   `link.resuming` (starting the new one). Retries after a failed attempt, and the restore of the
@@ -38,9 +38,18 @@ const responseRequest = { type: 'sendRequest', params: ({ event }: { event: Sess
 const respondParams = ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ respond: event.respond });
 // With no response active (an idle turn, or tools running), a request goes on the wire at once and
 // makes the turn busy, so a resumption cannot replace the connection before its reply starts.
+// While the user is speaking it is queued instead, and goes out when they stop (`canSendNextRequest`).
 const requestsSentAtOnce = {
-  'session.createResponse': { target: 'generating.requested', actions: responseRequest },
-  'session.sendText': { guard: { type: 'asksForResponse', params: respondParams }, target: 'generating.requested', actions: textRequest },
+  'session.createResponse': [
+    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } },
+    { target: 'generating.requested', actions: responseRequest },
+  ],
+  'session.sendText': [
+    // A text that asks for nothing is no request: it goes on the wire at once.
+    { guard: { type: 'asksNoResponse', params: respondParams }, actions: { type: 'forwardText', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => event } },
+    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } },
+    { target: 'generating.requested', actions: textRequest },
+  ],
 } as const;
 // A response started: it answers the request it names (OpenAI), or else the oldest request on the wire.
 const responseStarted = [
@@ -55,6 +64,8 @@ const requeueRefused = {
   actions: { type: 'requeueRefusedRequest', params: refusedParams },
 } as const;
 const failRefused = { type: 'failRefusedRequest', params: refusedParams } as const;
+const speechStarted = { type: 'emitSpeechStarted', params: ({ event }: { event: SessionEventOf<'model.speechStarted'> }) => event } as const;
+const speechStopped = { type: 'emitSpeechStopped', params: ({ event }: { event: SessionEventOf<'model.speechStopped'> }) => event } as const;
 // A response is done: `response_done` names the request it answered, which is then settled.
 const responseFinished = [
   { type: 'emitResponseDone', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => event },
@@ -165,7 +176,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
         },
 
         connected: {
-          description: 'The provider is ready. The turn region tracks who is talking; the backgroundCalls region the tool calls that do not hold the turn; the resumption region holds a queued context change.',
+          description: 'The provider is ready. The turn region tracks who is talking; the backgroundCalls region the tool calls that do not hold the turn; the floor region whether the user is speaking; the resumption region holds a queued context change.',
           tags: ['live'],
           type: 'parallel',
           on: {
@@ -179,13 +190,14 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               { target: '#realtimeSession.closed', actions: [{ type: 'abandonToolCalls', params: { deliver: false, keepBackground: false } }, 'storeCloseInfo'] },
             ],
             'model.error': { actions: { type: 'emitModelError', params: ({ event }) => event } },
-            'model.speechStarted': { actions: { type: 'emitSpeechStarted', params: ({ event }) => event } },
-            'model.speechStopped': { actions: { type: 'emitSpeechStopped', params: ({ event }) => event } },
             // Reported only: the server commits the silence and creates the response itself.
             'model.inputTimeout': { actions: { type: 'emitInputTimeout', params: ({ event }) => event } },
-            'model.interrupted': { actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, 'interruptToolCalls'] },
             // A response is running (or none was asked for): the refused request is requeued or failed, the turn stays.
             'model.requestRefused': [requeueRefused, { actions: failRefused }],
+            // What was heard of the interrupted response is cut, item by item (once each).
+            'model.interrupted': {
+              actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: { playedMs: undefined } }, 'interruptToolCalls'],
+            },
             'model.outputAudioStarted': { guard: 'isFirstAudioOfConnection', actions: 'markAudioProduced' },
             'model.resumptionHandle': {
               guard: { type: 'isUsableHandle', params: ({ event }) => ({ handle: event.handle, resumable: event.resumable }) },
@@ -203,7 +215,10 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }) => event } },
             'session.commitAudio': { actions: 'forwardCommitAudio' },
             'session.clearAudio': { actions: 'forwardClearAudio' },
-            'session.interrupt': { actions: { type: 'forwardInterrupt', params: ({ event }) => event } },
+            // Cancel first, then cut what was heard (openai-realtime-2026.md §6: the order on barge-in).
+            'session.interrupt': {
+              actions: [{ type: 'forwardInterrupt', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: ({ event }) => ({ playedMs: event.playedMs }) }],
+            },
             'session.toolResult': [
               {
                 guard: { type: 'canAcceptToolResult', params: ({ event }) => ({ callId: event.callId }) },
@@ -310,6 +325,24 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                 overdue: {
                   description: 'Background tool calls have run longer than `backgroundCallSwapWaitMs`: they no longer hold a queued swap back; their outputs follow on the next connection.',
                   always: { guard: 'hasNoBackgroundCalls', target: 'none' },
+                  },
+                },
+              },
+            // The region handles the speech events (a region's transition shadows the parallel parent's).
+            floor: {
+              description:
+                'Whether the user is speaking (server VAD speech_started … speech_stopped). While they are, no queued request is sent over them (`canSendNextRequest`).',
+              initial: 'open',
+              states: {
+                open: {
+                  description: 'The user is not speaking: queued requests may go out.',
+                  on: { 'model.speechStarted': { target: 'userSpeaking', actions: speechStarted }, 'model.speechStopped': { actions: speechStopped } },
+                },
+                userSpeaking: {
+                  description:
+                    'The user is speaking: queued requests wait. Bounded by `userFloorTimeout`, so a lost speech_stopped does not hold them forever.',
+                  on: { 'model.speechStarted': { actions: speechStarted }, 'model.speechStopped': { target: 'open', actions: speechStopped } },
+                  after: { userFloorTimeout: 'open' },
                 },
               },
             },

@@ -41,6 +41,11 @@ export const sessionBase = setup({
     closeTimeout: 2_000,
     /** How long running background tool calls may hold back a queued swap (`backgroundCallSwapWaitMs`, default 5 s). */
     backgroundCallSwapWait: ({ context }) => context.options.backgroundCallSwapWaitMs,
+    /**
+     * The longest the user holds the floor without a speech_stopped (a lost frame): queued
+     * requests then go out anyway. Longer than almost any single spoken turn.
+     */
+    userFloorTimeout: 20_000,
   },
 });
 

@@ -255,6 +255,12 @@ export type SessionEmitted =
       durationMs: number;
     }
   | { type: 'interrupted'; source: 'user' | 'client' | 'server' }
+  /**
+   * An assistant item cut short by an interruption, once per item: `playedMs` is what was heard
+   * (OpenAI: the `audio_end_ms` sent; Gemini, which has no truncate frame: the played position),
+   * `receivedMs` the audio that had arrived.
+   */
+  | { type: 'truncated'; itemId: string; playedMs: number; receivedMs: number }
   | { type: 'resumption_queued'; reason: 'mutation' | 'goAway'; changed: MutableField[] }
   | { type: 'session_resumed'; reason: ConnectReason; connectionId: number; restored: boolean }
   | { type: 'resumption_failed'; error: ErrorInfo; attempts: number }

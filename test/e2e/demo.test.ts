@@ -27,7 +27,7 @@ describe('voxstate demo', { timeout: 60_000 }, () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const out = result.stdout;
-    expect(out).toMatch(/state\s+link\.connected\(turn: idle, backgroundCalls: none, resumption: none\)/);
+    expect(out).toMatch(/state\s+link\.connected\(turn: idle, backgroundCalls: none, floor: open, resumption: none\)/);
     expect(out).toMatch(/user\s+“What's the weather in Paris\?”/);
     expect(out).toMatch(/tool\s+call get_weather\(\{"city":"Paris"\}\)/);
     expect(out).toMatch(/tool\s+get_weather → \{"city":"Paris","sky":"sunny","celsius":21\} \(succeeded/);

@@ -14,6 +14,9 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   const calls = Object.values(ctx.toolCalls);
   const toolChildren = Object.keys(snapshot.children).filter((id) => id.startsWith('tool.'));
   const connected = snapshot.matches({ link: 'connected' });
+  // The user has the floor: a request that asks for a reply waits until they stop (issue 13).
+  const userSpeaking = snapshot.matches({ link: { connected: { floor: 'userSpeaking' } } });
+  const onlyQueued = ctx.requests.every((r) => r.status === 'queued');
 
   // The turn is idle only when the response is done and every blocking call is answered (Rust
   // runner bug); a background call does not hold the turn (issue 13 item 3).
@@ -21,10 +24,11 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   if (snapshot.matches({ link: { connected: { turn: 'idle' } } })) {
     if (blocking.length > 0) out.push(`turn idle with ${blocking.length} outstanding blocking tool call(s)`);
     if (ctx.followUpOwed) out.push('turn idle while a follow-up response is owed');
-    if (ctx.requests.length > 0) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
-    // A queued swap waits for running background calls, but never longer than the bound.
+    if (ctx.requests.length > 0 && !(userSpeaking && onlyQueued)) out.push(`turn idle while ${ctx.requests.length} request(s) for a reply are owed`);
+    // A queued swap waits for running background calls (never longer than the bound), and for a
+    // request waiting for the user to finish (a reply owed).
     const waitingForCalls = snapshot.matches({ link: { connected: { backgroundCalls: 'running' } } });
-    if (ctx.queuedSwap && !waitingForCalls) out.push('a resumption is pending although the turn is idle');
+    if (ctx.queuedSwap && !waitingForCalls && ctx.requests.length === 0) out.push('a resumption is pending although the turn is idle');
   }
   // A blocking call's output is owed to the connection that issued it, so no blocking call outlives
   // its connection; background calls keep running while the connection is replaced.
@@ -56,7 +60,7 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   const onTheWire = ctx.requests.filter((r) => r.status !== 'queued').length;
   if (ctx.capabilities.needsFollowUpResponse && onTheWire > 1) out.push(`${onTheWire} requests on the wire at once`);
   if (ctx.requests.filter((r) => r.status === 'answering').length > 1) out.push('two responses answering requests at once');
-  if (connected && !snapshot.matches({ link: { connected: { turn: 'generating' } } }) && ctx.requests.some((r) => r.status === 'queued')) {
+  if (connected && !userSpeaking && !snapshot.matches({ link: { connected: { turn: 'generating' } } }) && ctx.requests.some((r) => r.status === 'queued')) {
     out.push('a request waits although no response is active');
   }
   // A session that can no longer answer owes nothing: every request was answered or failed.

@@ -18,7 +18,7 @@ function update(h: Harness, requestId: string, config: SessionConfigInput, chang
 }
 
 describe('openai adapter: barge-in', () => {
-  it('client interrupt: cancels the active response and truncates the audio item at playedMs', async () => {
+  it('client interrupt cancels the active response; client.truncate cuts the audio item at audioEndMs', async () => {
     fx = await fixture({ openai: { realtimeFactor: 4 } });
     const h = fx.start(fx.adapter(), { config: { turnDetection: { type: 'none' } } });
     await h.waitForEvent('model.connected');
@@ -27,27 +27,31 @@ describe('openai adapter: barge-in', () => {
     await until(() => audioOf(h).length >= 3, 'three audio frames');
     const itemId = audioOf(h)[0]!.itemId;
     h.send({ type: 'client.interrupt', playedMs: 60 });
+    h.send({ type: 'client.truncate', itemId: itemId!, audioEndMs: 60 });
     const deliveredAtInterrupt = audioOf(h).length;
 
     const done = await h.waitForEvent('model.responseDone');
     expect(done).toMatchObject({ status: 'cancelled', reason: 'client_cancelled' });
     expect(h.events.filter((e) => e.type === 'model.interrupted')).toEqual([{ type: 'model.interrupted', source: 'client' }]);
     expect(fx.inbound('response.cancel')).toHaveLength(1);
-    expect(fx.inbound('conversation.item.truncate')).toEqual([{ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 60 }]);
+    expect(fx.inbound('conversation.item.truncate')).toEqual([
+      { type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: 60, event_id: expect.stringMatching(/^vx_truncate_/) },
+    ]);
     await until(() => fx.outbound('conversation.item.truncated').length === 1, 'truncated');
     expect(fx.outbound('error')).toHaveLength(0);
     // Audio of the interrupted response that was still in flight is not delivered.
     expect(audioOf(h).length).toBe(deliveredAtInterrupt);
   });
 
-  it('clamps audio_end_ms to what was received, and sends no cancel once the response is done', async () => {
+  it('clamps audio_end_ms to what was received, and an interrupt sends no cancel once the response is done', async () => {
     fx = await fixture();
     const h = fx.start(fx.adapter(), { config: { turnDetection: { type: 'none' } } });
     await h.waitForEvent('model.connected');
     h.send({ type: 'client.text', text: 'Hi' });
     await h.waitForEvent('model.responseDone');
     const receivedMs = audioOf(h).reduce((n, d) => n + d.audio.length, 0) / 48;
-    h.send({ type: 'client.interrupt', playedMs: 999_999 });
+    h.send({ type: 'client.interrupt' });
+    h.send({ type: 'client.truncate', itemId: audioOf(h)[0]!.itemId!, audioEndMs: 999_999 });
     await until(() => fx.outbound('conversation.item.truncated').length === 1, 'truncated');
     expect(fx.inbound('conversation.item.truncate')[0]!['audio_end_ms']).toBe(Math.floor(receivedMs));
     expect(fx.inbound('response.cancel')).toHaveLength(0);

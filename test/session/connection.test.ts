@@ -89,7 +89,7 @@ describe('connection lifecycle', () => {
     const session = createRealtimeSession({ model, instructions: 'first', voice: 'alloy' });
     const log = record(session);
     await session.connect();
-    expect(statePaths(session)).toEqual(['link.connected.turn.idle', 'link.connected.backgroundCalls.none', 'link.connected.resumption.none']);
+    expect(statePaths(session)).toEqual(['link.connected.turn.idle', 'link.connected.backgroundCalls.none', 'link.connected.floor.open', 'link.connected.resumption.none']);
     expect(model.current().input.config).toMatchObject({ instructions: 'first', voice: 'alloy' });
     expect(model.current().input.reason).toBe('initial');
     await session.updateSession({ instructions: 'second' });

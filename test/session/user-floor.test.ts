@@ -1,0 +1,64 @@
+/**
+ * The user has the floor, on the real chart with the scripted model: a request that asks for a
+ * reply is not sent while the user speaks (a queued one, and a new one made from an idle turn),
+ * and the wait is bounded: if speech_stopped never comes (a lost frame), requests go out after
+ * `userFloorTimeout` (20 s). Fake timers stand in for the 20 s; the emulator cannot lose a frame.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createRealtimeSession } from '../../index.js';
+import { createScriptedModel } from '../../testing.js';
+import { record } from './event-log.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function start() {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  const model = createScriptedModel({ responses: [{ transcript: 'One.' }, { transcript: 'Two.' }] });
+  const session = createRealtimeSession({ model });
+  const log = record(session);
+  const connected = session.connect();
+  await vi.advanceTimersByTimeAsync(10);
+  await connected;
+  const requestsSent = () => model.current().intents.filter((i) => i.type === 'client.text' && i.respond).length;
+  return { model, session, log, requestsSent };
+}
+
+describe('the user has the floor', () => {
+  it('a request made while the user speaks waits for speech_stopped, then goes out', async () => {
+    const { session, log, requestsSent } = await start();
+    session.actor.send({ type: 'model.speechStarted', itemId: 'u1' });
+    const request = session.sendText('Hello?');
+    await vi.advanceTimersByTimeAsync(50);
+    expect(log.of('request_queued')).toHaveLength(1);
+    expect(requestsSent()).toBe(0);
+    session.actor.send({ type: 'model.speechStopped', itemId: 'u1' });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(requestsSent()).toBe(1);
+    await vi.advanceTimersByTimeAsync(50);
+    await request;
+    expect(log.of('response_done')).toEqual([expect.objectContaining({ status: 'completed', requestId: log.of('request_sent')[0]!.requestId })]);
+    expect(log.types().indexOf('speech_stopped')).toBeLessThan(log.types().indexOf('request_sent'));
+    const closed = session.close();
+    await vi.advanceTimersByTimeAsync(3_000);
+    await closed;
+  });
+
+  it('without speech_stopped the floor is released after userFloorTimeout (20 s), not before', async () => {
+    const { session, log, requestsSent } = await start();
+    session.actor.send({ type: 'model.speechStarted', itemId: 'u1' });
+    const request = session.sendText('Hello?');
+    await vi.advanceTimersByTimeAsync(19_900);
+    expect(requestsSent()).toBe(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(requestsSent()).toBe(1);
+    await vi.advanceTimersByTimeAsync(50);
+    await request;
+    expect(log.of('response_done')).toEqual([expect.objectContaining({ status: 'completed', requestId: log.of('request_sent')[0]!.requestId })]);
+    expect(log.of('speech_stopped')).toHaveLength(0);
+    const closed = session.close();
+    await vi.advanceTimersByTimeAsync(3_000);
+    await closed;
+  });
+});
