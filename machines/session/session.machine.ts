@@ -3,8 +3,8 @@
  * - `disconnected` → `link` (one connection: the model adapter is invoked for exactly the life of
  *   this state; entering it again opens a new connection) → `closed`.
  * - Inside `link`: `connecting` (first connection), `resuming` (a replacement connection: a context
- *   change, goAway, or a dropped socket), `connected` (three regions: the turn, the floor (whether
- *   the user is speaking), and pending resumption), `closing`.
+ *   change, goAway, or a dropped socket), `connected` (four regions: the turn, the background tool
+ *   calls, the floor (whether the user is speaking), and pending resumption), `closing`.
  * - Every swap started from a live connection (an update, a queued change, goAway, a drop) is a
  *   transition into `swapping`, which leaves `link` (stopping the old adapter) and enters
  *   `link.resuming` (starting the new one). Retries after a failed attempt, and the restore of the
@@ -12,78 +12,30 @@
  * - `resumeBackoff` waits between failed resumption attempts; `failed` is where an unusable session rests.
  * Audio never passes through here: see adapters/audio-plane.ts. The named guards and actions are
  * in this folder (guards.ts, actions/); the ones that read an event's payload get it as `params`.
+ * Transition fragments used in several places (requests sent at once, a refused request, a failed
+ * resumption attempt, why requests fail) are in transitions.ts.
  */
 import { initialContext } from './context.js';
 import { sessionSetup } from './implementations.js';
 import { connectReasonOf } from './swap.js';
-import type { DeferredIntent, RequestEntry, SessionEventOf } from './types.js';
-
-// While a replacement connection is being opened, intents wait for it and audio goes to the
-// bounded hold buffer (forwardAudio decides), so nothing the application sends is lost.
-const deferIntent = { type: 'deferIntent', params: ({ event }: { event: DeferredIntent }) => event } as const;
-const heldUntilReconnected = {
-  'session.sendText': { actions: deferIntent },
-  'session.commitAudio': { actions: deferIntent },
-  'session.clearAudio': { actions: deferIntent },
-  'session.createResponse': { actions: deferIntent },
-  'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }: { event: SessionEventOf<'session.sendAudio'> }) => event } },
-  'session.update': { actions: { type: 'deferUpdate', params: ({ event }: { event: SessionEventOf<'session.update'> }) => event } },
-} as const;
-
-// A resumption attempt that did not produce a connection: retry (up to the cap), or give up on
-// the mutation and restore the old config, or fail when nothing can be restored.
-// A request that asks for a reply, as the request actions take it (a bare `createResponse` has no text).
-const textRequest = { type: 'sendRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } as const;
-const responseRequest = { type: 'sendRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } as const;
-const respondParams = ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ respond: event.respond });
-// With no response active (an idle turn, or tools running), a request goes on the wire at once and
-// makes the turn busy, so a resumption cannot replace the connection before its reply starts.
-// While the user is speaking it is queued instead, and goes out when they stop (`canSendNextRequest`).
-const requestsSentAtOnce = {
-  'session.createResponse': [
-    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } },
-    { target: 'generating.requested', actions: responseRequest },
-  ],
-  'session.sendText': [
-    // A text that asks for nothing is no request: it goes on the wire at once.
-    { guard: { type: 'asksNoResponse', params: respondParams }, actions: { type: 'forwardText', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => event } },
-    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } },
-    { target: 'generating.requested', actions: textRequest },
-  ],
-} as const;
-// A response started: it answers the request it names (OpenAI), or else the oldest request on the wire.
-const responseStarted = [
-  { type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event },
-  { type: 'startAnsweringRequest', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => ({ requestId: event.requestId }) },
-] as const;
-// The provider refused a request for a response: with one already running it goes back to the head
-// of the queue (sent again once that is done); for any other reason it fails at once.
-const refusedParams = ({ event }: { event: SessionEventOf<'model.requestRefused'> }) => ({ requestId: event.requestId, error: event.error });
-const requeueRefused = {
-  guard: { type: 'isRefusedForActiveResponse', params: refusedParams },
-  actions: { type: 'requeueRefusedRequest', params: refusedParams },
-} as const;
-const failRefused = { type: 'failRefusedRequest', params: refusedParams } as const;
-const speechStarted = { type: 'emitSpeechStarted', params: ({ event }: { event: SessionEventOf<'model.speechStarted'> }) => event } as const;
-const speechStopped = { type: 'emitSpeechStopped', params: ({ event }: { event: SessionEventOf<'model.speechStopped'> }) => event } as const;
-// A response is done: `response_done` names the request it answered, which is then settled.
-const responseFinished = [
-  { type: 'emitResponseDone', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => event },
-  { type: 'settleAnsweredRequest', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => ({ status: event.status }) },
-] as const;
-
-const resumptionAttemptFailed = [
-  { guard: 'canRetryResumption', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'countFailedAttempt'] },
-  { guard: 'restoresOnFailure', target: '#realtimeSession.resumeBackoff', actions: ['storeConnectionError', 'forgetRefusedHandle', 'dropMutation'] },
-  { target: '#realtimeSession.failed', actions: ['storeConnectionError', 'forgetRefusedHandle', 'failResumption'] },
-] as const;
-
-// Why requests that asked for a reply fail (each caller hears it: `request_failed`).
-const ALL = ['queued', 'sent', 'answering'] as Array<RequestEntry['status']>;
-const NOT_STARTED = { statuses: ['sent'] as Array<RequestEntry['status']>, error: { code: 'response_not_started', message: 'No response started for the request within responseStartTimeout' } };
-const REPLACED = { statuses: ['sent', 'answering'] as Array<RequestEntry['status']>, error: { code: 'connection_replaced', message: 'The connection was replaced before the request was answered' } };
-const CLOSED = { statuses: ALL, held: true, error: { code: 'session_closed', message: 'The session closed before the request was answered' } };
-const FAILED = { statuses: ALL, held: true, error: { code: 'connection_failed', message: 'The session has no connection to answer the request on' } };
+import {
+  heldUntilReconnected,
+  textRequest,
+  responseRequest,
+  respondParams,
+  requestsSentAtOnce,
+  responseStarted,
+  requeueRefused,
+  failRefused,
+  speechStarted,
+  speechStopped,
+  responseFinished,
+  resumptionAttemptFailed,
+  NOT_STARTED,
+  REPLACED,
+  CLOSED,
+  FAILED,
+} from './transitions.js';
 
 export const realtimeSessionMachine = sessionSetup.createMachine({
   id: 'realtimeSession',
