@@ -121,6 +121,9 @@ export function record(session: RealtimeSession, timeline: Timeline): Recording 
     stats.interrupted++;
     timeline.line('barge-in', `assistant interrupted (by ${e.source})`);
   });
+  on('truncated', (e) =>
+    timeline.line('barge-in', `heard ${Math.round(e.playedMs)} of ${Math.round(e.receivedMs)} ms of ${e.itemId}: the rest is cut from the model's memory`),
+  );
   on('session_updated', (e) => {
     stats.updates.push(e.outcome);
     timeline.line('config', `update ${e.outcome}: ${e.changed.join(', ') || 'nothing changed'}`);
