@@ -70,6 +70,8 @@ export {
 export type { ErrorInfo, VoxstateErrorCode } from './errors.js';
 export { silentLogger } from './logger.js';
 export type { Logger, LogLevel } from './logger.js';
+export type { TelemetryOption, TelemetryOptions } from './telemetry/options.js';
+export type { SessionReport, SessionReportEvent, ToolReport, LatencySummary } from './telemetry/report.js';
 
 export { createVoxstateInspector } from './inspect/inspector.js';
 export type { VoxstateInspector, VoxstateInspectorOptions, VoxstateInspectorStats } from './inspect/inspector.js';
