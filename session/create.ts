@@ -211,10 +211,14 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       if (snapshot.status !== 'active') return;
       // Never connected, or the last attempt failed: no connection to close, so the actor is
       // stopped without going through the chart's `closed` state.
-      if (isOffline(snapshot)) return end();
-      actor.send({ type: 'session.close' });
-      await waitFor(actor, (s) => s.status !== 'active', { timeout: 5_000 }).catch(() => undefined);
-      end();
+      if (isOffline(snapshot)) end();
+      else {
+        actor.send({ type: 'session.close' });
+        await waitFor(actor, (s) => s.status !== 'active', { timeout: 5_000 }).catch(() => undefined);
+        end();
+      }
+      // The spans and metrics of a session created just before are complete once close() resolves.
+      await telemetry.settled();
     },
   };
   handle = session;

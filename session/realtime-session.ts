@@ -140,6 +140,10 @@ export interface RealtimeSession {
   /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. Rejects like `approveTool`. */
   rejectTool(callId: string, reason?: string): Promise<void>;
 
-  /** Closes the connection (answering outstanding tool calls with a cancellation) and ends the session. */
+  /**
+   * Closes the connection (answering outstanding tool calls with a cancellation) and ends the
+   * session; `session_report` is published before it resolves, and with `telemetry` on, every span
+   * and metric of the session has been handed to the tracer and meter.
+   */
   close(): Promise<void>;
 }

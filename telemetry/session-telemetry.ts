@@ -42,6 +42,7 @@ export class SessionTelemetry {
   /** Steps waiting for the API to load; undefined once loaded (or when telemetry is off). */
   private pending: Step[] | undefined;
   private lastPhase: LinkView['phase'] = 'none';
+  private loaded: Promise<void> = Promise.resolve();
 
   constructor(private readonly input: SessionTelemetryInput) {
     this.now = input.now ?? Date.now;
@@ -83,13 +84,18 @@ export class SessionTelemetry {
     return this.collector.ended;
   }
 
+  /** Resolves once what was observed so far reached the spans and metrics (the API has loaded, or is absent). */
+  settled(): Promise<void> {
+    return this.loaded;
+  }
+
   report(): SessionReport {
     return this.collector.report();
   }
 
   private start(options: ResolvedTelemetry): void {
     this.pending = [];
-    void loadOtelApi().then((api) => {
+    this.loaded = loadOtelApi().then((api) => {
       const steps = this.pending ?? [];
       this.pending = undefined;
       if (!api) {
@@ -109,6 +115,11 @@ export class SessionTelemetry {
       }
       if (meter) this.metrics = new SessionMetrics(meter, common);
       for (const step of steps) this.apply(step);
+    }).catch((error: unknown) => {
+      // Telemetry never breaks a session: a tracer or meter that throws turns it off, with a warning.
+      this.tracing = undefined;
+      this.metrics = undefined;
+      this.input.logger.warn({ err: error }, 'telemetry failed and is off for this session');
     });
   }
 
