@@ -26,4 +26,15 @@ describe('telemetry without @opentelemetry/api', () => {
     expect(log.of('error')).toEqual([]);
     expect(log.of('session_report')[0]!.report.turns.responses).toBe(1);
   });
+
+  it('without the option nothing is loaded: not even a warning', async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, error() {}, warn: (_fields, msg) => void warnings.push(String(msg)) };
+    const session = createRealtimeSession({ model: createScriptedModel({ responses: [{ transcript: 'Hello.' }] }), logger });
+    await session.connect();
+    await session.sendText('hi').reply;
+    await session.close();
+    expect(warnings).toEqual([]);
+    expect(session.report().turns.responses).toBe(1);
+  });
 });
