@@ -4,7 +4,7 @@
  * model. Audio is counted as seconds on the audio plane's events: a sum, never a point per frame
  * in a histogram.
  */
-import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, OtelCounter as Counter, OtelHistogram as Histogram, OtelMeter as Meter, OtelCounter as UpDownCounter } from './otel-types.js';
 import type { AnySessionEvent } from '../session/event-map.js';
 import { ATTR, BUCKETS, METRIC } from './attributes.js';
 

@@ -4,13 +4,13 @@
  * `metrics.setGlobalMeterProvider` installed); an object passes a tracer and/or a meter. Nothing is
  * loaded, and nothing costs anything, when the option is absent or false.
  */
-import type { Meter, Tracer } from '@opentelemetry/api';
+import type { OtelMeter, OtelTracer } from './otel-types.js';
 
 export interface TelemetryOptions {
   /** Spans go here; absent: no spans (unless `true` was given for the whole option). */
-  tracer?: Tracer;
+  tracer?: OtelTracer;
   /** Metrics go here; absent: no metrics. */
-  meter?: Meter;
+  meter?: OtelMeter;
   /**
    * Put transcripts and tool arguments in span attributes (`gen_ai.input.messages` style content).
    * Default false: spans carry ids, names, timings, statuses and token counts only.
@@ -24,8 +24,8 @@ export type TelemetryOption = boolean | TelemetryOptions;
 export interface ResolvedTelemetry {
   /** Take the tracer and meter from the API's global providers. */
   useGlobal: boolean;
-  tracer: Tracer | undefined;
-  meter: Meter | undefined;
+  tracer: OtelTracer | undefined;
+  meter: OtelMeter | undefined;
   captureTranscripts: boolean;
 }
 

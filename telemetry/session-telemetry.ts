@@ -4,7 +4,7 @@
  * phase. It always keeps the report; with `telemetry` set it also feeds spans and metrics once
  * `@opentelemetry/api` has loaded (what arrives before is replayed with its own timestamps).
  */
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes } from './otel-types.js';
 import type { Logger } from '../logger.js';
 import type { AnySessionEvent } from '../session/event-map.js';
 import { ATTR, providerName } from './attributes.js';

@@ -5,7 +5,7 @@
  * a span: the first audio of a response is a span event. Attributes carry ids, names, statuses,
  * timings and token counts; transcripts and tool arguments only with `captureTranscripts`.
  */
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, OtelContext, OtelSpan as Span, OtelTracer as Tracer } from './otel-types.js';
 import type { AnySessionEvent } from '../session/event-map.js';
 import { ATTR, OPERATION, SPAN, responseSpanName, toolSpanName } from './attributes.js';
 import type { OtelApi } from './otel-api.js';
@@ -22,7 +22,7 @@ export interface TracingInput {
   model: string;
   captureTranscripts: boolean;
   /** The context the session span is a child of (the active one when the session was created). */
-  parent: ReturnType<OtelApi['context']['active']>;
+  parent: OtelContext;
   /** voxstate's session id, `gen_ai.conversation.id` on the session span. */
   conversationId: string;
 }
