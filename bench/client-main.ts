@@ -21,6 +21,8 @@ async function load(name: ClientName): Promise<BenchClient> {
       return (await import('./clients/voxstate.js')).voxstateOpenAI;
     case 'voxstate-gemini':
       return (await import('./clients/voxstate.js')).voxstateGemini;
+    case 'voxstate-openai-otel':
+      return (await import('./clients/voxstate-otel.js')).voxstateOpenAIOtel;
   }
 }
 

@@ -2,7 +2,7 @@
  * The bench's command line and what it implies: which scenarios, how many rounds, how many frames,
  * calls and sessions (full run, or `--quick`: the same scenarios with small counts).
  */
-import { CLIENTS, type ClientName } from './clients/client.js';
+import { CLIENTS, OPTIONAL_CLIENTS, type ClientName } from './clients/client.js';
 import type { Mode } from './loopback/frames.js';
 import type { ScenarioId } from './scenarios.js';
 
@@ -28,7 +28,7 @@ export const USAGE = `npm run bench -- [--quick] [--scenario S1[,S2…]] [--roun
   --scenario    S1 flat out · S2 one real-time session · S3 sequential tool calls · S4 many real-time sessions · S5 1,000 sessions
   --rounds      rounds of alternating clients (default 5; --quick 2)
   --sessions    sessions in S4 (default 200; --quick 50)
-  --clients     a subset of ${CLIENTS.join(', ')}
+  --clients     a subset of ${CLIENTS.join(', ')}; also ${OPTIONAL_CLIENTS.join(', ')} (voxstate-openai with telemetry on)
   --out         the markdown file written (default bench/results/latest.md)`;
 
 export function parsePlan(argv: readonly string[]): Plan {
@@ -64,6 +64,6 @@ export function parsePlan(argv: readonly string[]): Plan {
     return found;
   });
   const clients = (flags.get('--clients')?.split(',') ?? [...CLIENTS]) as ClientName[];
-  for (const c of clients) if (!CLIENTS.includes(c)) throw new Error(`unknown client ${c}\n${USAGE}`);
+  for (const c of clients) if (!CLIENTS.includes(c) && !OPTIONAL_CLIENTS.includes(c)) throw new Error(`unknown client ${c}\n${USAGE}`);
   return { quick, rounds: int('--rounds', quick ? 2 : 5, 50), clients, scenarios, out: flags.get('--out') ?? 'bench/results/latest.md' };
 }

@@ -13,6 +13,7 @@ import { createRealtimeSession } from '../index.js';
 import { intOption, parseCommand } from './args.js';
 import { writeUtterance } from './fixtures.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
+import { startOtlpExport, type OtlpExport } from './otlp.js';
 import { PROVIDERS, providerNamed } from './providers.js';
 import { settle, streamAudio } from './stream.js';
 import { printSummary, userPrompt } from './summary.js';
@@ -22,7 +23,7 @@ import { loadWav, prepareOutput, writeWav } from './wav.js';
 
 export const demoSpec = {
   name: 'demo',
-  usage: 'voxstate demo [--provider openai|gemini] [--output out/reply.wav] [--speed N] [--inspect]',
+  usage: 'voxstate demo [--provider openai|gemini] [--output out/reply.wav] [--speed N] [--inspect] [--otlp URL]',
   help: `
 Plays a short voice conversation against the local emulator (127.0.0.1, random port): a spoken
 question, a tool call and its result, a spoken answer, a barge-in, and an instruction change
@@ -34,6 +35,8 @@ No API key, no network.
   -o, --output <wav>  where to write the assistant's audio (default out/reply.wav, 24 kHz mono PCM16)
   --speed <n>         emulator and microphone pacing, 1 = real time (default 10)
   --inspect           start a Stately inspector relay on 127.0.0.1 and print its URL
+  --otlp URL          export traces and metrics over OTLP/HTTP (JSON) to the collector at URL
+                      (URL/v1/traces, URL/v1/metrics); needs the OpenTelemetry SDK installed
   --debug             print stack traces
   -h, --help          this help`,
   options: {
@@ -41,6 +44,7 @@ No API key, no network.
     output: { type: 'string', short: 'o' },
     speed: { type: 'string' },
     inspect: { type: 'boolean' },
+    otlp: { type: 'string' },
   },
 } as const;
 
@@ -63,6 +67,7 @@ export async function demo(argv: string[]): Promise<number> {
   prepareOutput(output);
   const info = PROVIDERS[provider];
 
+  const otlp: OtlpExport | undefined = args.otlp === undefined ? undefined : await startOtlpExport(args.otlp);
   const emulator = await startEmulator({
     brain: createRuleBrain({ transcripts: DEMO_TURNS }),
     openai: { realtimeFactor: speed },
@@ -79,6 +84,7 @@ export async function demo(argv: string[]): Promise<number> {
     turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
     inputSampleRate: info.inputRate,
     ...(relay ? { inspect: relay.inspect } : {}),
+    ...(otlp ? { telemetry: otlp.telemetry } : {}),
   });
   const timeline = new Timeline();
   const rec = record(session, timeline);
@@ -89,6 +95,7 @@ export async function demo(argv: string[]): Promise<number> {
     console.log('The emulator does no speech recognition: it assigns each spoken turn a scripted transcript.');
     console.log('Its voice is a synthetic signal (one tone burst per word), not speech: the words are in the transcripts.');
     if (relay) console.log(`inspector: open ${relay.url} in a browser (it loads https://stately.ai/inspect)`);
+    if (otlp) console.log(`otlp: exporting traces and metrics to ${args.otlp}`);
     session.on('tool_approval_requested', (e) => {
       timeline.line('tool', `approved ${e.name} (the demo approves every call)`);
       // The call may be gone by now (a barge-in cancelled it): say so rather than crash on the rejection.
@@ -139,6 +146,7 @@ export async function demo(argv: string[]): Promise<number> {
     rec.stop();
     await session.close().catch(() => undefined);
     await relay?.stop();
+    await otlp?.shutdown();
     await emulator.close();
     rmSync(wavDir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@ import { redactSecrets } from '../errors.js';
 import { intOption, parseCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
+import { startOtlpExport, type OtlpExport } from './otlp.js';
 import { apiKeyFor, PROVIDERS, providerNamed } from './providers.js';
 import { Deadline } from './deadline.js';
 import { watchFailures } from './failures.js';
@@ -24,7 +25,7 @@ const VAD_GRACE_MS = 2_000;
 
 export const runSpec = {
   name: 'run',
-  usage: 'voxstate run --provider openai|gemini --input in.wav [--output out.wav] [--instructions TEXT] [--voice NAME] [--tools demo] [--model ID] [--url WS_URL] [--fast] [--timeout S] [--inspect]',
+  usage: 'voxstate run --provider openai|gemini --input in.wav [--output out.wav] [--instructions TEXT] [--voice NAME] [--tools demo] [--model ID] [--url WS_URL] [--fast] [--timeout S] [--inspect] [--otlp URL]',
   help: `
 Sends one spoken turn from a WAV file to the provider and writes the spoken answer to a WAV.
 Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the provider takes
@@ -45,6 +46,8 @@ Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the pro
                           started connecting: connecting, streaming and waiting for the answer
                           all count (default 60, plus the file's length in real time)
   --inspect               start a Stately inspector relay on 127.0.0.1 and print its URL
+  --otlp URL              export traces and metrics over OTLP/HTTP (JSON) to the collector at URL
+                          (URL/v1/traces, URL/v1/metrics); needs the OpenTelemetry SDK installed
   --debug                 print stack traces
   -h, --help              this help`,
   options: {
@@ -59,6 +62,7 @@ Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the pro
     fast: { type: 'boolean' },
     timeout: { type: 'string' },
     inspect: { type: 'boolean' },
+    otlp: { type: 'string' },
   },
 } as const;
 
@@ -81,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   // Before the session: a paid turn must not end in "cannot write the reply".
   prepareOutput(output);
 
+  const otlp: OtlpExport | undefined = args.otlp === undefined ? undefined : await startOtlpExport(args.otlp);
   const relay: InspectorRelay | undefined = args.inspect ? await startInspectorRelay() : undefined;
   const session = createRealtimeSession({
     model: await info.create({ apiKey, ...(args.model ? { model: args.model } : {}), ...(args.url ? { url: args.url } : {}) }),
@@ -90,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     transcription: {},
     inputSampleRate: info.inputRate,
     ...(relay ? { inspect: relay.inspect } : {}),
+    ...(otlp ? { telemetry: otlp.telemetry } : {}),
   });
   const timeline = new Timeline();
   const rec = record(session, timeline);
@@ -104,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
     const { source } = input;
     console.log(`voxstate run: ${provider}${args.url ? ` at ${redactSecrets(args.url, [apiKey])}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${describeBitDepth(source.bitDepth)}, ${(source.durationMs / 1000).toFixed(1)} s)`);
     if (relay) console.log(`inspector: open ${relay.url} in a browser (it loads https://stately.ai/inspect)`);
+    if (otlp) console.log(`otlp: exporting traces and metrics to ${args.otlp}`);
     const deadline = new Deadline(timeoutMs);
     await deadline.race(session.connect(), 'connecting');
     const responded = deadline.race(rec.next('response_done', () => true, timeoutMs), 'waiting for the answer');
@@ -138,5 +145,6 @@ export async function run(argv: string[]): Promise<number> {
     rec.stop();
     await session.close().catch(() => undefined);
     await relay?.stop();
+    await otlp?.shutdown();
   }
 }

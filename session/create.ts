@@ -4,7 +4,8 @@
  * listeners and an RxJS `events$` stream (`listeners.ts`). Audio goes straight to the audio plane
  * (never through the statechart); every other verb is one event to the actor.
  */
-import { createActor, waitFor } from 'xstate';
+import { randomUUID } from 'node:crypto';
+import { createActor, waitFor, type Actor } from 'xstate';
 import { AudioPlane } from '../adapters/audio-plane.js';
 import { NotConnectedError, RequestFailedError, VoxstateError } from '../errors.js';
 import { resolveLogger } from '../logger.js';
@@ -20,12 +21,22 @@ import type { RealtimeSession, ReplyRequest } from './realtime-session.js';
 import { refusedRequest, requestReply } from './reply-request.js';
 import { requestUpdate } from './update-request.js';
 import { userAudioRefusal } from './user-audio.js';
+import { linkView } from '../telemetry/link-phase.js';
+import { resolveTelemetry } from '../telemetry/options.js';
+import { SessionTelemetry } from '../telemetry/session-telemetry.js';
+import { logRecordOf, withSessionFields } from '../telemetry/session-logger.js';
 
 /** Validates `options` (throws `ConfigValidationError` naming the field) and starts the session actor; nothing connects until `connect()`. */
 export function createRealtimeSession(options: RealtimeSessionOptions): RealtimeSession {
   const parsed = parseRealtimeSessionOptions(options);
   const { eventHandler, inspect } = parsed.wiring;
-  const logger = resolveLogger(parsed.wiring.logger);
+  const sessionId = randomUUID();
+  let actorRef: Actor<typeof prepared.logic> | undefined;
+  // Every record carries the session id, the connection id and the state (telemetry/session-logger.ts).
+  const logger = withSessionFields(resolveLogger(parsed.wiring.logger), () => {
+    const snapshot = actorRef?.getSnapshot();
+    return { sessionId, connectionId: snapshot?.context.connectionId ?? 0, state: snapshot ? stateName(snapshot) : 'disconnected' };
+  });
   const listeners = createListeners(logger);
   const audio = new AudioPlane({
     maxBufferedMs: parsed.facade.maxBufferedAudioMs,
@@ -41,10 +52,15 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   const { registry, facade } = prepared;
 
   const actor = createActor(prepared.logic, { input: prepared.input, ...(inspect ? { inspect } : {}) });
+  actorRef = actor;
+  const telemetryOptions = resolveTelemetry(parsed.wiring.telemetry);
+  const telemetry = new SessionTelemetry({ sessionId, provider: prepared.input.provider, model: prepared.input.model, telemetry: telemetryOptions, logger });
+  if (telemetryOptions) actor.subscribe({ next: (snapshot) => telemetry.link(linkView(snapshot)), error: () => {} });
   // The history takes each event in before anyone hears it; `history_updated` follows the event.
   const history = new SessionHistory(parsed.facade.historyLimit);
   const historyStep = () => listeners.publish({ type: 'history_updated', history: history.items });
   const publish = (event: AnySessionEvent) => {
+    telemetry.observe(event);
     const step = history.observe(event);
     listeners.publish(event);
     if (step) historyStep();
@@ -52,7 +68,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   audio.onOutput(publish);
   actor.on('*', (event) => {
     logger.debug(controlEventFields(event as SessionEmitted), `session event ${event.type}`);
+    const record = logRecordOf(event as AnySessionEvent);
+    if (record) logger[record.level](record.fields, record.msg);
     publish(event as AnySessionEvent);
+    if (event.type === 'closed') finish();
   });
   if (eventHandler) attachEventHandler(eventHandler, listeners.on);
   actor.start();
@@ -68,8 +87,18 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   let replySeq = 0;
   const updateTarget = { actor, model: parsed.wiring.model, registry, requireLive, nextRequestId: () => `update_${++requestSeq}` };
 
+  /** The report goes out once, when the session is over (`closed`, or a close with nothing to close). */
+  let reported = false;
+  function finish(): void {
+    if (reported) return;
+    reported = true;
+    telemetry.end();
+    listeners.publish({ type: 'session_report', report: telemetry.report() });
+  }
+
   /** Stops the actor and ends `events$`. */
   function end(): void {
+    finish();
     actor.stop();
     listeners.complete();
   }
@@ -89,6 +118,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
     get history() {
       return history.items;
     },
+    get sessionId(): string {
+      return sessionId;
+    },
+    report: () => telemetry.report(),
 
     async connect(): Promise<void> {
       if (actor.getSnapshot().status !== 'active') throw new VoxstateError({ code: 'session_closed', message: 'The session is closed' });
@@ -114,6 +147,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       if (refusal) throw new VoxstateError({ code: 'invalid_audio', message: refusal });
       const buffer = Buffer.isBuffer(pcm) ? pcm : Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
       audio.sendUserAudio(buffer, facade.inputSampleRate);
+      telemetry.userAudio(buffer.length, facade.inputSampleRate);
     },
 
     sendText(text: string, opts: { respond?: boolean } = {}): ReplyRequest {
@@ -174,6 +208,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
       if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.approveTool', callId });
+      telemetry.toolDecision(callId, 'approved');
     },
     async rejectTool(callId: string, reason?: string): Promise<void> {
       const rejected = rejectIfNotLive('reject a tool call');
@@ -181,6 +216,7 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       const refusal = toolDecisionRefusal(actor.getSnapshot().context, callId);
       if (refusal) throw new VoxstateError({ code: 'tool_error', message: refusal });
       actor.send({ type: 'session.rejectTool', callId, ...(reason === undefined ? {} : { reason }) });
+      telemetry.toolDecision(callId, 'rejected');
     },
 
     async close(): Promise<void> {
@@ -188,10 +224,14 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       if (snapshot.status !== 'active') return;
       // Never connected, or the last attempt failed: no connection to close, so the actor is
       // stopped without going through the chart's `closed` state.
-      if (isOffline(snapshot)) return end();
-      actor.send({ type: 'session.close' });
-      await waitFor(actor, (s) => s.status !== 'active', { timeout: 5_000 }).catch(() => undefined);
-      end();
+      if (isOffline(snapshot)) end();
+      else {
+        actor.send({ type: 'session.close' });
+        await waitFor(actor, (s) => s.status !== 'active', { timeout: 5_000 }).catch(() => undefined);
+        end();
+      }
+      // The spans and metrics of a session created just before are complete once close() resolves.
+      await telemetry.settled();
     },
   };
   handle = session;

@@ -18,6 +18,7 @@ import type { SessionOptions } from '../machines/session/types.js';
 import { DEFAULT_HISTORY_LIMIT } from './history.js';
 import type { EventHandler } from './listeners.js';
 import type { SessionTool } from './tools.js';
+import type { TelemetryOption } from '../telemetry/options.js';
 
 export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'>, Partial<SessionOptions> {
   model: ModelAdapter;
@@ -41,15 +42,21 @@ export interface RealtimeSessionOptions extends Omit<SessionConfigInput, 'tools'
   /** Passed to the actor: an XState inspection observer or callback (see `createVoxstateInspector`). */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   logger?: Logger;
+  /**
+   * OpenTelemetry traces and metrics (docs/observability.md): `true` uses the global providers of
+   * `@opentelemetry/api` (an optional peer dependency), or pass `{ tracer, meter, captureTranscripts }`.
+   * Without `@opentelemetry/api` installed it is a warning, never an error. Default off.
+   */
+  telemetry?: TelemetryOption;
 }
 
 /** What `createSessionLogic` needs: the session options without the facade-only ones. */
-export type SessionLogicOptions = Omit<RealtimeSessionOptions, 'eventHandler' | 'inspect' | 'connectTimeoutMs' | 'historyLimit'>;
+export type SessionLogicOptions = Omit<RealtimeSessionOptions, 'eventHandler' | 'inspect' | 'connectTimeoutMs' | 'historyLimit' | 'telemetry'>;
 
 /** The options split by who uses them (what `parseRealtimeSessionOptions` returns). */
 export interface ParsedSessionOptions {
   /** What the facade plugs in: the adapter, the tools as given, listeners, inspection, logging. */
-  wiring: Pick<RealtimeSessionOptions, 'model' | 'tools' | 'eventHandler' | 'inspect' | 'logger'>;
+  wiring: Pick<RealtimeSessionOptions, 'model' | 'tools' | 'eventHandler' | 'inspect' | 'logger' | 'telemetry'>;
   /** The facade's own settings, defaults applied. */
   facade: Required<Pick<RealtimeSessionOptions, 'inputSampleRate' | 'maxBufferedAudioMs' | 'connectTimeoutMs' | 'historyLimit' | 'playback'>>;
   /** The machine's `SessionOptions` that were set. */
@@ -67,6 +74,9 @@ const WiringSchema = z.object({
   eventHandler: z.custom<EventHandler>().optional(),
   inspect: z.custom<NonNullable<RealtimeSessionOptions['inspect']>>().optional(),
   logger: z.custom<Logger>().optional(),
+  telemetry: z
+    .union([z.boolean(), z.object({ tracer: z.custom<object>().optional(), meter: z.custom<object>().optional(), captureTranscripts: z.boolean().optional() })])
+    .optional() as z.ZodType<TelemetryOption | undefined>,
 });
 
 /** The facade's own settings; they never reach the machine. */

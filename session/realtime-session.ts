@@ -11,6 +11,7 @@ import type { RealtimeSessionMachine } from '../machines/session/session.machine
 import type { SessionEmitted } from '../machines/session/types.js';
 import type { AnySessionEvent, SessionEventMap, SessionEventName } from './event-map.js';
 import type { HistoryItem } from './history-items.js';
+import type { SessionReport } from '../telemetry/report.js';
 import type { SessionTool } from './tools.js';
 
 export type UpdateOutcome = 'applied' | 'resumed' | 'queued';
@@ -75,6 +76,14 @@ export interface RealtimeSession {
    * returned after each change (`history_updated`). Kept across connection swaps.
    */
   readonly history: readonly HistoryItem[];
+  /** voxstate's id for this session: `sessionId` in its log records and report, `gen_ai.conversation.id` on its spans. */
+  readonly sessionId: string;
+  /**
+   * The session's figures so far (turns, latencies, tools, resumptions, errors, usage, audio
+   * seconds); the final one is also published as `session_report` when the session ends.
+   * See docs/observability.md.
+   */
+  report(): SessionReport;
 
   /**
    * Opens the first connection (or a new one after a failure) and resolves once the provider is
@@ -142,6 +151,10 @@ export interface RealtimeSession {
   /** Answers a call waiting for approval with a `rejected` error output carrying `reason`. Rejects like `approveTool`. */
   rejectTool(callId: string, reason?: string): Promise<void>;
 
-  /** Closes the connection (answering outstanding tool calls with a cancellation) and ends the session. */
+  /**
+   * Closes the connection (answering outstanding tool calls with a cancellation) and ends the
+   * session; `session_report` is published before it resolves, and with `telemetry` on, every span
+   * and metric of the session has been handed to the tracer and meter.
+   */
   close(): Promise<void>;
 }

@@ -22,9 +22,12 @@ export interface BenchClient {
   open(url: string, hooks: BenchHooks): Promise<BenchSession>;
 }
 
-export type ClientName = 'bare-openai' | 'agents-sdk' | 'voxstate-openai' | 'bare-gemini' | 'voxstate-gemini';
+export type ClientName = 'bare-openai' | 'agents-sdk' | 'voxstate-openai' | 'bare-gemini' | 'voxstate-gemini' | 'voxstate-openai-otel';
 
 export const CLIENTS: readonly ClientName[] = ['bare-openai', 'agents-sdk', 'voxstate-openai', 'bare-gemini', 'voxstate-gemini'];
+
+/** Clients run only when `--clients` names them: `voxstate-openai-otel` is `voxstate-openai` with telemetry on (the overhead of docs/observability.md). */
+export const OPTIONAL_CLIENTS: readonly ClientName[] = ['voxstate-openai-otel'];
 
 /** Which protocol a client speaks, and the bare client its ratios are taken against. */
 export const PROTOCOL: Record<ClientName, { protocol: 'openai' | 'gemini'; baseline: ClientName }> = {
@@ -33,6 +36,7 @@ export const PROTOCOL: Record<ClientName, { protocol: 'openai' | 'gemini'; basel
   'voxstate-openai': { protocol: 'openai', baseline: 'bare-openai' },
   'bare-gemini': { protocol: 'gemini', baseline: 'bare-gemini' },
   'voxstate-gemini': { protocol: 'gemini', baseline: 'bare-gemini' },
+  'voxstate-openai-otel': { protocol: 'openai', baseline: 'bare-openai' },
 };
 
 export function opened(socket: { once(event: 'open' | 'error', fn: (e?: unknown) => void): unknown }): Promise<void> {

@@ -4,12 +4,12 @@
  * `start()` is `sendText('go')`, the request a user turn makes on both providers.
  */
 import { z } from 'zod';
-import { createRealtimeSession, defineTool, silentLogger } from '../../index.js';
+import { createRealtimeSession, defineTool, silentLogger, type TelemetryOptions } from '../../index.js';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import type { BenchClient } from './client.js';
 
-function voxstate(provider: 'openai' | 'gemini'): BenchClient {
+export function voxstate(provider: 'openai' | 'gemini', telemetry?: () => TelemetryOptions): BenchClient {
   return {
     async open(url, hooks) {
       const benchTool = defineTool({
@@ -22,7 +22,7 @@ function voxstate(provider: 'openai' | 'gemini'): BenchClient {
         },
       });
       const model = provider === 'openai' ? openaiRealtime({ apiKey: 'sk-bench', url }) : geminiLive({ apiKey: 'bench', url });
-      const session = createRealtimeSession({ model, tools: [benchTool], logger: silentLogger });
+      const session = createRealtimeSession({ model, tools: [benchTool], logger: silentLogger, ...(telemetry ? { telemetry: telemetry() } : {}) });
       session.on('audio', (e) => hooks.onAudio(e.audio));
       session.on('response_done', () => hooks.onTurnDone());
       session.on('error', () => undefined);
