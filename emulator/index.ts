@@ -30,7 +30,7 @@ export interface StartEmulatorOptions {
 }
 
 export interface Emulator extends RunningEmulator {
-  /** `ws://127.0.0.1:PORT/v1/realtime?model=gpt-realtime` (`wss:` with `tls`) */
+  /** `ws://127.0.0.1:PORT/v1/realtime?model=gpt-realtime-2.1` (`wss:` with `tls`) */
   openaiUrl: string;
   /** Fault injection and live-connection listing for the OpenAI side. */
   openai: OpenAIEmulatorControl;
@@ -44,7 +44,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const running = await startEmulatorServer({ ...options, routes });
   return {
     ...running,
-    openaiUrl: `${running.baseUrl}/v1/realtime?model=gpt-realtime`,
+    openaiUrl: `${running.baseUrl}/v1/realtime?model=gpt-realtime-2.1`,
     openai: openaiControl(running.context),
     geminiUrl: `${running.baseUrl}/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent`,
     gemini: geminiControl(running.context),

@@ -163,6 +163,14 @@ export const openaiRoute: EmulatorRoute = {
     mintClientSecret(request, body, context, credentials(request), (context.options['openai'] as OpenAIEmulatorOptions | undefined)?.apiKey),
 };
 
+/**
+ * The reasoning models (`gpt-realtime-2`, `-2.1`, `-2.1-mini`, …; not the dated `gpt-realtime-2025-…`):
+ * the only ones that take `reasoning` (openai-realtime-2026.md §1, "only to reasoning models").
+ * The API's refusal for the others is not documented; the emulator answers as the Chat Completions
+ * API does for a parameter a model does not take (`unsupported_parameter`).
+ */
+const REASONING_MODEL = /^gpt-realtime-2(?:\.\d+)?(?:-|$)/;
+
 function defaultGASession(model: string): Json {
   return {
     type: 'realtime',
@@ -246,7 +254,7 @@ class OpenAIConnection {
     this.beta = isBeta(request);
     this.options = (context.options['openai'] as OpenAIEmulatorOptions | undefined) ?? {};
     this.detector = new VoiceDetector(this.options.vadRmsThreshold ?? 500);
-    const model = new URL(request.url ?? '/', 'http://x').searchParams.get('model') ?? 'gpt-realtime';
+    const model = new URL(request.url ?? '/', 'http://x').searchParams.get('model') ?? 'gpt-realtime-2.1';
     this.session = this.beta ? defaultBetaSession(model) : defaultGASession(model);
     let registry = live.get(context);
     if (!registry) live.set(context, (registry = new Map()));
@@ -409,6 +417,10 @@ class OpenAIConnection {
       }
       const unknown = Object.keys(update).find((k) => !GA_KEYS.has(k));
       if (unknown) return this.error('unknown_parameter', `Unknown parameter: 'session.${unknown}'.`, eventId, `session.${unknown}`);
+      const model = typeof update['model'] === 'string' ? update['model'] : String(this.session['model']);
+      if (update['reasoning'] !== undefined && !REASONING_MODEL.test(model)) {
+        return this.error('unsupported_parameter', `Unsupported parameter: 'session.reasoning' is not supported with ${model}.`, eventId, 'session.reasoning');
+      }
       const rate = obj(obj(obj(update['audio'])['input'])['format'])['rate'];
       if (rate !== undefined && rate !== SAMPLE_RATE) {
         return this.error('invalid_value', `Invalid 'session.audio.input.format.rate': ${String(rate)}. Supported: 24000.`, eventId, 'session.audio.input.format.rate');

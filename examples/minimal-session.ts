@@ -4,7 +4,7 @@
  *   npx tsx examples/minimal-session.ts
  *
  * It starts the local emulator unless VOXSTATE_OPENAI_URL is set (then OPENAI_API_KEY is used,
- * e.g. VOXSTATE_OPENAI_URL=wss://api.openai.com/v1/realtime?model=gpt-realtime).
+ * e.g. VOXSTATE_OPENAI_URL=wss://api.openai.com/v1/realtime?model=gpt-realtime-2.1).
  */
 import { openaiRealtime } from '../adapters/openai/index.js';
 import { startEmulator } from '../emulator/index.js';

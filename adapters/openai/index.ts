@@ -11,6 +11,7 @@ import { configConflict } from './extra-conflicts.js';
 import { DEFAULT_HISTORY_LIMITS, HistoryStore, type HistoryLimits } from './history.js';
 import { optionConflict, type OpenAISessionOptions } from './options.js';
 import { OPENAI_DEFAULT_MODEL, OPENAI_PROFILES } from './profiles.js';
+import { resolveUrlModel } from './url-model.js';
 import type { OpenAIProtocol } from './wire.js';
 
 /**
@@ -28,9 +29,14 @@ export interface OpenAIRealtimeOptions extends OpenAISessionOptions {
    * Default `gpt-realtime-2.1` (GA; the official Agents SDK's default) or `gpt-4o-realtime-preview`
    * (beta: the beta API does not list the GA models). A deprecated model (`gpt-realtime`,
    * `gpt-realtime-mini`, …) works until its shutdown date; the session logs a warning naming it.
+   * Without it, a `url` with a `model` query parameter names the model; with it, that parameter is
+   * set to it (the server runs the URL's model, and profiles check this one).
    */
   model?: string;
-  /** Endpoint override (Azure, proxies, the emulator). Default `wss://api.openai.com/v1/realtime?model=<model>`. */
+  /**
+   * Endpoint override (Azure, proxies, the emulator). Default `wss://api.openai.com/v1/realtime?model=<model>`.
+   * Its `model` query parameter and the `model` option are one model (see `model`).
+   */
   url?: string;
   /** Extra handshake headers. */
   headers?: Record<string, string>;
@@ -51,7 +57,7 @@ const DEFAULT_MODEL: Readonly<Record<OpenAIProtocol, string>> = { ga: OPENAI_DEF
 
 export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
   const protocol = options.protocol ?? 'ga';
-  const model = options.model ?? DEFAULT_MODEL[protocol];
+  const { url, model } = resolveUrlModel(options.url, options.model, DEFAULT_MODEL[protocol]);
   const histories = new HistoryStore({ ...DEFAULT_HISTORY_LIMITS, ...options.history });
   const profile = resolveProfile(OPENAI_PROFILES[protocol], model);
   const sessionOptions: OpenAISessionOptions = {
@@ -69,7 +75,7 @@ export function openaiRealtime(options: OpenAIRealtimeOptions): ModelAdapter {
       {
         apiKey: requireCredential(options.apiKey, 'apiKey'),
         model,
-        url: options.url,
+        url,
         headers: options.headers ?? {},
         protocol,
         authHeader: options.authHeader ?? 'authorization',

@@ -25,7 +25,7 @@ const spokenAnswers = (items: RealtimeItem[]): string[] =>
 describe('voxstate emulator', () => {
   it('serves @openai/agents-realtime on the printed URL, then stops on SIGTERM', async () => {
     const child = start(CLI, ['emulator', '--port', '0', '--speed', '20']);
-    const [, url] = (await waitForOutput(child, /openai\s+(ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime\?model=gpt-realtime)\n/))!;
+    const [, url] = (await waitForOutput(child, /openai\s+(ws:\/\/127\.0\.0\.1:\d+\/v1\/realtime\?model=gpt-realtime-2\.1)\n/))!;
     expect(url).not.toMatch(/:0\//);
 
     const cities: string[] = [];

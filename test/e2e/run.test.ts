@@ -144,7 +144,7 @@ describe.concurrent('voxstate run against the emulator', { timeout: 60_000 }, ()
     url.password = 'sk-other-SECRET-0987654321';
     const output = join(dir.path, 'redacted-reply.wav');
     const result = await cli(['run', '--url', url.toString(), '--input', input, '--output', output, '--fast'], { env: cleanEnv({ OPENAI_API_KEY: 'dummy-key-for-the-emulator' }) });
-    expect(result.stdout).toMatch(/voxstate run: openai at ws:\/\/\[redacted\]@127\.0\.0\.1:\d+\/v1\/realtime\?model=gpt-realtime&api_key=\[redacted\]/);
+    expect(result.stdout).toMatch(/voxstate run: openai at ws:\/\/\[redacted\]@127\.0\.0\.1:\d+\/v1\/realtime\?model=gpt-realtime-2\.1&api_key=\[redacted\]/);
     expect(result.stdout + result.stderr).not.toContain('SECRET');
   });
 

@@ -21,7 +21,7 @@ describe('voxstate emulator --tls', () => {
     const child = start(CLI, ['emulator', '--port', '0', '--tls']);
     const exited = finish(child, 20_000);
     exited.catch(() => undefined); // awaited below; a failed assertion before then must not leave it unhandled
-    const [, port, certPath] = (await waitForOutput(child, /openai\s+wss:\/\/127\.0\.0\.1:(\d+)\/v1\/realtime\?model=gpt-realtime\n[\s\S]*cert\s+(\S+\.pem) /))!;
+    const [, port, certPath] = (await waitForOutput(child, /openai\s+wss:\/\/127\.0\.0\.1:(\d+)\/v1\/realtime\?model=gpt-realtime-2\.1\n[\s\S]*cert\s+(\S+\.pem) /))!;
     const ca = readFileSync(certPath!, 'utf8');
 
     const client = new OpenAI({ apiKey: 'sk-anything-1234', baseURL: `https://127.0.0.1:${port}/v1` });
