@@ -106,6 +106,8 @@ interface Generation {
 }
 
 const OUTPUT_RATE = 24_000;
+/** What the extended-thinking model says before its answer (the emulator's filler). */
+const THINKING_FILLER = 'Let me think about that.';
 const registries = new WeakMap<EmulatorContext, Map<number, GeminiConnection>>();
 const handleStores = new WeakMap<EmulatorContext, Map<string, Conversation>>();
 /** Setups still to refuse (see `refuseSetups`), per emulator. */
@@ -576,10 +578,24 @@ class GeminiConnection {
       }, generation.timers);
       return;
     }
-    this.speak(generation, reply.text);
+    if (!this.extendedThinking) return this.speak(generation, reply.text);
+    // gemini-3.8-live-extended-thinking: a spoken filler, a `turnComplete` with
+    // `interactionStatus: IN_PROGRESS` (more output follows in the same request), then the answer
+    // and a `turnComplete` with `IDLE` (gemini-live-2026.md §4 "Extended-thinking lifecycle").
+    this.speak(generation, THINKING_FILLER, () => {
+      this.send({ serverContent: { turnComplete: true, interactionStatus: 'IN_PROGRESS' } });
+      this.later((this.options.chunkMs ?? 40) * 2 / this.factor, () => this.speak(generation, reply.text), generation.timers);
+    });
   }
 
-  private speak(generation: Generation, text: string): void {
+  /** The model's turns end with `interactionStatus` (IN_PROGRESS until IDLE) on the extended-thinking model. */
+  private get extendedThinking(): boolean {
+    return this.model === 'gemini-3.8-live-extended-thinking';
+  }
+
+  /** Speaks `text`; then `generationComplete` and the end of the turn, or `then` (more follows in this turn). */
+  private speak(generation: Generation, text: string, then?: () => void): void {
+    const before = generation.spoken.trim();
     const chunkMs = this.options.chunkMs ?? 40;
     const words = text.split(/\s+/).filter(Boolean);
     const frames: Json[] = [];
@@ -594,12 +610,12 @@ class GeminiConnection {
         const from = Math.round(i * wordsPerChunk);
         const to = Math.round((i + 1) * wordsPerChunk);
         if (this.outputTranscription && to > from) {
-          frames.push({ serverContent: { outputTranscription: { text: (from > 0 ? ' ' : '') + words.slice(from, to).join(' ') } } });
+          frames.push({ serverContent: { outputTranscription: { text: (from > 0 || before ? ' ' : '') + words.slice(from, to).join(' ') } } });
         }
       }
     } else {
       for (let i = 0; i < words.length; i += 3) {
-        frames.push({ serverContent: { modelTurn: { parts: [{ text: (i > 0 ? ' ' : '') + words.slice(i, i + 3).join(' ') }] } } });
+        frames.push({ serverContent: { modelTurn: { parts: [{ text: (i > 0 || before ? ' ' : '') + words.slice(i, i + 3).join(' ') }] } } });
       }
     }
     let step = 0;
@@ -614,7 +630,8 @@ class GeminiConnection {
         if (!this.audioOut || 'modelTurn' in obj(frame['serverContent'])) return this.later(chunkMs / this.factor, tick, generation.timers);
         return tick();
       }
-      if (!this.audioOut || !this.outputTranscription) generation.spoken = text;
+      if (!this.audioOut || !this.outputTranscription) generation.spoken = (before ? `${before} ` : '') + text;
+      if (then) return then();
       this.send({ serverContent: { generationComplete: true } });
       this.finish(generation, false);
     };
@@ -628,7 +645,7 @@ class GeminiConnection {
     this.stopGeneration();
     const words = generation.spoken.trim().split(/\s+/).filter(Boolean).length;
     this.send({
-      serverContent: { turnComplete: true },
+      serverContent: { turnComplete: true, ...(this.extendedThinking ? { interactionStatus: 'IDLE' } : {}) },
       usageMetadata: { promptTokenCount: 10 * this.conversation.turns.length, responseTokenCount: words, totalTokenCount: 10 * this.conversation.turns.length + words },
     });
     if (generation.lateTranscript) this.send({ serverContent: { inputTranscription: { text: generation.lateTranscript } } });

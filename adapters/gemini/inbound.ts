@@ -11,6 +11,9 @@
  * (`isNonBlocking`) holds nothing: the model keeps talking while it runs (gemini-live-2026.md §2.1),
  * so its turn ends on `turnComplete` as usual; it is still answered once, on this connection.
  *
+ * Extended thinking: `turnComplete` with `interactionStatus: IN_PROGRESS` does not end the response
+ * (more output of the same request follows); the one with `IDLE` does.
+ *
  * Handles: Gemini sends `resumable:false` while generating and a fresh handle after the turn.
  * `responseDone` is held (briefly, `handleWaitMs`) until that fresh handle has been reported, so a
  * resumption the session starts at the idle moment uses a handle that contains the turn.
@@ -182,7 +185,7 @@ export class Inbound {
       this.interrupted = true;
       this.deps.emit({ type: 'model.interrupted', source: 'user' });
     }
-    if (c.turnComplete) this.turnComplete();
+    if (c.turnComplete) this.turnComplete(c.interactionStatus);
   }
 
   private toolCall(all: ReadonlyArray<{ id?: string | undefined; name: string; args?: Record<string, unknown> | undefined }>): void {
@@ -248,7 +251,15 @@ export class Inbound {
     return id;
   }
 
-  private turnComplete(): void {
+  private turnComplete(interactionStatus: string | undefined): void {
+    // `IN_PROGRESS` (gemini-3.8-live-extended-thinking): more output of this request follows, so the
+    // response is still running; `IDLE` (or no status) ends it (gemini-live-2026.md §4). An
+    // interrupted response ends at its turnComplete whatever the status: what follows answers the
+    // user's new turn.
+    if (interactionStatus === 'IN_PROGRESS' && !this.interrupted) {
+      this.open();
+      return;
+    }
     this.userTranscripts.turnComplete();
     if (this.responseId === undefined) {
       // A turn with no content (e.g. an empty answer): still one response for the session.

@@ -24,6 +24,8 @@ export const ServerContentSchema = z.looseObject({
   outputTranscription: Transcription.optional(),
   turnCompleteReason: z.string().optional(),
   waitingForInput: z.boolean().optional(),
+  /** On turn ends of gemini-3.8-live-extended-thinking: `IN_PROGRESS` (more output follows) until `IDLE`. */
+  interactionStatus: z.string().optional(),
 });
 export type ServerContent = z.infer<typeof ServerContentSchema>;
 
