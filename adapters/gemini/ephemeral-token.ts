@@ -7,6 +7,7 @@
  * v1alpha, `?access_token=` instead of `?key=`. A resume does not count as one of the token's
  * `uses`; a new session must start before `newSessionExpireTime`. See docs/providers/gemini.md.
  */
+import { optionError, type CredentialSource } from '../credentials.js';
 import { postMintRequest } from '../mint-request.js';
 
 /** What every ephemeral token's name starts with (the SDK's test, too). */
@@ -16,6 +17,29 @@ const GEMINI_REST_URL = 'https://generativelanguage.googleapis.com';
 
 export function isEphemeralToken(credential: string): boolean {
   return credential.startsWith(TOKEN_PREFIX);
+}
+
+const VERTEX_TOKEN_MESSAGE =
+  'vertex.accessToken is a Gemini API ephemeral token (auth_tokens/…): Vertex AI has no ephemeral tokens; ' +
+  'pass it as apiKey without vertex, or give Vertex a short-lived OAuth access token';
+
+/**
+ * Vertex AI has no ephemeral tokens (gemini-live-2026.md §6 and §7; `mintGeminiToken` is Gemini API
+ * only), so an `auth_tokens/…` credential given as `vertex.accessToken` is a configuration mistake:
+ * refused when the adapter is created (a string) or when the function returns one (that
+ * connection fails with `invalid_config`), instead of being sent as a Bearer token.
+ */
+export function refuseEphemeralOnVertex<T extends CredentialSource>(source: T): T {
+  if (typeof source === 'string') {
+    if (isEphemeralToken(source)) throw optionError('vertex.accessToken', VERTEX_TOKEN_MESSAGE);
+    return source;
+  }
+  const checked = async (): Promise<string> => {
+    const token = await source();
+    if (isEphemeralToken(token)) throw optionError('vertex.accessToken', VERTEX_TOKEN_MESSAGE);
+    return token;
+  };
+  return checked as T;
 }
 
 /**

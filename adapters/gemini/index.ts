@@ -8,6 +8,7 @@ import { credentialError, optionError, requireCredential } from '../credentials.
 import { applyProfile, resolveProfile, sentOptions } from '../profile.js';
 import { geminiCapabilities } from './capabilities.js';
 import { createConnectionLogic, type TokenSource } from './connection.js';
+import { refuseEphemeralOnVertex } from './ephemeral-token.js';
 import { toSetup, type SchemaDialect } from './map.js';
 import { backgroundToolConflict, optionConflict, profileFieldConflict, type GeminiSetupOptions } from './options.js';
 import { GEMINI_DEFAULT_MODEL, GEMINI_PROFILES, toolProfileOf } from './profiles.js';
@@ -86,7 +87,7 @@ export function geminiLive(options: GeminiLiveOptions): ModelAdapter {
   const model = options.model ?? GEMINI_DEFAULT_MODEL;
   // With Vertex the access token authenticates and an apiKey is not used.
   const credential = options.vertex
-    ? requireCredential(options.vertex.accessToken, 'vertex.accessToken')
+    ? refuseEphemeralOnVertex(requireCredential(options.vertex.accessToken, 'vertex.accessToken'))
     : options.apiKey !== undefined
       ? requireCredential(options.apiKey, 'apiKey')
       : undefined;
