@@ -11,6 +11,7 @@ import { spliceDiagram, toMermaid } from './mermaid.js';
 
 export const DIAGRAMS = [
   { file: 'docs/architecture.md', name: 'session', machine: realtimeSessionMachine },
+  { file: 'docs/conversation.md', name: 'session', machine: realtimeSessionMachine },
   { file: 'docs/tools.md', name: 'tool', machine: toolCallMachine },
 ] as const;
 
