@@ -51,6 +51,10 @@ export function createRuleBrain(options: { transcripts?: readonly string[] } = {
         const parts = toolOutputs.map((t) => `${t.name.replace(/_/g, ' ')} says ${summarise(t.output)}`);
         return { text: `Here is what I found: ${parts.join('; ')}.` };
       }
+      // voxstate's note for a background call's result on a connection that never saw the call
+      // (machines/session/tool-output.ts): read back like a tool output, never a reason to call the tool again.
+      const note = CONTEXT_NOTE.exec(userText ?? '');
+      if (note) return { text: `Here is what I found: ${note[1]!.replace(/_/g, ' ')} says ${summarise(note[2]!)}.` };
       const text = (userText ?? '').toLowerCase();
       const calls = tools
         .filter((tool) => keywords(tool.name).some((word) => text.includes(word)))
@@ -62,6 +66,8 @@ export function createRuleBrain(options: { transcripts?: readonly string[] } = {
     },
   };
 }
+
+const CONTEXT_NOTE = /^\[The background tool call (\S+) \([^)]*\) from earlier in this conversation has finished\. Its result: (.*)\]$/s;
 
 function keywords(toolName: string): string[] {
   return toolName

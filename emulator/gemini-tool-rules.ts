@@ -13,6 +13,14 @@ export function defaultBehavior(model: string): CallBehavior {
   return /^gemini-3\.(?:[89]|\d{2,})/.test(model) ? 'NON_BLOCKING' : 'BLOCKING';
 }
 
+/**
+ * On 3.8 an `INTERRUPT` result that arrives while the user is talking waits for the user to finish;
+ * on 2.5 it played over the user (gemini-live-2026.md §2.2, [G4]). Older models keep the 2.5 rule.
+ */
+export function interruptWaitsForUser(model: string): boolean {
+  return defaultBehavior(model) === 'NON_BLOCKING';
+}
+
 export function declaredBehavior(declared: unknown, model: string): CallBehavior {
   return declared === 'BLOCKING' || declared === 'NON_BLOCKING' ? declared : defaultBehavior(model);
 }

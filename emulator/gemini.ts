@@ -10,7 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import type { BrainTool } from './brain.js';
 import { admitGeminiTokenSession, checkGeminiToken, mintGeminiToken } from './gemini-tokens.js';
-import { WORKING_ON_IT, declaredBehavior, schedulingOf, type CallBehavior } from './gemini-tool-rules.js';
+import { WORKING_ON_IT, declaredBehavior, interruptWaitsForUser, schedulingOf, type CallBehavior } from './gemini-tool-rules.js';
 import { requestPath, type EmulatorContext, type EmulatorRoute } from './server.js';
 import { synthesize } from './speech.js';
 import { VoiceDetector } from './voice-detector.js';
@@ -518,8 +518,8 @@ class GeminiConnection {
     const scheduling = schedulingOf(answer['scheduling']);
     if (scheduling === 'SILENT') return;
     const busy = this.generation !== undefined && !this.generation.done;
-    // On 3.8 INTERRUPT while the user talks waits for the user to finish (§2.2, [G4]).
-    if (scheduling === 'INTERRUPT' && !this.detector.speaking) {
+    // On 3.8 INTERRUPT while the user talks waits for the user to finish; on 2.5 it plays over them (§2.2, [G4]).
+    if (scheduling === 'INTERRUPT' && !(this.detector.speaking && interruptWaitsForUser(this.model))) {
       if (busy) this.interrupt();
       return this.generate(undefined, [{ name, output }]);
     }

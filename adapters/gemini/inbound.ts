@@ -50,6 +50,8 @@ export class Inbound {
   private transcript = '';
   private readonly userTranscripts: UserTranscripts;
   private turnCompleteSeen = false;
+  /** The server cut this turn (`interrupted`: new user input): no continuation follows its calls. */
+  private cutByServer = false;
   private freshHandle = true;
   private held: { responseId: string | undefined; status: 'completed' | 'cancelled' } | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
@@ -183,6 +185,7 @@ export class Inbound {
       // A barge-in: the user's next turn has started.
       this.userTranscripts.userTurnStarted(true);
       this.interrupted = true;
+      this.cutByServer = true;
       this.deps.emit({ type: 'model.interrupted', source: 'user' });
     }
     if (c.turnComplete) this.turnComplete(c.interactionStatus);
@@ -269,7 +272,10 @@ export class Inbound {
       this.deps.deliver({ type: 'transcript', role: 'assistant', text: this.transcript, isFinal: true, itemId: this.responseId });
       this.transcript = '';
     }
-    if (this.outstanding.size > 0) {
+    // A turn the server cut with a blocking call outstanding ends here: on 3.8 new input cancels
+    // the call, and it may say so with no `toolCallCancellation`, a later `toolResponse` getting no
+    // reply (gemini-live-2026.md §2.1, [G4][G12]). The call stays answerable (§2.3: answer every id).
+    if (this.outstanding.size > 0 && !this.cutByServer) {
       this.turnCompleteSeen = true;
       return;
     }
@@ -280,6 +286,7 @@ export class Inbound {
     this.held = { responseId: this.responseId, status };
     this.responseId = undefined;
     this.interrupted = false;
+    this.cutByServer = false;
     this.audioStarted = false;
     this.muted = false;
     this.turnCompleteSeen = false;

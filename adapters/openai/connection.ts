@@ -16,6 +16,7 @@ import { configConflict } from './extra-conflicts.js';
 import { optionConflict, type OpenAISessionOptions } from './options.js';
 import {
   functionOutputItem,
+  lateOutputNote,
   outputText,
   pcm24kMs,
   replayItemBeta,
@@ -180,10 +181,17 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
         return interrupt();
       case 'client.truncate':
         return truncateItem(intent.itemId, intent.audioEndMs);
-      case 'client.toolOutput':
+      case 'client.toolOutput': {
+        if (!history.hasCall(intent.callId)) {
+          // The call item was not replayed on this connection (trimmed by the history caps): context instead.
+          const note = lateOutputNote(intent.name, intent.callId, intent.output);
+          history.add({ kind: 'message', role: 'user', text: note });
+          return send(textItem(note, 'user'));
+        }
         history.add({ kind: 'function_call_output', callId: intent.callId, output: outputText(intent.output) });
         // No response.create: the session asks for exactly one response per tool turn.
         return send(functionOutputItem(intent.callId, intent.output));
+      }
       case 'client.updateConfig': {
         const conflict = conflictIn(intent.config);
         if (conflict) return emit({ type: 'model.configRejected', requestId: intent.requestId, error: conflict });

@@ -145,6 +145,17 @@ export function functionOutputItem(callId: string, output: unknown): ItemCreateF
   return { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: outputText(output) } };
 }
 
+/**
+ * A tool output whose `function_call` item is not in this connection's conversation (a call from an
+ * earlier connection whose item the history caps trimmed before the replay): an output item must
+ * name the `call_id` of a function_call item in the conversation (protocols.md §1.3; the emulator
+ * answers `No function call found with call_id` otherwise), so the result goes in as a user message.
+ * The wording matches the session's context note (machines/session/tool-output.ts).
+ */
+export function lateOutputNote(name: string, callId: string, output: unknown): string {
+  return `[The background tool call ${name} (${callId}) from earlier in this conversation has finished. Its result: ${outputText(output)}]`;
+}
+
 /** Tool output as JSON text; a string is sent as-is when it already is JSON, else JSON-encoded. */
 export function outputText(output: unknown): string {
   if (typeof output === 'string') {

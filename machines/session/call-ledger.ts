@@ -20,13 +20,18 @@ export function settleInLedger(ledger: readonly CallLedgerEntry[], callId: strin
   return recordCall(ledger, { ...entry, output, settled: true, ...(answeredOn === undefined ? {} : { answeredOn }) });
 }
 
-/** Keeps a result held back (autoRespondTools off) answerable by the application, once, on its connection. */
+/** Keeps a result held back (autoRespondTools off) answerable by the application, once (with the call's behavior and scheduling). */
 export function rememberUnsent(unsent: SessionContext['unsentToolResults'], record: ToolCallRecord): SessionContext['unsentToolResults'] {
   const entries = Object.entries(unsent);
   if (entries.length >= MAX_UNSENT_TOOL_RESULTS) entries.splice(0, entries.length - MAX_UNSENT_TOOL_RESULTS + 1);
-  return Object.fromEntries([...entries, [record.callId, { name: record.name, connectionId: record.connectionId }]]);
+  return Object.fromEntries([...entries, [record.callId, { name: record.name, connectionId: record.connectionId, behavior: record.behavior, scheduling: record.scheduling }]]);
 }
 
 export function toolActorId(callId: string): `tool.${string}` {
   return `tool.${callId}`;
+}
+
+/** What a new connection keeps of the held-back results: a background call's may still be sent on it (a blocking call's never). */
+export function unsentAcrossSwap(unsent: SessionContext['unsentToolResults']): SessionContext['unsentToolResults'] {
+  return Object.fromEntries(Object.entries(unsent).filter(([, entry]) => entry.behavior === 'background'));
 }

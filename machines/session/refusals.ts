@@ -6,8 +6,9 @@ import type { SessionContext } from './types.js';
 
 /**
  * Why the application may not answer `callId` now, or `undefined` when it may: a result goes only
- * to a call the application runs (or whose result it holds back), on the connection that issued it,
- * once. Anything else would reach a provider that never asked, or answer a call twice.
+ * to a call the application runs (or whose result it holds back), on the connection that issued it
+ * (a background call: on any connection, as its output follows the call across a swap), once.
+ * Anything else would reach a provider that never asked, or answer a call twice.
  */
 export function toolResultRefusal(context: SessionContext, callId: string): string | undefined {
   const outstanding = context.toolCalls[callId];
@@ -15,7 +16,8 @@ export function toolResultRefusal(context: SessionContext, callId: string): stri
     if (outstanding.runner === 'application') return undefined;
     return `Tool call ${callId} is run by its tool actor; its result is sent when it finishes`;
   }
-  if (context.unsentToolResults[callId]?.connectionId === context.connectionId) return undefined;
+  const unsent = context.unsentToolResults[callId];
+  if (unsent && (unsent.connectionId === context.connectionId || unsent.behavior === 'background')) return undefined;
   return `No tool call ${callId} is waiting for a result on this connection (unknown, already answered, cancelled by the provider, or issued on a connection that has since been replaced)`;
 }
 

@@ -14,7 +14,12 @@
  *   on the new connection (`answersEarlierCalls`: OpenAI replays the call item with the history) it
  *   is sent as an output; elsewhere (Gemini: no source says a resumed session accepts a
  *   `toolResponse` for an id issued on the old socket) it goes in as context, a user text naming
- *   the call and its result, answered unless the call is `silent`.
+ *   the call and its result. How that note goes follows the scheduling: `interrupt` at once, asking
+ *   for a reply (on Gemini a `clientContent` with `turnComplete: true` cuts off the current answer,
+ *   gemini-live-2026.md §3, which is what `interrupt` means); `silent` at once, asking for nothing
+ *   (`turnComplete: false`); `whenIdle` as a `request`, a message asking for a reply that joins the
+ *   session's request queue (no caller waits on it) and so goes out only when no response is active
+ *   and the user does not have the floor (docs/conversation.md "Request queue").
  */
 import type { ClientIntent } from '../../adapters/events.js';
 import type { SessionContext, ToolCallRecord } from './types.js';
@@ -23,6 +28,8 @@ export interface ToolOutputDelivery {
   intents: ClientIntent[];
   /** A follow-up response is owed once the turn is idle. */
   followUp: boolean;
+  /** A message asking for a reply, for the request queue (sent when the turn allows it). */
+  request?: string;
 }
 
 export function toolOutputDelivery(
@@ -37,10 +44,11 @@ export function toolOutputDelivery(
   }
   const { scheduling } = record;
   const earlier = record.connectionId !== context.connectionId;
-  const intents: ClientIntent[] =
-    earlier && !context.capabilities.answersEarlierCalls
-      ? [{ type: 'client.text', role: 'user', text: asContext(record.name, record.callId, output), respond: scheduling !== 'silent' && !explicitResponses }]
-      : [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output, scheduling }];
+  const asNote = earlier && !context.capabilities.answersEarlierCalls;
+  if (asNote && scheduling === 'whenIdle') return { intents: [], followUp: false, request: asContext(record.name, record.callId, output) };
+  const intents: ClientIntent[] = asNote
+    ? [{ type: 'client.text', role: 'user', text: asContext(record.name, record.callId, output), respond: scheduling !== 'silent' && !explicitResponses }]
+    : [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output, scheduling }];
   if (!explicitResponses || scheduling === 'silent') return { intents, followUp: false };
   if (scheduling === 'interrupt' && responseActive) intents.unshift({ type: 'client.interrupt' });
   return { intents, followUp: true };

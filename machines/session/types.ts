@@ -168,8 +168,12 @@ export interface SessionContext {
   runningTools: string[];
   /** Tool actors waiting for a slot, in arrival order. */
   toolQueue: string[];
-  /** Results held back (autoRespondTools off) that the application may still send, once, on this connection. */
-  unsentToolResults: Record<string, { name: string; connectionId: number }>;
+  /**
+   * Results held back (autoRespondTools off) that the application may still send, once: on the
+   * connection that issued the call, or, for a background call, on any later one (kept across a swap).
+   * The call's behavior and scheduling go with it, so the result is delivered as the tool declares.
+   */
+  unsentToolResults: Record<string, Pick<ToolCallRecord, 'name' | 'connectionId' | 'behavior' | 'scheduling'>>;
   /** A swap waiting for the turn to become idle (or for a goAway deadline). */
   queuedSwap: Swap | null;
   /** The swap whose replacement connection is opening (or waiting in `resumeBackoff`). */

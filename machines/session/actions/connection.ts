@@ -4,6 +4,7 @@
  */
 import { assign, emit, sendTo } from 'xstate';
 import type { ClientIntent } from '../../../adapters/events.js';
+import { unsentAcrossSwap } from '../call-ledger.js';
 import { defineActions } from '../setup.js';
 import type { SessionEventOf } from '../types.js';
 
@@ -13,8 +14,9 @@ export const connectionActions = defineActions({
     connectionId: ({ context }) => context.connectionId + 1,
     hasProducedAudio: false,
     providerSessionId: undefined,
-    // Results owed to the old connection can never be sent on the new one.
-    unsentToolResults: {},
+    // A blocking call's result owed to the old connection can never be sent on the new one; a
+    // background call's can (its output goes to the next connection: machines/session/tool-output.ts).
+    unsentToolResults: ({ context }) => unsentAcrossSwap(context.unsentToolResults),
   }),
   markConnected: assign(({ context }, params: SessionEventOf<'model.connected'>) => ({
     liveConfig: context.config,

@@ -10,7 +10,7 @@ import type { ErrorInfo } from '../../../errors.js';
 import { MAX_QUEUED_REQUESTS } from '../context.js';
 import { defineActions } from '../setup.js';
 import { answeredRequestIndex, startedRequestIndex } from '../answered-request.js';
-import type { RequestEntry, SessionIntent } from '../types.js';
+import type { RequestEntry, SessionContext, SessionIntent } from '../types.js';
 
 /** What a request carries: the caller's id and, for a text, the message sent with it. */
 export interface RequestParams {
@@ -113,3 +113,16 @@ export const requestActions = defineActions({
     if (params.held && context.deferredIntents.length > 0) enqueue.assign({ deferredIntents: [] });
   }),
 });
+
+/**
+ * The session's own request (no caller waits on it, e.g. a background call's result as a context
+ * note): it joins the queue and goes out like any queued request, when no response is active and the
+ * user does not have the floor (`canSendNextRequest`). Beyond the bound it is dropped (and logged).
+ */
+export function withOwnRequest(context: Pick<SessionContext, 'requests' | 'requestSeq' | 'logger'>, text: string): Pick<SessionContext, 'requests' | 'requestSeq'> {
+  if (context.requests.filter((r) => r.status === 'queued').length >= MAX_QUEUED_REQUESTS) {
+    context.logger.warn({}, `session: more than ${MAX_QUEUED_REQUESTS} requests waiting; the session's own message was dropped`);
+    return { requests: context.requests, requestSeq: context.requestSeq };
+  }
+  return { requests: [...context.requests, newEntry(context.requestSeq, { requestId: undefined, text }, 'queued')], requestSeq: context.requestSeq + 1 };
+}

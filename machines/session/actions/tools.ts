@@ -11,6 +11,7 @@ import { recordCall, rememberUnsent, settleInLedger, toolActorId } from '../call
 import { toolDecisionRefusal, toolResultRefusal } from '../refusals.js';
 import { defineActions } from '../setup.js';
 import { toolOutputDelivery } from '../tool-output.js';
+import { withOwnRequest } from './requests.js';
 import type { SessionContext, SessionEventOf, ToolCallRecord } from '../types.js';
 
 const RESPONSE_ACTIVE = stateIn('#realtimeSession.link.connected.turn.generating');
@@ -127,6 +128,7 @@ export const toolActions = defineActions({
     if (deliver) {
       const delivery = toolOutputDelivery(context, record, outcome.output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
       for (const intent of delivery.intents) enqueue.sendTo('model', intent);
+      if (delivery.request !== undefined) enqueue.assign(withOwnRequest(context, delivery.request));
       followUp = delivery.followUp;
     }
     const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
@@ -147,26 +149,30 @@ export const toolActions = defineActions({
     const toolCalls = { ...context.toolCalls };
     let callLedger = context.callLedger;
     let followUp = false;
+    let queue: ReturnType<typeof withOwnRequest> = context;
     for (const record of Object.values(context.toolCalls)) {
       if (!record.held) continue;
       // No response is active on a connection that has just come up.
       const delivery = toolOutputDelivery(context, record, record.held.output, false);
       for (const intent of delivery.intents) enqueue.sendTo('model', intent);
+      if (delivery.request !== undefined) queue = withOwnRequest({ ...queue, logger: context.logger }, delivery.request);
       followUp ||= delivery.followUp;
       delete toolCalls[record.callId];
       callLedger = settleInLedger(callLedger, record.callId, record.held.output, context.connectionId);
       enqueue.emit(toolResultEvent(record.held, true));
     }
-    enqueue.assign({ toolCalls, callLedger, followUpOwed: context.followUpOwed || followUp });
+    enqueue.assign({ toolCalls, callLedger, followUpOwed: context.followUpOwed || followUp, requests: queue.requests, requestSeq: queue.requestSeq });
   }),
   /** Guarded by `canAcceptToolResult`: the call is the application's to answer, on this connection, once. */
   deliverApplicationToolResult: enqueueActions(({ context, enqueue, check }, { callId, output }: SessionEventOf<'session.toolResult'>) => {
     const { [callId]: outstanding, ...toolCalls } = context.toolCalls;
     const { [callId]: unsent, ...unsentToolResults } = context.unsentToolResults;
     const name = outstanding?.name ?? unsent?.name ?? '';
-    const record = outstanding ?? { callId, name, behavior: 'blocking' as const, scheduling: 'whenIdle' as const, connectionId: context.connectionId };
+    // The call's own behavior and scheduling (and the connection that issued it), as the tool declared them.
+    const record = outstanding ?? (unsent ? { callId, ...unsent } : { callId, name, behavior: 'blocking' as const, scheduling: 'whenIdle' as const, connectionId: context.connectionId });
     const delivery = toolOutputDelivery(context, record, output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
     for (const intent of delivery.intents) enqueue.sendTo('model', intent);
+    if (delivery.request !== undefined) enqueue.assign(withOwnRequest(context, delivery.request));
     enqueue.assign({
       toolCalls,
       unsentToolResults,
