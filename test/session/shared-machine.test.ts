@@ -71,7 +71,7 @@ describe('one shared session machine', () => {
     expect(contexts.some((c) => c['runtime'] === '[tool runtime: 1 tools]')).toBe(true);
     // The model child is started with the runtime in its input, shown the same way (the adapter logic is not walked).
     const modelInputs = seen.flatMap((e) =>
-      e.actorId === 'model' && e.event?.type === 'xstate.init' ? [(e.event as { input: Record<string, unknown> }).input] : [],
+      e.actorId === 'model' && e.event?.type === 'xstate.init' ? [(e.event as unknown as { input: Record<string, unknown> }).input] : [],
     );
     expect(modelInputs.length).toBeGreaterThan(0);
     expect(modelInputs.every((i) => i['runtime'] === '[session runtime]')).toBe(true);
