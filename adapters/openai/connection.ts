@@ -180,10 +180,13 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
         return interrupt();
       case 'client.truncate':
         return truncateItem(intent.itemId, intent.audioEndMs);
-      case 'client.toolOutput':
-        history.add({ kind: 'function_call_output', callId: intent.callId, output: outputText(intent.output) });
+      case 'client.toolOutput': {
+        // Converted once: the replay record and the frame carry the same text.
+        const output = outputText(intent.output);
+        history.add({ kind: 'function_call_output', callId: intent.callId, output });
         // No response.create: the session asks for exactly one response per tool turn.
-        return send(functionOutputItem(intent.callId, intent.output));
+        return send(functionOutputItem(intent.callId, output));
+      }
       case 'client.updateConfig': {
         const conflict = conflictIn(intent.config);
         if (conflict) return emit({ type: 'model.configRejected', requestId: intent.requestId, error: conflict });
