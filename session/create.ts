@@ -58,7 +58,10 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   if (telemetryOptions) actor.subscribe({ next: (snapshot) => telemetry.link(linkView(snapshot)), error: () => {} });
   // The history takes each event in before anyone hears it; `history_updated` follows the event.
   const history = new SessionHistory(parsed.facade.historyLimit);
-  const historyStep = () => listeners.publish({ type: 'history_updated', history: history.items });
+  // The frozen copy is built only for someone who listens (`session.history` builds it on demand).
+  const historyStep = () => {
+    if (listeners.wants('history_updated')) listeners.publish({ type: 'history_updated', history: history.items });
+  };
   const publish = (event: AnySessionEvent) => {
     telemetry.observe(event);
     const step = history.observe(event);

@@ -31,6 +31,8 @@ export interface SessionListeners {
   events$: Observable<AnySessionEvent>;
   /** Delivers one event to the typed listeners, then the wildcard ones, then `events$`. */
   publish(event: AnySessionEvent): void;
+  /** Whether an event of this type would reach anyone (typed or wildcard listener, `events$` subscriber): if not, it need not be built. */
+  wants(type: AnySessionEvent['type']): boolean;
   /** Ends `events$` (the session is over). */
   complete(): void;
 }
@@ -83,7 +85,9 @@ export function createListeners(logger: Logger): SessionListeners {
     };
   }
 
-  return { on: on as Subscribe, events$: events.asObservable(), publish, complete: () => events.complete() };
+  const wants = (type: AnySessionEvent['type']): boolean => !!listeners.get(type)?.size || !!listeners.get('*')?.size || events.observed;
+
+  return { on: on as Subscribe, events$: events.asObservable(), publish, wants, complete: () => events.complete() };
 }
 
 /** Wires an `EventHandler`'s callbacks to the matching events. */

@@ -1,23 +1,25 @@
 /**
- * The session machine made ready to run: options parsed, tools registered, the model adapter and
- * the tool-call logic provided, and the actor input built. Shared by `createRealtimeSession()` and
+ * The session machine made ready to run: options parsed, tools registered, and the actor input
+ * built, with the model adapter and the tool registry in it (`SessionRuntime`): the machine itself
+ * is the one shared definition, never provided per session. Shared by `createRealtimeSession()` and
  * `createSessionLogic()` (embedding).
  */
-import { capabilitiesFor, type ModelAdapter } from '../adapters/adapter.js';
+import { capabilitiesFor } from '../adapters/adapter.js';
 import { logDeprecation } from '../adapters/profile.js';
 import { AudioPlane } from '../adapters/audio-plane.js';
 import type { InputSampleRate } from '../adapters/resampler.js';
 import { parseSessionConfig } from '../config.js';
 import { resolveLogger } from '../logger.js';
 import { realtimeSessionMachine, type RealtimeSessionMachine } from '../machines/session/session.machine.js';
+import { SessionRuntime } from '../machines/session/runtime.js';
 import type { SessionInput } from '../machines/session/types.js';
 import { ToolRegistry } from '../tools/registry.js';
-import { createToolCallLogic } from '../tools/runtime.js';
+import { ToolRuntime } from '../tools/runtime.js';
 import { assertModelAccepts, parseRealtimeSessionOptions, type ParsedSessionOptions, type SessionLogicOptions } from './options.js';
 import { registerTools } from './tools.js';
 
 export interface PreparedSession {
-  /** The session machine with the model adapter and the tool registry provided. */
+  /** The session machine: one definition shared by every session (its adapter and tools are in `input.runtime`). */
   logic: RealtimeSessionMachine;
   /** The input to create, invoke or spawn it with. */
   input: SessionInput;
@@ -27,12 +29,6 @@ export interface PreparedSession {
   facade: { inputSampleRate: InputSampleRate; connectTimeoutMs: number; maxBufferedAudioMs: number };
   /** The options' wiring (model, tools, listeners, inspection, logger) as given. */
   wiring: ParsedSessionOptions['wiring'];
-}
-
-function provideSession(model: ModelAdapter, registry: ToolRegistry, getSession: () => unknown): RealtimeSessionMachine {
-  return realtimeSessionMachine.provide({
-    actors: { model: model.logic, tool: createToolCallLogic(registry, getSession) },
-  });
 }
 
 /**
@@ -49,7 +45,8 @@ export function prepareSession(options: ParsedSessionOptions, audio: AudioPlane 
   const logger = resolveLogger(wiring.logger);
   if (capabilities.deprecated) logDeprecation(logger, wiring.model.provider, wiring.model.model, capabilities.deprecated);
   return {
-    logic: provideSession(wiring.model, registry, getSession),
+    // One machine definition for every session: the adapter and the tools travel in the input.
+    logic: realtimeSessionMachine,
     input: {
       provider: wiring.model.provider,
       model: wiring.model.model,
@@ -58,6 +55,7 @@ export function prepareSession(options: ParsedSessionOptions, audio: AudioPlane 
       options: machine,
       audio: audio ?? new AudioPlane({ maxBufferedMs: facade.maxBufferedAudioMs, playback: facade.playback }),
       logger,
+      runtime: new SessionRuntime(wiring.model.logic, new ToolRuntime(registry, getSession)),
     },
     registry,
     facade,
@@ -66,8 +64,8 @@ export function prepareSession(options: ParsedSessionOptions, audio: AudioPlane 
 }
 
 /**
- * For embedding: the session machine with its model adapter and tools provided, plus the input to
- * invoke or spawn it with. A parent machine puts `logic` in its `setup({ actors })` and receives the
+ * For embedding: the session machine, plus the input to invoke or spawn it with (the input carries
+ * the model adapter and the tools, so `logic` is the same object for every session). A parent machine puts `logic` in its `setup({ actors })` and receives the
  * session's events as `voxstate.<type>` (see `SessionParentEvent`); set `autoConnect: true` or send
  * `{ type: 'session.connect' }`. Output audio: `input.audio.onOutput(listener)`.
  */

@@ -9,6 +9,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import { ToolCallRejected, toolErrorOutput, type ToolErrorOutput } from './outputs.js';
 import type { PreparedCall } from './registry.js';
+import type { ToolRuntime } from './runtime.js';
 
 export interface ToolCallInput {
   callId: string;
@@ -19,12 +20,15 @@ export interface ToolCallInput {
   defaultTimeoutMs: number;
   /** The tool names the session offers now (absent: every registered tool). */
   offeredTools?: readonly string[];
+  /** The session's tool handlers (see tools/runtime.ts); absent: the provided `prepareCall`/`executeTool` decide. */
+  runtime?: ToolRuntime;
 }
 
 export interface PrepareCallInput {
   name: string;
   arguments: string;
   offeredTools: readonly string[] | undefined;
+  runtime?: ToolRuntime | undefined;
 }
 
 export type ToolStatus = 'succeeded' | 'failed' | 'timedOut' | 'cancelled' | 'rejected';
@@ -70,6 +74,7 @@ export interface ExecuteToolInput {
   callId: string;
   name: string;
   args: unknown;
+  runtime?: ToolRuntime | undefined;
 }
 
 const preparedOf = (event: unknown): PreparedCall => (event as { output: PreparedCall }).output;
@@ -89,11 +94,13 @@ export const toolCallMachine = setup({
     output: {} as ToolOutcome,
   },
   actors: {
-    // Placeholders: `createToolCallLogic(registry)` provides the real ones.
+    // The registry in the input (a session's `ToolRuntime`), or none; `createToolCallLogic(registry)` provides others.
     prepareCall: fromPromise<PreparedCall, PrepareCallInput>(async ({ input }) => {
+      if (input.runtime) return input.runtime.registry.prepare(input.name, input.arguments, input.offeredTools);
       throw new ToolCallRejected(toolErrorOutput('unknown_tool', `Unknown tool: ${input.name} (no tools registered)`));
     }),
-    executeTool: fromPromise<unknown, ExecuteToolInput>(async ({ input }) => {
+    executeTool: fromPromise<unknown, ExecuteToolInput>(async ({ input, signal }) => {
+      if (input.runtime) return input.runtime.registry.execute(input.name, input.args, { signal, callId: input.callId, session: input.runtime.getSession() });
       throw new ToolCallRejected(toolErrorOutput('unknown_tool', `Unknown tool: ${input.name}`));
     }),
   },
@@ -194,7 +201,12 @@ export const toolCallMachine = setup({
       description: 'Looking the tool up, parsing the JSON arguments and validating them against its schema.',
       invoke: {
         src: 'prepareCall',
-        input: ({ context }): PrepareCallInput => ({ name: context.name, arguments: context.arguments, offeredTools: context.offeredTools }),
+        input: ({ context }): PrepareCallInput => ({
+          name: context.name,
+          arguments: context.arguments,
+          offeredTools: context.offeredTools,
+          runtime: context.runtime,
+        }),
         onDone: [
           { guard: 'wasInterruptedWhileValidating', target: 'cancelled', actions: ['storePreparedCall', 'storeInterruption'] },
           { guard: 'wasRejectedWhileValidating', target: 'rejected', actions: ['storePreparedCall', 'storeEarlyRejection'] },
@@ -232,7 +244,7 @@ export const toolCallMachine = setup({
       description: 'The handler is running; its AbortSignal fires if this state is left early.',
       invoke: {
         src: 'executeTool',
-        input: ({ context }) => ({ callId: context.callId, name: context.name, args: context.args }),
+        input: ({ context }): ExecuteToolInput => ({ callId: context.callId, name: context.name, args: context.args, runtime: context.runtime }),
         onDone: { target: 'succeeded', actions: 'storeResult' },
         onError: { target: 'failed', actions: 'storeFailure' },
       },

@@ -1,7 +1,8 @@
 /**
  * The tool registry: name → definition, and the two steps the tool actor runs against it —
  * preparing a call (lookup, JSON parse, schema validation, approval policy) and executing it.
- * It enters the session through `.provide()` (see `createToolCallLogic`), never a module global.
+ * It enters a session in its input (`ToolRuntime`, tools/runtime.ts) or through `.provide()`
+ * (`createToolCallLogic`), never a module global.
  */
 import { redactSecrets } from '../errors.js';
 import type { AnyToolDefinition, ToolExecuteContext } from './define.js';

@@ -23,6 +23,7 @@ import type { Logger } from '../../logger.js';
 import { UserTranscripts } from './user-transcript.js';
 import { isAudible } from '../audio.js';
 import { decodePcmDelta } from '../pcm-delta.js';
+import { contentMessage } from './content-check.js';
 import { durationMs, pcmRate, ServerMessageSchema, type ServerContent, type ServerMessage } from './wire.js';
 
 export interface InboundDeps {
@@ -92,6 +93,9 @@ export class Inbound {
       this.deps.emit({ type: 'model.error', error: { code: 'invalid_frame', message: `Gemini sent a frame that is not JSON (${text.length} chars)` } });
       return;
     }
+    // Hot path: content messages (audio parts) pass a hand-written check; zod parses the rest.
+    const content = contentMessage(json);
+    if (content) return this.message(content);
     const parsed = ServerMessageSchema.safeParse(json);
     if (!parsed.success) {
       this.deps.emit({

@@ -188,9 +188,11 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
           history.add({ kind: 'message', role: 'user', text: note });
           return send(textItem(note, 'user'));
         }
-        history.add({ kind: 'function_call_output', callId: intent.callId, output: outputText(intent.output) });
+        // Converted once: the replay record and the frame carry the same text.
+        const output = outputText(intent.output);
+        history.add({ kind: 'function_call_output', callId: intent.callId, output });
         // No response.create: the session asks for exactly one response per tool turn.
-        return send(functionOutputItem(intent.callId, intent.output));
+        return send(functionOutputItem(intent.callId, output));
       }
       case 'client.updateConfig': {
         const conflict = conflictIn(intent.config);

@@ -43,6 +43,8 @@ export class ConversationHistory {
   private bytes = 0;
   /** Fraction heard of truncated assistant items whose transcript may still be on its way (bounded). */
   private readonly heard = new Map<string, number>();
+  /** How many function_call items of each call id are held (kept with `items`, so no lookup rebuilds it). */
+  private readonly calls = new Map<string, number>();
 
   constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
 
@@ -52,7 +54,9 @@ export class ConversationHistory {
     if (item.kind === 'message' && item.text.trim() === '') return;
     this.items.push(item);
     this.bytes += size(item);
-    this.trim();
+    if (item.kind === 'function_call') this.calls.set(item.callId, (this.calls.get(item.callId) ?? 0) + 1);
+    // An output whose call is not here (trimmed away, or never recorded) would be refused by the API.
+    this.trim(item.kind === 'function_call_output' && !this.calls.has(item.callId));
   }
 
   /**
@@ -71,7 +75,7 @@ export class ConversationHistory {
 
   /** Whether a function call with this id is recorded (a repeated call frame must not be replayed twice). */
   hasCall(callId: string): boolean {
-    return this.items.some((i) => i.kind === 'function_call' && i.callId === callId);
+    return this.calls.has(callId);
   }
 
   /**
@@ -104,13 +108,26 @@ export class ConversationHistory {
     return this.items.filter(isFilled).length;
   }
 
-  private trim(): void {
+  /**
+   * Applies the bounds. Cheap when nothing is over them (one pass, no allocation); the orphan
+   * sweep runs only when a function_call left or `orphanAdded` (an output came without its call).
+   */
+  private trim(orphanAdded = false): void {
     // Oldest real items go first. A reserved place stays where it is (its transcript, when it
     // comes, belongs there), unless too many are waiting: then the oldest ones go.
-    let filled = this.length;
+    let filled = 0;
+    for (const item of this.items) if (isFilled(item)) filled++;
+    let callRemoved = false;
     while (filled > 1 && (filled > this.limits.maxItems || this.bytes > this.limits.maxBytes)) {
       const oldest = this.items.findIndex(isFilled);
-      this.bytes -= size(this.items.splice(oldest, 1)[0]!);
+      const removed = this.items.splice(oldest, 1)[0]!;
+      this.bytes -= size(removed);
+      if (removed.kind === 'function_call') {
+        const left = (this.calls.get(removed.callId) ?? 1) - 1;
+        if (left > 0) this.calls.set(removed.callId, left);
+        else this.calls.delete(removed.callId);
+        callRemoved = true;
+      }
       filled--;
     }
     let waiting = this.items.length - filled;
@@ -118,10 +135,10 @@ export class ConversationHistory {
       this.items.splice(this.items.findIndex((i) => !isFilled(i)), 1);
       waiting--;
     }
+    if (!callRemoved && !orphanAdded) return;
     // The API rejects a function_call_output without its function_call, wherever it stands.
-    const calls = new Set(this.items.flatMap((i) => (i.kind === 'function_call' ? [i.callId] : [])));
     this.items = this.items.filter((i) => {
-      if (i.kind !== 'function_call_output' || calls.has(i.callId)) return true;
+      if (i.kind !== 'function_call_output' || this.calls.has(i.callId)) return true;
       this.bytes -= size(i);
       return false;
     });

@@ -3,11 +3,13 @@
  * its audio started, names of beta function calls), but free of I/O: the connection feeds it text
  * frames and it reports through `InboundSink`.
  *
- * Hot path: audio deltas are recognised by a type switch and decoded straight into a Buffer; zod
- * parses only the control frames, which arrive a few times per turn.
+ * Hot path: audio deltas are recognised by a type switch and decoded straight into a Buffer, and
+ * transcript/text deltas pass a hand-written check (delta-check.ts); zod parses the control frames,
+ * which arrive a few times per turn, and any delta the check refuses (for the same error).
  */
 import { RESPONSE_ALREADY_ACTIVE, type DataEvent, type ModelEventInput, type ResponseStatusDetails } from '../events.js';
 import { decodePcmDelta } from '../pcm-delta.js';
+import { isInputTranscriptDelta, isTextDelta } from './delta-check.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationHistory } from './history.js';
@@ -240,7 +242,7 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         return onAudioDelta(obj);
       case 'response.output_audio_transcript.delta':
       case 'response.output_text.delta': {
-        const p = parse(TextDeltaSchema, obj, type);
+        const p = isTextDelta(obj) ? obj : parse(TextDeltaSchema, obj, type);
         if (!p || (p.response_id && p.response_id === state.droppedResponseId)) return;
         const itemId = p.item_id ?? undefined;
         if (type === 'response.output_audio_transcript.delta' && itemId !== undefined) {
@@ -324,7 +326,7 @@ export function createInbound(state: ConnectionState, sink: InboundSink): (text:
         });
       }
       case 'conversation.item.input_audio_transcription.delta': {
-        const p = parse(InputTranscriptDeltaSchema, obj, type);
+        const p = isInputTranscriptDelta(obj) ? obj : parse(InputTranscriptDeltaSchema, obj, type);
         if (p?.delta) sink.deliver({ type: 'transcript', role: 'user', text: p.delta, isFinal: false, itemId: p.item_id ?? undefined });
         return;
       }

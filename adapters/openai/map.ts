@@ -141,8 +141,9 @@ export function textItem(text: string, role: 'user' | 'system'): ItemCreateFrame
   return { type: 'conversation.item.create', item: { type: 'message', role, content: [{ type: 'input_text', text }] } };
 }
 
-export function functionOutputItem(callId: string, output: unknown): ItemCreateFrame<GAReplayItem> {
-  return { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output: outputText(output) } };
+/** `output`: the tool output already as JSON text (`outputText`). */
+export function functionOutputItem(callId: string, output: string): ItemCreateFrame<GAReplayItem> {
+  return { type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } };
 }
 
 /**

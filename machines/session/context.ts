@@ -52,6 +52,7 @@ export function initialContext(input: SessionInput): SessionContext {
     audio: input.audio ?? new AudioPlane(),
     sockets: new SocketLedger(),
     logger: input.logger ?? resolveLogger(undefined),
+    runtime: input.runtime,
     connectionId: 0,
     resumptionHandle: undefined,
     providerSessionId: undefined,

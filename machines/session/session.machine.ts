@@ -88,6 +88,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
           // The old connection's socket may still be closing when this one starts: an adapter
           // whose provider refuses overlapping sockets (Gemini) waits on this before it opens.
           sockets: context.sockets,
+          // The adapter named in the session's input (runtime.ts) runs unless `.provide()` gave one.
+          runtime: context.runtime,
         }),
       },
       on: {

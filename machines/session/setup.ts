@@ -1,19 +1,13 @@
 /**
- * The session chart's `setup()`: its types, the placeholder actors (swapped through `.provide()`)
- * and the named delays. Guards and actions are written in their own files against this base
+ * The session chart's `setup()`: its types, the default actors (the adapter and tools named in the
+ * input; `.provide()` may replace them) and the named delays. Guards and actions are written in their own files against this base
  * (`defineGuards`, `defineActions`: the same typing `setup().extend()` gives, so parameterized
  * actions get typed `params`) and joined in `implementations.ts`.
  */
-import { fromCallback, setup, type ParameterizedObject } from 'xstate';
-import type { AdapterInput } from '../../adapters/adapter.js';
-import type { ClientIntent } from '../../adapters/events.js';
+import { setup, type ParameterizedObject } from 'xstate';
 import { toolCallMachine } from '../../tools/call.machine.js';
+import { modelFromInput } from './runtime.js';
 import type { SessionContext, SessionEmitted, SessionEvent, SessionInput, SessionOutput } from './types.js';
-
-/** Placeholder adapter: fails every connection so a machine without a provided model says so. */
-const missingModel = fromCallback<ClientIntent, AdapterInput>(({ sendBack }) => {
-  sendBack({ type: 'model.connectFailed', error: { code: 'connection_failed', message: 'No model adapter was provided' } });
-});
 
 export const sessionBase = setup({
   types: {
@@ -26,7 +20,9 @@ export const sessionBase = setup({
     tags: {} as 'live',
   },
   actors: {
-    model: missingModel,
+    // The adapter and the tools named in the input (`SessionRuntime`), so one definition serves
+    // every session; `.provide({ actors: { model, tool } })` still replaces either.
+    model: modelFromInput,
     tool: toolCallMachine,
   },
   delays: {

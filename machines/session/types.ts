@@ -9,6 +9,7 @@ import type { Capabilities, ConnectReason } from '../../adapters/adapter.js';
 import type { ModelEvent, ResponseStatusDetails } from '../../adapters/events.js';
 import type { ErrorInfo } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import type { SessionRuntime } from './runtime.js';
 import type { MutableField, SessionConfig, SessionDelta, ToolBehavior, ToolScheduling } from '../../config.js';
 import type { ToolOutcome, ToolParentEvent, ToolStatus } from '../../tools/call.machine.js';
 
@@ -40,6 +41,8 @@ export interface SessionInput {
   /** Created by the machine when absent; the facade passes its own so it can listen. */
   audio?: AudioPlane;
   logger?: Logger;
+  /** The adapter and tool handlers this session runs, unless `.provide()` gave the machine its own (runtime.ts). */
+  runtime?: SessionRuntime;
 }
 
 /** A tool call the session knows about and has not answered yet. */
@@ -139,6 +142,8 @@ export interface SessionContext {
   /** The session's sockets still closing: a connection that must not overlap its predecessor waits on it. */
   sockets: SocketLedger;
   logger: Logger;
+  /** The input's adapter and tool handlers (runtime.ts); shown as `[session runtime]` to inspectors. */
+  runtime: SessionRuntime | undefined;
   connectionId: number;
   /** The latest resumable handle (Gemini); read when a connection attempt starts. */
   resumptionHandle: string | undefined;

@@ -19,6 +19,7 @@ import type * as Beta from 'openai/resources/beta/realtime/realtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   functionOutputItem,
+  outputText,
   replayItemBeta,
   replayItemGA,
   sessionUpdate,
@@ -51,7 +52,7 @@ const gaFrames = {
   withOptions: sessionUpdate('e2', toGASession(serverVad, { includeVoice: true, options: typedOptions })) satisfies SessionUpdateEvent,
   userText: textItem('hi', 'user') satisfies ConversationItemCreateEvent,
   systemText: textItem('hi', 'system') satisfies ConversationItemCreateEvent,
-  toolOutput: functionOutputItem('call_1', { a: 1 }) satisfies ConversationItemCreateEvent,
+  toolOutput: functionOutputItem('call_1', outputText({ a: 1 })) satisfies ConversationItemCreateEvent,
   replayAssistant: replayItemGA({ kind: 'message', role: 'assistant', text: 'ok' }) satisfies ConversationItemCreateEvent,
   replayCall: replayItemGA({ kind: 'function_call', callId: 'c', name: 'n', arguments: '{}' }) satisfies ConversationItemCreateEvent,
   replayOutput: replayItemGA({ kind: 'function_call_output', callId: 'c', output: '{}' }) satisfies ConversationItemCreateEvent,

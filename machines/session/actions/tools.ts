@@ -77,6 +77,8 @@ export const toolActions = defineActions({
           defaultTimeoutMs: context.options.toolTimeoutMs,
           // What the live connection was told, plus what an update is about to tell it.
           offeredTools: [...new Set([...context.liveConfig.tools, ...context.config.tools].map((t) => t.name))],
+          // The session's handlers (runtime.ts), unless `.provide()` gave the machine its own tool logic.
+          ...(context.runtime?.tools ? { runtime: context.runtime.tools } : {}),
         },
       });
     }
