@@ -71,6 +71,14 @@ export interface Capabilities {
    */
   takesResponseRequests?: boolean;
   /**
+   * True when a message that asks for a reply interrupts the response being generated (Gemini Live:
+   * `clientContent` with `turnComplete:true` "unconditionally interrupts active generation",
+   * gemini-live-2026.md "Mid-session text"; protocols.md §2 `clientContent`). A request made while a
+   * response is active then waits for it in the request queue, as on a provider that takes explicit
+   * response requests one at a time (`needsFollowUpResponse`). Absent means false.
+   */
+  requestInterruptsResponse?: boolean;
+  /**
    * True when the provider says which request a response answers (OpenAI: `response.create`'s
    * `response.metadata` comes back on `response.created`), so only the response that names a
    * request answers it; otherwise a response started after the request was sent answers it.

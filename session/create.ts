@@ -85,6 +85,9 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   }
   const rejectIfNotLive = (verb: string): Promise<never> | undefined =>
     live() ? undefined : Promise.reject(new NotConnectedError(verb, stateName(actor.getSnapshot())));
+  // A request (sendText, createResponse) refused when not live: fire and forget must not crash the process.
+  const refuseRequestIfNotLive = (verb: string): ReplyRequest | undefined =>
+    live() ? undefined : refusedRequest(new NotConnectedError(verb, stateName(actor.getSnapshot())));
 
   let requestSeq = 0;
   let replySeq = 0;
@@ -154,8 +157,8 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
     },
 
     sendText(text: string, opts: { respond?: boolean } = {}): ReplyRequest {
-      const rejected = rejectIfNotLive('send text');
-      if (rejected) return Object.assign(rejected, { reply: rejected });
+      const refused = refuseRequestIfNotLive('send text');
+      if (refused) return refused;
       const requestId = `reply_${++replySeq}`;
       // Placed in the history when it goes on the wire; a text that asks for nothing goes at once.
       if (opts.respond === false) {
@@ -174,8 +177,8 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
       actor.send({ type: 'session.clearAudio' });
     },
     createResponse(): ReplyRequest {
-      const rejected = rejectIfNotLive('create a response');
-      if (rejected) return Object.assign(rejected, { reply: rejected });
+      const refused = refuseRequestIfNotLive('create a response');
+      if (refused) return refused;
       // Capability data: a provider with no frame that asks for a response refuses it now, not after responseStartTimeout.
       if (actor.getSnapshot().context.capabilities.takesResponseRequests === false) {
         const provider = parsed.wiring.model.provider;

@@ -58,8 +58,13 @@ export function requestReply(actor: Actor<RealtimeSessionMachine>, intent: Reply
   return Object.assign(sent.promise, { reply: reply.promise });
 }
 
-/** A request refused before it reached the actor: both promises reject with `error` (one promise, so awaiting either is enough). */
+/**
+ * A request refused before it reached the actor: both promises reject with `error` (one promise, so
+ * awaiting either is enough). A caller that awaits neither (fire and forget) must not crash the
+ * process with an unhandled rejection: a handler is attached here; an awaiting caller still sees it.
+ */
 export function refusedRequest(error: RequestFailedError | Error): ReplyRequest {
   const rejected = Promise.reject(error);
+  rejected.catch(() => {});
   return Object.assign(rejected, { reply: rejected });
 }

@@ -25,6 +25,12 @@ export const GEMINI_DEFAULT_CAPABILITIES: Capabilities = {
   // without turns. So `createResponse()` is refused at once instead of waiting for a reply that
   // never comes.
   takesResponseRequests: false,
+  // `clientContent` with `turnComplete:true` unconditionally interrupts the active generation
+  // (gemini-live-2026.md "Mid-session text", [G2]); without `turnComplete` the server only waits for
+  // more and answers nothing. So a text that asks for a reply while a response is active is queued
+  // and sent (with `turnComplete:true`) once that response is done: two texts sent back to back are
+  // both answered, in order.
+  requestInterruptsResponse: true,
 };
 
 /** The table for one adapter: `contextUpdateModels` get instructions/tools/toolChoice in place. */

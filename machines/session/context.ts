@@ -27,6 +27,12 @@ export const MAX_DEFERRED_INTENTS = 100;
 /** Requests that ask for a reply which may wait for the active response; later ones fail at once (`request_dropped`). */
 export const MAX_QUEUED_REQUESTS = 100;
 
+/**
+ * How many times a request may be refused because a response was already running and go again;
+ * the next such refusal fails it (`request_refused`), so a request is never re-sent forever.
+ */
+export const MAX_REQUEST_REFUSALS = 3;
+
 /** Updates the application may request while a connection is swapped; later ones fail at once. */
 export const MAX_DEFERRED_UPDATES = 20;
 

@@ -8,11 +8,15 @@ import { RESPONSE_ALREADY_ACTIVE } from '../../adapters/events.js';
 import type { ErrorInfo } from '../../errors.js';
 import { mergeSessionDelta, type SessionDelta } from '../../config.js';
 import { answeredRequestIndex } from './answered-request.js';
+import { MAX_REQUEST_REFUSALS } from './context.js';
 import { toolDecisionRefusal, toolResultRefusal } from './refusals.js';
 import { defineGuards } from './setup.js';
 import type { SessionContext } from './types.js';
 
-const USER_SPEAKING = '#realtimeSession.link.connected.floor.userSpeaking';
+const FLOOR_OPEN = '#realtimeSession.link.connected.floor.open';
+
+/** The request on the wire a refusal names. */
+const refusedEntry = (context: SessionContext, wireId: string) => context.requests.find((r) => r.wireId === wireId && r.status === 'sent');
 
 export const sessionGuards = defineGuards({
   /**
@@ -21,14 +25,28 @@ export const sessionGuards = defineGuards({
    */
   isTurnIdle: and([
     stateIn('#realtimeSession.link.connected.turn.idle'),
+    // The user is not speaking, and no spoken turn of theirs waits for the server's response.
+    stateIn(FLOOR_OPEN),
     not(stateIn('#realtimeSession.link.connected.backgroundCalls.running')),
     ({ context }: { context: SessionContext }) => !context.followUpOwed && context.requests.length === 0,
   ]),
-  /** The user is speaking (the floor region): nothing that asks for a reply is sent over them. */
-  isUserSpeaking: stateIn(USER_SPEAKING),
-  /** A request waits, none is on the wire any more (one response at a time), and the user is not speaking: the next may go. */
+  /**
+   * The user has the floor (the floor region is not `open`): they are speaking, or their spoken turn
+   * ended and the server's own response to it has not started yet. Nothing that asks for a reply is
+   * sent meanwhile.
+   */
+  userHasFloor: not(stateIn(FLOOR_OPEN)),
+  /**
+   * The server answers a spoken turn by itself when speech stops (server or semantic VAD with
+   * `createResponse`, the default): until that response starts, the user's turn still holds the floor.
+   */
+  serverAnswersSpokenTurn: ({ context }) => {
+    const detection = context.config.turnDetection;
+    return detection.type !== 'none' && detection.createResponse !== false;
+  },
+  /** A request waits, none is on the wire any more (one response at a time), and the floor is open: the next may go. */
   canSendNextRequest: and([
-    not(stateIn(USER_SPEAKING)),
+    stateIn(FLOOR_OPEN),
     ({ context }: { context: SessionContext }) =>
       context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
   ]),
@@ -39,14 +57,27 @@ export const sessionGuards = defineGuards({
   },
   /**
    * While a response is active, a request that asks for a reply must wait for it: the provider
-   * takes explicit response requests one at a time (`needsFollowUpResponse`, data from the
-   * adapter's capabilities). A provider that answers by itself takes the message at once.
+   * takes explicit response requests one at a time (`needsFollowUpResponse`), or a new request
+   * would interrupt the active response (`requestInterruptsResponse`, Gemini); data from the
+   * adapter's capabilities.
    */
   mustWaitForActiveResponse: ({ context }, params: { respond: boolean | undefined }) =>
-    (params.respond ?? true) && context.capabilities.needsFollowUpResponse,
+    (params.respond ?? true) && (context.capabilities.needsFollowUpResponse || context.capabilities.requestInterruptsResponse === true),
   isFollowUpOwed: ({ context }) => context.followUpOwed,
-  /** The provider refused a request because a response was already running (the adapter's neutral code): it may go again once that is done. */
-  isRefusedForActiveResponse: (_, params: { requestId: string; error: ErrorInfo }) => params.error.code === RESPONSE_ALREADY_ACTIVE,
+  /**
+   * The provider refused a request because a response was already running (the adapter's neutral
+   * code), and it has not been refused more than `MAX_REQUEST_REFUSALS` times: it may go again once
+   * that response is done.
+   */
+  mayRequeueRefused: ({ context }, params: { requestId: string; error: ErrorInfo }) =>
+    params.error.code === RESPONSE_ALREADY_ACTIVE && (refusedEntry(context, params.requestId)?.refusals ?? 0) < MAX_REQUEST_REFUSALS,
+  /**
+   * The follow-up after tool outputs was refused because a response was already running (server VAD
+   * created one): that response reads the outputs already in the conversation, so nothing more is
+   * owed (openai-realtime-2026.md §5: "retry after response.done or drop the create").
+   */
+  isFollowUpRefusedForActiveResponse: ({ context }, params: { requestId: string; error: ErrorInfo }) =>
+    params.error.code === RESPONSE_ALREADY_ACTIVE && refusedEntry(context, params.requestId)?.followUp === true,
   asksForResponse: (_, params: { respond: boolean | undefined }) => params.respond ?? true,
   /** A blocking call is outstanding: it holds the turn (background calls do not). */
   hasOutstandingToolCalls: ({ context }) => Object.values(context.toolCalls).some((call) => call.behavior === 'blocking'),

@@ -25,10 +25,12 @@ import {
   respondParams,
   requestsSentAtOnce,
   responseStarted,
+  dropRefusedFollowUp,
   requeueRefused,
   failRefused,
   speechStarted,
   speechStopped,
+  spokenTurnEnded,
   responseFinished,
   resumptionAttemptFailed,
   NOT_STARTED,
@@ -147,7 +149,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             // Reported only: the server commits the silence and creates the response itself.
             'model.inputTimeout': { actions: { type: 'emitInputTimeout', params: ({ event }) => event } },
             // A response is running (or none was asked for): the refused request is requeued or failed, the turn stays.
-            'model.requestRefused': [requeueRefused, { actions: failRefused }],
+            'model.requestRefused': [dropRefusedFollowUp, requeueRefused, { actions: failRefused }],
             // What was heard of the interrupted response is cut, item by item (once each).
             'model.interrupted': {
               actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: { playedMs: undefined } }, 'interruptToolCalls'],
@@ -209,6 +211,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                       on: {
                         // No response is coming for a request refused outright: the turn is free again.
                         'model.requestRefused': [
+                          dropRefusedFollowUp,
                           requeueRefused,
                           { guard: 'hasOutstandingToolCalls', target: '#realtimeSession.link.connected.turn.executingTools', actions: failRefused },
                           { target: '#realtimeSession.link.connected.turn.idle', actions: failRefused },
@@ -285,7 +288,7 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             // The region handles the speech events (a region's transition shadows the parallel parent's).
             floor: {
               description:
-                'Whether the user is speaking (server VAD speech_started … speech_stopped). While they are, no queued request is sent over them (`canSendNextRequest`).',
+                'Whether the user has the floor (server VAD speech_started … speech_stopped, then the server\'s response to their turn). While they do, no queued request is sent over them (`canSendNextRequest`) and no queued swap runs (`isTurnIdle`).',
               initial: 'open',
               states: {
                 open: {
@@ -295,8 +298,13 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                 userSpeaking: {
                   description:
                     'The user is speaking: queued requests wait. Bounded by `userFloorTimeout`, so a lost speech_stopped does not hold them forever.',
-                  on: { 'model.speechStarted': { actions: speechStarted }, 'model.speechStopped': { target: 'open', actions: speechStopped } },
+                  on: { 'model.speechStarted': { actions: speechStarted }, 'model.speechStopped': spokenTurnEnded },
                   after: { userFloorTimeout: 'open' },
+                },
+                userTurnCommitted: {
+                  description: "The user stopped speaking and the server is creating its own response to their turn (VAD with createResponse): queued requests and a queued swap wait for it to start, so neither collides with it nor closes the socket under it. Bounded by `userTurnResponseTimeout`.",
+                  on: { 'model.speechStarted': { target: 'userSpeaking', actions: speechStarted }, 'model.responseCreated': 'open' },
+                  after: { userTurnResponseTimeout: 'open' },
                 },
               },
             },

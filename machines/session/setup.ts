@@ -42,6 +42,12 @@ export const sessionBase = setup({
      * requests then go out anyway. Longer than almost any single spoken turn.
      */
     userFloorTimeout: 20_000,
+    /**
+     * The longest a spoken turn waits, after speech_stopped, for the response the server creates
+     * for it (server VAD `create_response`, which follows the commit at once): a turn the server
+     * does not answer (nothing committed) does not hold queued requests and swaps longer.
+     */
+    userTurnResponseTimeout: 3_000,
   },
 });
 

@@ -24,16 +24,16 @@ export const responseRequest = { type: 'sendRequest', params: ({ event }: { even
 export const respondParams = ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ respond: event.respond });
 // With no response active (an idle turn, or tools running), a request goes on the wire at once and
 // makes the turn busy, so a resumption cannot replace the connection before its reply starts.
-// While the user is speaking it is queued instead, and goes out when they stop (`canSendNextRequest`).
+// While the user has the floor it is queued instead, and goes out when the floor opens (`canSendNextRequest`).
 export const requestsSentAtOnce = {
   'session.createResponse': [
-    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } },
+    { guard: 'userHasFloor', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.createResponse'> }) => ({ requestId: event.requestId, text: undefined }) } },
     { target: 'generating.requested', actions: responseRequest },
   ],
   'session.sendText': [
     // A text that asks for nothing is no request: it goes on the wire at once.
     { guard: { type: 'asksNoResponse', params: respondParams }, actions: { type: 'forwardText', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => event } },
-    { guard: 'isUserSpeaking', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } },
+    { guard: 'userHasFloor', actions: { type: 'queueRequest', params: ({ event }: { event: SessionEventOf<'session.sendText'> }) => ({ requestId: event.requestId, text: event.text }) } },
     { target: 'generating.requested', actions: textRequest },
   ],
 } as const;
@@ -43,15 +43,27 @@ export const responseStarted = [
   { type: 'startAnsweringRequest', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => ({ requestId: event.requestId }) },
 ] as const;
 // The provider refused a request for a response: with one already running it goes back to the head
-// of the queue (sent again once that is done); for any other reason it fails at once.
+// of the queue (sent again once that is done; at most MAX_REQUEST_REFUSALS times), or, for the
+// follow-up after tool outputs, is dropped (the running response reads the outputs); for any other
+// reason it fails at once.
 const refusedParams = ({ event }: { event: SessionEventOf<'model.requestRefused'> }) => ({ requestId: event.requestId, error: event.error });
+export const dropRefusedFollowUp = {
+  guard: { type: 'isFollowUpRefusedForActiveResponse', params: refusedParams },
+  actions: { type: 'dropRefusedRequest', params: refusedParams },
+} as const;
 export const requeueRefused = {
-  guard: { type: 'isRefusedForActiveResponse', params: refusedParams },
+  guard: { type: 'mayRequeueRefused', params: refusedParams },
   actions: { type: 'requeueRefusedRequest', params: refusedParams },
 } as const;
 export const failRefused = { type: 'failRefusedRequest', params: refusedParams } as const;
 export const speechStarted = { type: 'emitSpeechStarted', params: ({ event }: { event: SessionEventOf<'model.speechStarted'> }) => event } as const;
 export const speechStopped = { type: 'emitSpeechStopped', params: ({ event }: { event: SessionEventOf<'model.speechStopped'> }) => event } as const;
+// The user stopped speaking: when the server answers their turn by itself, the floor stays theirs
+// until that response starts (floor.userTurnCommitted); otherwise it is open.
+export const spokenTurnEnded = [
+  { guard: 'serverAnswersSpokenTurn', target: 'userTurnCommitted', actions: speechStopped },
+  { target: 'open', actions: speechStopped },
+] as const;
 // A response is done: `response_done` names the request it answered, which is then settled.
 export const responseFinished = [
   { type: 'emitResponseDone', params: ({ event }: { event: SessionEventOf<'model.responseDone'> }) => event },

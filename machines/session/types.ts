@@ -118,8 +118,10 @@ export interface RequestEntry {
   wireId: string;
   /** The user message sent with it; absent for `createResponse` (and once the message is in the conversation: a refused request goes again as a bare request). */
   text: string | undefined;
-  /** Set when the provider refused it while a response was running and it waits to go again (`request_sent` is not repeated). */
-  requeued?: true;
+  /** How often the provider refused it while a response was running (it then went back to the queue; `request_sent` is not repeated). */
+  refusals?: number;
+  /** The follow-up after tool outputs (no caller): any response that starts after the outputs answers it. */
+  followUp?: true;
   /** `queued`: waiting for the active response; `sent`: on the wire, its response not started; `answering`: its response is streaming. */
   status: 'queued' | 'sent' | 'answering';
 }

@@ -14,8 +14,9 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
   const calls = Object.values(ctx.toolCalls);
   const toolChildren = Object.keys(snapshot.children).filter((id) => id.startsWith('tool.'));
   const connected = snapshot.matches({ link: 'connected' });
-  // The user has the floor: a request that asks for a reply waits until they stop (issue 13).
-  const userSpeaking = snapshot.matches({ link: { connected: { floor: 'userSpeaking' } } });
+  // The user has the floor (issue 13): while they speak and, when the server answers a spoken turn
+  // by itself, until that response starts. A request that asks for a reply waits, and so does a swap.
+  const userSpeaking = connected && !snapshot.matches({ link: { connected: { floor: 'open' } } });
   const onlyQueued = ctx.requests.every((r) => r.status === 'queued');
 
   // The turn is idle only when the response is done and every blocking call is answered (Rust
@@ -28,7 +29,7 @@ export function sessionPropertyViolations(snapshot: AnyMachineSnapshot): string[
     // A queued swap waits for running background calls (never longer than the bound), and for a
     // request waiting for the user to finish (a reply owed).
     const waitingForCalls = snapshot.matches({ link: { connected: { backgroundCalls: 'running' } } });
-    if (ctx.queuedSwap && !waitingForCalls && ctx.requests.length === 0) out.push('a resumption is pending although the turn is idle');
+    if (ctx.queuedSwap && !waitingForCalls && !userSpeaking && ctx.requests.length === 0) out.push('a resumption is pending although the turn is idle');
   }
   // A blocking call's output is owed to the connection that issued it, so no blocking call outlives
   // its connection; background calls keep running while the connection is replaced.

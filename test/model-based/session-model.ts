@@ -199,6 +199,31 @@ export const scenarios: Scenario[] = [
     maxPaths: 150,
   },
   {
+    // The follow-up after tool outputs is a request like any other on a provider that names the
+    // request a response answers: refused while a response runs (server VAD started one), it is
+    // dropped, since that response reads the outputs; refused otherwise, the turn is free at once.
+    name: 'the follow-up after tool outputs, refused',
+    tools: [{ name: 'work' }],
+    model: { correlatesResponses: true },
+    stimuli: { only: ['model.functionCall', 'tool.ready', 'xstate.done.actor.*', 'model.responseCreated', 'model.responseDone', 'model.requestRefused'], maxOutstandingTools: 1 },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 5,
+    maxPaths: 120,
+  },
+  {
+    // Server VAD that does not create responses (createResponse: false): when the user stops
+    // speaking the floor is open at once (the application asks for the response itself).
+    name: 'the floor without server-created responses',
+    tools: [],
+    session: { turnDetection: { type: 'server_vad', createResponse: false } },
+    stimuli: { only: ['model.speechStarted', 'model.speechStopped', 'session.sendText', 'session.update', 'model.responseCreated', 'model.responseDone'] },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    paths: 'simple',
+    maxSteps: 5,
+    maxPaths: 80,
+  },
+  {
     // Sessions embedded in a parent machine connect by themselves.
     name: 'autoConnect',
     tools: [],

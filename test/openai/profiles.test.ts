@@ -59,7 +59,7 @@ describe('openai profiles: typed options on the wire', () => {
 });
 
 describe('openai: the idle timeout through the public API', () => {
-  it('is the facade event input_timeout with its fields; the session only reports it and answers the response the server creates', async () => {
+  it('is the facade event input_timeout with its fields; the session only reports it (nothing is sent for it)', async () => {
     fx = await fixture();
     const session = createRealtimeSession({ model: fx.adapter({ idleTimeoutMs: 5000 }), logger: recordingLogger() });
     try {

@@ -2,7 +2,9 @@
  * The user has the floor, on the real chart with the scripted model: a request that asks for a
  * reply is not sent while the user speaks (a queued one, and a new one made from an idle turn),
  * and the wait is bounded: if speech_stopped never comes (a lost frame), requests go out after
- * `userFloorTimeout` (20 s). Fake timers stand in for the 20 s; the emulator cannot lose a frame.
+ * `userFloorTimeout` (20 s). With server VAD creating responses, the floor stays the user's after
+ * speech_stopped until the server's response starts, for at most `userTurnResponseTimeout` (3 s).
+ * Fake timers stand in for the waits; the emulator cannot lose a frame.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRealtimeSession } from '../../index.js';
@@ -35,11 +37,36 @@ describe('the user has the floor', () => {
     expect(requestsSent()).toBe(0);
     session.actor.send({ type: 'model.speechStopped', itemId: 'u1' });
     await vi.advanceTimersByTimeAsync(50);
+    // Server VAD with createResponse (the default): the server answers the spoken turn by itself,
+    // so the request waits until that response has started, then for it to be done.
+    expect(requestsSent()).toBe(0);
+    session.actor.send({ type: 'model.responseCreated', responseId: 'resp_vad' });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(requestsSent()).toBe(0);
+    session.actor.send({ type: 'model.responseDone', responseId: 'resp_vad', status: 'completed' });
+    await vi.advanceTimersByTimeAsync(50);
+    expect(requestsSent()).toBe(1);
+    await vi.advanceTimersByTimeAsync(50);
+    await request;
+    expect(log.of('response_done').map((r) => [r.responseId === 'resp_vad', r.requestId])).toEqual([[true, undefined], [false, log.of('request_sent')[0]!.requestId]]);
+    expect(log.types().indexOf('speech_stopped')).toBeLessThan(log.types().indexOf('request_sent'));
+    const closed = session.close();
+    await vi.advanceTimersByTimeAsync(3_000);
+    await closed;
+  });
+
+  it('after speech_stopped a server response that never starts holds the floor for userTurnResponseTimeout (3 s), not longer', async () => {
+    const { session, log, requestsSent } = await start();
+    session.actor.send({ type: 'model.speechStarted', itemId: 'u1' });
+    const request = session.sendText('Hello?');
+    session.actor.send({ type: 'model.speechStopped', itemId: 'u1' });
+    await vi.advanceTimersByTimeAsync(2_900);
+    expect(requestsSent()).toBe(0);
+    await vi.advanceTimersByTimeAsync(200);
     expect(requestsSent()).toBe(1);
     await vi.advanceTimersByTimeAsync(50);
     await request;
     expect(log.of('response_done')).toEqual([expect.objectContaining({ status: 'completed', requestId: log.of('request_sent')[0]!.requestId })]);
-    expect(log.types().indexOf('speech_stopped')).toBeLessThan(log.types().indexOf('request_sent'));
     const closed = session.close();
     await vi.advanceTimersByTimeAsync(3_000);
     await closed;

@@ -76,12 +76,17 @@ export async function scenario(options: Partial<RealtimeSessionOptions>, emulato
     await log.waitFor('tool_result');
     const afterTool = log.of('response_created').length;
     await waitUntil(() => log.of('response_done').length >= afterTool, 'the answer after the tool');
-    // A barge-in: a question while the answer is playing interrupts it.
+    // A barge-in: the user speaks while the answer is playing. (A text would wait for the answer:
+    // on Gemini a text that asks for a reply is queued while a response is active.)
     const beforeStory = log.of('response_created').length;
     void session.sendText('Tell me a long story about the sea and the mountains');
     await waitUntil(() => log.of('response_created').length > beforeStory, 'the story starting');
-    await session.sendText('What is my balance').reply;
+    const question = synthesize('what is my balance');
+    for (let i = 0; i < question.length; i += 960) session.sendAudio(question.subarray(i, i + 960));
+    session.sendAudio(Buffer.alloc(24_000));
     await log.waitFor('interrupted');
+    const afterBargeIn = log.of('response_created').length;
+    await waitUntil(() => log.of('response_created').length > afterBargeIn && log.of('response_done').length >= log.of('response_created').length, 'the answer to the spoken question');
     // A resumption: new instructions need a new Gemini connection.
     expect(await session.updateSession({ instructions: 'You are billing.' })).toBe('resumed');
     await session.sendText('Thanks').reply;

@@ -26,7 +26,7 @@ function requestIntent(request: Pick<RequestEntry, 'text' | 'wireId'>): ClientIn
 }
 
 /** The next request's entry (numbered for the wire). */
-function newEntry(seq: number, request: RequestParams, status: RequestEntry['status']): RequestEntry {
+export function newEntry(seq: number, request: RequestParams, status: RequestEntry['status']): RequestEntry {
   return { requestId: request.requestId, wireId: `vx_req_${seq + 1}`, text: request.text, status };
 }
 
@@ -64,7 +64,7 @@ export const requestActions = defineActions({
     enqueue.sendTo('model', requestIntent(next));
     enqueue.assign({ requests: context.requests.map((r, i): RequestEntry => (i === index ? { ...r, status: 'sent' } : r)) });
     // A request refused and requeued was announced on the wire already: `request_sent` is once per request.
-    if (next.requestId !== undefined && !next.requeued) enqueue.emit({ type: 'request_sent', requestId: next.requestId });
+    if (next.requestId !== undefined && !next.refusals) enqueue.emit({ type: 'request_sent', requestId: next.requestId });
   }),
   /**
    * A response started: it answers the request it names (a provider that correlates), or else the
@@ -86,9 +86,13 @@ export const requestActions = defineActions({
     if (index < 0) return;
     const entry = context.requests[index]!;
     const rest = context.requests.filter((_, i) => i !== index);
-    enqueue.assign({ requests: [...rest.filter((r) => r.status !== 'queued'), { ...entry, text: undefined, status: 'queued', requeued: true }, ...rest.filter((r) => r.status === 'queued')] });
+    enqueue.assign({ requests: [...rest.filter((r) => r.status !== 'queued'), { ...entry, text: undefined, status: 'queued', refusals: (entry.refusals ?? 0) + 1 }, ...rest.filter((r) => r.status === 'queued')] });
   }),
-  /** The provider refused the request for another reason: it fails at once (`request_refused`), freeing the queue. */
+  /** The follow-up after tool outputs was refused while a response ran: that response answers it, so it is dropped (no caller to tell). */
+  dropRefusedRequest: enqueueActions(({ context, enqueue }, params: { requestId: string; error: ErrorInfo }) => {
+    enqueue.assign({ requests: context.requests.filter((r) => !(r.wireId === params.requestId && r.status === 'sent')) });
+  }),
+  /** The provider refused the request for another reason (or too often): it fails at once (`request_refused`), freeing the queue. */
   failRefusedRequest: enqueueActions(({ context, enqueue }, params: { requestId: string; error: ErrorInfo }) => {
     const entry = context.requests.find((r) => r.wireId === params.requestId && r.status === 'sent');
     if (!entry) return;

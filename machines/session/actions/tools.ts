@@ -10,9 +10,9 @@ import { toolErrorOutput } from '../../../tools/outputs.js';
 import { recordCall, rememberUnsent, settleInLedger, toolActorId } from '../call-ledger.js';
 import { toolDecisionRefusal, toolResultRefusal } from '../refusals.js';
 import { defineActions } from '../setup.js';
+import { newEntry, withOwnRequest } from './requests.js';
 import { toolOutputDelivery } from '../tool-output.js';
-import { withOwnRequest } from './requests.js';
-import type { SessionContext, SessionEventOf, ToolCallRecord } from '../types.js';
+import type { RequestEntry, SessionContext, SessionEventOf, ToolCallRecord } from '../types.js';
 
 const RESPONSE_ACTIVE = stateIn('#realtimeSession.link.connected.turn.generating');
 const CONNECTED = stateIn('#realtimeSession.link.connected');
@@ -238,8 +238,14 @@ export const toolActions = defineActions({
       callLedger,
     });
   }),
-  requestFollowUpResponse: enqueueActions(({ enqueue }) => {
-    enqueue.sendTo('model', { type: 'client.createResponse' } satisfies ClientIntent);
-    enqueue.assign({ followUpOwed: false });
+  /**
+   * The follow-up after tool outputs is a request of the session's own (no caller): numbered like
+   * any other, so the provider can name it back (its response, or a refusal), and on the wire
+   * until its response starts.
+   */
+  requestFollowUpResponse: enqueueActions(({ context, enqueue }) => {
+    const entry: RequestEntry = { ...newEntry(context.requestSeq, { requestId: undefined, text: undefined }, 'sent'), followUp: true };
+    enqueue.sendTo('model', { type: 'client.createResponse', requestId: entry.wireId } satisfies ClientIntent);
+    enqueue.assign({ followUpOwed: false, requests: [...context.requests, entry], requestSeq: context.requestSeq + 1 });
   }),
 });
