@@ -79,9 +79,10 @@ export class SessionTelemetry {
     this.lastPhase = view.phase;
     const at = this.now();
     if (view.phase !== 'open') this.collector.connectionEnded(at);
-    // A connection that failed or was lost is worth a record at its own level (the `error` event's is info).
-    if (view.error && view.phase === 'none') this.input.logger.error({ code: view.error }, `connection failed (${view.error})`);
-    else if (view.error && view.phase === 'opening') this.input.logger.warn({ code: view.error, reason: view.reason }, `connection lost (${view.error}), opening another`);
+    // A connection lost is worth a warning (its `error` event's record is info). A refused connect
+    // is not: connect() rejects with it, and the default logger would print it twice; a failed
+    // resumption has its own error record (session-logger.ts).
+    if (view.error && view.phase === 'opening') this.input.logger.warn({ code: view.error, reason: view.reason }, `connection lost (${view.error}), opening another`);
     if (this.input.telemetry) this.step({ kind: 'link', view, at });
   }
 
