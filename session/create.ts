@@ -54,8 +54,9 @@ export function createRealtimeSession(options: RealtimeSessionOptions): Realtime
   const actor = createActor(prepared.logic, { input: prepared.input, ...(inspect ? { inspect } : {}) });
   actorRef = actor;
   const telemetryOptions = resolveTelemetry(parsed.wiring.telemetry);
-  const telemetry = new SessionTelemetry({ sessionId, provider: prepared.input.provider, model: prepared.input.model, telemetry: telemetryOptions, logger });
-  if (telemetryOptions) actor.subscribe({ next: (snapshot) => telemetry.link(linkView(snapshot)), error: () => {} });
+  const telemetry = new SessionTelemetry({ sessionId, provider: prepared.input.provider, model: prepared.input.model, telemetry: telemetryOptions, logger, isKnownTool: (name) => registry.get(name) !== undefined });
+  // The connection phase: spans, and the report (a response cut off by its connection's end).
+  actor.subscribe({ next: (snapshot) => telemetry.link(linkView(snapshot)), error: () => {} });
   // The history takes each event in before anyone hears it; `history_updated` follows the event.
   const history = new SessionHistory(parsed.facade.historyLimit);
   // The frozen copy is built only for someone who listens (`session.history` builds it on demand).

@@ -12,11 +12,13 @@ export interface LinkView {
   /** Why the opening connection opens: `initial`, or the swap's reason (`mutation`, `goAway`, `reconnect`, `restore`). */
   reason: string;
   connectionId: number;
+  /** The code of the error that ended the last connection or attempt (the chart's `lastError`, cleared when a connection opens). */
+  error: string | undefined;
 }
 
 export function linkView(snapshot: SessionSnapshot): LinkView {
   const value = snapshot.value as unknown;
   const link = snapshot.status === 'active' && typeof value === 'object' && value !== null && 'link' in value ? (value as { link: unknown }).link : undefined;
   const phase: LinkPhase = link === 'connecting' || link === 'resuming' ? 'opening' : link === undefined ? 'none' : 'open';
-  return { phase, reason: snapshot.context.activeSwap?.why ?? 'initial', connectionId: snapshot.context.connectionId };
+  return { phase, reason: snapshot.context.activeSwap?.why ?? 'initial', connectionId: snapshot.context.connectionId, error: snapshot.context.lastError?.code };
 }

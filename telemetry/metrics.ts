@@ -6,7 +6,7 @@
  */
 import type { Attributes, OtelCounter as Counter, OtelHistogram as Histogram, OtelMeter as Meter, OtelCounter as UpDownCounter } from './otel-types.js';
 import type { AnySessionEvent } from '../session/event-map.js';
-import { ATTR, BUCKETS, METRIC } from './attributes.js';
+import { ATTR, BUCKETS, METRIC, OPERATION } from './attributes.js';
 
 interface Instruments {
   active: UpDownCounter;
@@ -44,7 +44,12 @@ export class SessionMetrics {
   private audioOut = 0;
   private audioIn = 0;
 
-  constructor(meter: Meter, private readonly common: Attributes) {
+  constructor(
+    meter: Meter,
+    private readonly common: Attributes,
+    /** The tool's name as a metric attribute (`unknown` for a name the model made up: bounded cardinality). */
+    private readonly toolLabel: (name: string) => string = (name) => name,
+  ) {
     this.m = instruments(meter);
     this.m.active.add(1, common);
   }
@@ -80,7 +85,7 @@ export class SessionMetrics {
         this.responseStartedAt = undefined;
         return;
       case 'tool_result':
-        this.m.toolDuration.record(event.durationMs / 1000, { ...c, [ATTR.toolName]: event.name, [ATTR.toolStatus]: event.status });
+        this.m.toolDuration.record(event.durationMs / 1000, { ...c, [ATTR.toolName]: this.toolLabel(event.name), [ATTR.toolStatus]: event.status });
         return;
       case 'session_resumed':
         this.m.swaps.add(1, { ...c, [ATTR.swapReason]: this.lastSwapReason, [ATTR.swapOutcome]: 'resumed' });
@@ -89,8 +94,9 @@ export class SessionMetrics {
         this.m.swaps.add(1, { ...c, [ATTR.swapReason]: this.lastSwapReason, [ATTR.swapOutcome]: 'failed' });
         return;
       case 'usage':
-        if (event.inputTokens !== undefined) this.m.tokens.record(event.inputTokens, { ...c, [ATTR.tokenType]: 'input' });
-        if (event.outputTokens !== undefined) this.m.tokens.record(event.outputTokens, { ...c, [ATTR.tokenType]: 'output' });
+        // gen_ai.operation.name is required on gen_ai.client.token.usage (GenAI metrics conventions).
+        if (event.inputTokens !== undefined) this.m.tokens.record(event.inputTokens, { ...c, [ATTR.operationName]: OPERATION.chat, [ATTR.tokenType]: 'input' });
+        if (event.outputTokens !== undefined) this.m.tokens.record(event.outputTokens, { ...c, [ATTR.operationName]: OPERATION.chat, [ATTR.tokenType]: 'output' });
         return;
       case 'error':
         this.m.errors.add(1, { ...c, [ATTR.errorType]: event.error.code });
@@ -101,6 +107,13 @@ export class SessionMetrics {
       default:
         return;
     }
+  }
+
+  /** The connection ended: a response still open was cut off (`incomplete`). */
+  connectionEnded(at: number): void {
+    if (this.responseStartedAt === undefined) return;
+    this.m.responseDuration.record((at - this.responseStartedAt) / 1000, { ...this.common, [ATTR.responseStatus]: 'incomplete' });
+    this.responseStartedAt = undefined;
   }
 
   private flushAudio(): void {

@@ -34,14 +34,19 @@ export interface SessionReport {
   /** Connections opened (the first one and every replacement: a `connected` event each). */
   connections: number;
   turns: {
-    /** User turns: speech the provider detected and texts that asked for a reply. */
+    /**
+     * User turns: speech the provider detected (its end of speech, or a final user transcript for
+     * an item without one: Gemini reports no end of speech) and texts that asked for a reply.
+     */
     user: number;
     /** Responses the model started; how they ended. */
     responses: number;
     completed: number;
     interrupted: number;
-    /** Responses that ended neither completed nor cancelled (failed, incomplete). */
+    /** Responses that ended neither completed nor cancelled (failed, incomplete, or cut off when their connection ended). */
     failed: number;
+    /** Assistant items cut where the user stopped hearing them on a barge-in (`truncated` events). */
+    truncated: number;
   };
   latency: {
     /** From the end of the user's speech to the first assistant audio. */
@@ -80,7 +85,9 @@ export class ReportCollector {
   private readonly startedAt: number;
   private endedAt: number | undefined;
   private connections = 0;
-  private readonly turns = { user: 0, responses: 0, completed: 0, interrupted: 0, failed: 0 };
+  private readonly turns = { user: 0, responses: 0, completed: 0, interrupted: 0, failed: 0, truncated: 0 };
+  /** User items already counted as a turn (by speech_stopped), so their transcript does not count again. */
+  private readonly countedUserItems = new Set<string>();
   private readonly ttfa: number[] = [];
   private readonly responseMs: number[] = [];
   private readonly tools: Record<string, ToolReport> = {};
@@ -118,7 +125,18 @@ export class ReportCollector {
         return;
       case 'speech_stopped':
         this.turns.user++;
+        if (event.itemId !== undefined) this.countUserItem(event.itemId);
         this.speechStoppedAt = at;
+        return;
+      case 'transcript':
+        // Gemini sends no end of speech: a spoken turn shows as the user's final transcript.
+        if (event.role === 'user' && event.isFinal && event.itemId !== undefined && !this.countedUserItems.has(event.itemId)) {
+          this.turns.user++;
+          this.countUserItem(event.itemId);
+        }
+        return;
+      case 'truncated':
+        this.turns.truncated++;
         return;
       case 'request_sent':
         if (event.requestId.startsWith('reply_')) this.turns.user++;
@@ -166,6 +184,19 @@ export class ReportCollector {
       default:
         return;
     }
+  }
+
+  /** The connection ended: a response still open was cut off and counts as failed. */
+  connectionEnded(at: number = this.now()): void {
+    if (this.responseStartedAt === undefined) return;
+    this.turns.failed++;
+    if (this.responseMs.length < MAX_SAMPLES) this.responseMs.push(at - this.responseStartedAt);
+    this.responseStartedAt = undefined;
+  }
+
+  private countUserItem(itemId: string): void {
+    if (this.countedUserItems.size >= MAX_SAMPLES) this.countedUserItems.clear();
+    this.countedUserItems.add(itemId);
   }
 
   /** Marks the session ended (idempotent). */

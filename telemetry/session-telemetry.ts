@@ -21,6 +21,8 @@ export interface SessionTelemetryInput {
   model: string;
   telemetry: ResolvedTelemetry | undefined;
   logger: Logger;
+  /** Whether a tool name is registered: a name the model made up is `unknown` in span names and metric attributes (bounded cardinality). */
+  isKnownTool?: (name: string) => boolean;
   now?: () => number;
 }
 
@@ -34,6 +36,9 @@ type Step =
 /** The instrumentation's name and version (the tracer and meter taken from the global providers). */
 export const INSTRUMENTATION_NAME = 'voxstate';
 
+/** `gen_ai.tool.name` of a call to a tool the session does not have (the model made the name up). */
+export const UNKNOWN_TOOL = 'unknown';
+
 export class SessionTelemetry {
   private readonly collector: ReportCollector;
   private readonly now: () => number;
@@ -43,6 +48,7 @@ export class SessionTelemetry {
   private pending: Step[] | undefined;
   private lastPhase: LinkView['phase'] = 'none';
   private loaded: Promise<void> = Promise.resolve();
+  private failed = false;
 
   constructor(private readonly input: SessionTelemetryInput) {
     this.now = input.now ?? Date.now;
@@ -67,15 +73,23 @@ export class SessionTelemetry {
     if (this.input.telemetry) this.step({ kind: 'decision', callId, decision, at: this.now() });
   }
 
+  /** The chart's connection phase (every snapshot; only changes count). A response still open when its connection ends was cut off. */
   link(view: LinkView): void {
     if (view.phase === this.lastPhase) return;
     this.lastPhase = view.phase;
-    if (this.input.telemetry) this.step({ kind: 'link', view, at: this.now() });
+    const at = this.now();
+    if (view.phase !== 'open') this.collector.connectionEnded(at);
+    // A connection lost is worth a warning (its `error` event's record is info). A refused connect
+    // is not: connect() rejects with it, and the default logger would print it twice; a failed
+    // resumption has its own error record (session-logger.ts).
+    if (view.error && view.phase === 'opening') this.input.logger.warn({ code: view.error, reason: view.reason }, `connection lost (${view.error}), opening another`);
+    if (this.input.telemetry) this.step({ kind: 'link', view, at });
   }
 
   /** The session is over: spans end, the session stops counting as active. Idempotent. */
   end(): void {
     const at = this.now();
+    if (!this.collector.ended) this.collector.connectionEnded(at);
     this.collector.end(at);
     if (this.input.telemetry) this.step({ kind: 'end', at });
   }
@@ -107,20 +121,18 @@ export class SessionTelemetry {
       const common: Attributes = { [ATTR.providerName]: providerName(this.input.provider), [ATTR.requestModel]: this.input.model };
       const first = steps[0];
       const startedAt = first && 'at' in first ? first.at : this.now();
-      if (tracer) {
-        this.tracing = new SessionTracing(
-          { api, tracer, common, model: this.input.model, captureTranscripts: options.captureTranscripts, parent: api.context.active(), conversationId: this.input.sessionId },
-          startedAt,
-        );
-      }
-      if (meter) this.metrics = new SessionMetrics(meter, common);
+      const toolLabel = (name: string) => (this.input.isKnownTool?.(name) ?? true ? name : UNKNOWN_TOOL);
+      this.guarded(() => {
+        if (tracer) {
+          this.tracing = new SessionTracing(
+            { api, tracer, common, model: this.input.model, captureTranscripts: options.captureTranscripts, parent: api.context.active(), conversationId: this.input.sessionId, toolLabel },
+            startedAt,
+          );
+        }
+        if (meter) this.metrics = new SessionMetrics(meter, common, toolLabel);
+      });
       for (const step of steps) this.apply(step);
-    }).catch((error: unknown) => {
-      // Telemetry never breaks a session: a tracer or meter that throws turns it off, with a warning.
-      this.tracing = undefined;
-      this.metrics = undefined;
-      this.input.logger.warn({ err: error }, 'telemetry failed and is off for this session');
-    });
+    }).catch((error: unknown) => this.guarded(() => { throw error; }));
   }
 
   private step(step: Step): void {
@@ -128,7 +140,28 @@ export class SessionTelemetry {
     else this.apply(step);
   }
 
+  /**
+   * Telemetry never breaks a session: it runs inside the facade's publish (an exception there
+   * would reach the actor and end the process), so a tracer or meter that throws turns spans and
+   * metrics off for this session, with one warning. The report goes on.
+   */
+  private guarded(run: () => void): void {
+    if (this.failed) return;
+    try {
+      run();
+    } catch (error) {
+      this.failed = true;
+      this.tracing = undefined;
+      this.metrics = undefined;
+      this.input.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'telemetry failed and is off for this session');
+    }
+  }
+
   private apply(step: Step): void {
+    this.guarded(() => this.applyUnguarded(step));
+  }
+
+  private applyUnguarded(step: Step): void {
     switch (step.kind) {
       case 'event':
         this.metrics?.observe(step.event, step.at);
@@ -141,10 +174,11 @@ export class SessionTelemetry {
         this.tracing?.decided(step.callId, step.decision, step.at);
         return;
       case 'link':
+        if (step.view.phase !== 'open') this.metrics?.connectionEnded(step.at);
         if (step.view.phase === 'opening') {
           this.metrics?.swapStarted(step.view.reason);
-          this.tracing?.connecting(step.view.reason, step.view.connectionId, step.at);
-        } else if (step.view.phase === 'none') this.tracing?.disconnected(step.at);
+          this.tracing?.connecting(step.view.reason, step.view.connectionId, step.at, step.view.error);
+        } else if (step.view.phase === 'none') this.tracing?.disconnected(step.at, step.view.error);
         return;
       case 'end': {
         const r = this.collector.report();
@@ -155,6 +189,7 @@ export class SessionTelemetry {
           'voxstate.responses': r.turns.responses,
         });
         this.tracing?.end(step.at);
+        this.metrics?.connectionEnded(step.at);
         this.metrics?.end();
         return;
       }

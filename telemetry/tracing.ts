@@ -25,7 +25,14 @@ export interface TracingInput {
   parent: OtelContext;
   /** voxstate's session id, `gen_ai.conversation.id` on the session span. */
   conversationId: string;
+  /** The tool's name as it may appear in span names (`unknown` for a name the model made up). */
+  toolLabel: (name: string) => string;
 }
+
+/** `voxstate.tool.decision` when the approval wait ended without the application's verb (a timeout, a close, a cancelled call). */
+const NO_DECISION = 'none';
+/** `error.type` of a response whose connection ended before it did (no error known for the connection). */
+const CONNECTION_ENDED = 'connection_ended';
 
 export class SessionTracing {
   private readonly session: Span;
@@ -46,13 +53,13 @@ export class SessionTracing {
   }
 
   /** A connection attempt starts (`initial`, or a swap's reason). */
-  connecting(reason: string, connectionId: number, at: number): void {
-    this.endConnection(at);
+  connecting(reason: string, connectionId: number, at: number, previousError?: string): void {
+    this.endConnection(at, previousError);
     if (reason !== 'initial') this.resumption ??= this.child(this.session, SPAN.resumption, { [ATTR.swapReason]: reason }, at);
     this.connection = this.child(this.session, SPAN.connection, { [ATTR.connectReason]: reason, [ATTR.connectionId]: connectionId }, at, KIND_CLIENT);
   }
 
-  /** The connection is gone (swap, failure, close). */
+  /** The connection is gone (swap, failure, close); `error`: the code of what ended it, if it failed. */
   disconnected(at: number, error?: string): void {
     this.endConnection(at, error);
   }
@@ -107,13 +114,18 @@ export class SessionTracing {
           [ATTR.finishReasons]: [event.reason ?? event.status],
           ...(event.requestId ? { [ATTR.requestId]: event.requestId } : {}),
         });
-        if (event.status === 'failed') this.response?.setStatus({ code: STATUS_ERROR, message: event.statusDetails?.error?.code ?? 'failed' });
+        if (event.status === 'failed') {
+          const code = event.statusDetails?.error?.code ?? 'failed';
+          this.response?.setAttributes({ [ATTR.errorType]: code });
+          this.response?.setStatus({ code: STATUS_ERROR, message: code });
+        }
         this.endResponse(at);
         return;
       case 'tool_call': {
-        const span = this.child(this.connection ?? this.session, toolSpanName(event.name), {
+        const name = this.input.toolLabel(event.name);
+        const span = this.child(this.connection ?? this.session, toolSpanName(name), {
           [ATTR.operationName]: OPERATION.executeTool,
-          [ATTR.toolName]: event.name,
+          [ATTR.toolName]: name,
           [ATTR.toolCallId]: event.callId,
           [ATTR.toolType]: 'function',
           ...(this.input.captureTranscripts ? { [ATTR.toolArguments]: event.arguments } : {}),
@@ -129,13 +141,20 @@ export class SessionTracing {
       case 'tool_result': {
         const tool = this.tools.get(event.callId);
         if (!tool) return;
-        this.decided(event.callId, event.status === 'rejected' ? 'rejected' : 'approved', at);
+        // The application's verb ended the wait already (decided); a wait still open ended without one.
+        this.decided(event.callId, NO_DECISION, at);
         this.tools.delete(event.callId);
         tool.span.setAttributes({ [ATTR.toolStatus]: event.status, 'voxstate.tool.delivered': event.delivered });
-        if (event.status !== 'succeeded') tool.span.setStatus({ code: STATUS_ERROR, message: event.status });
+        if (event.status !== 'succeeded') {
+          tool.span.setAttributes({ [ATTR.errorType]: event.status });
+          tool.span.setStatus({ code: STATUS_ERROR, message: event.status });
+        }
         tool.span.end(at);
         return;
       }
+      case 'truncated':
+        (this.response ?? this.connection ?? this.session).addEvent('truncated', { 'voxstate.item.id': event.itemId, 'voxstate.played_ms': event.playedMs, 'voxstate.received_ms': event.receivedMs }, at);
+        return;
       case 'error':
         this.session.addEvent('error', { [ATTR.errorType]: event.error.code }, at);
         return;
@@ -144,8 +163,8 @@ export class SessionTracing {
     }
   }
 
-  /** The application approved or rejected a call: its approval wait ends. */
-  decided(callId: string, decision: 'approved' | 'rejected', at: number): void {
+  /** The application approved or rejected a call (or the wait ended without a decision, `none`): its approval wait ends. */
+  decided(callId: string, decision: 'approved' | 'rejected' | typeof NO_DECISION, at: number): void {
     const tool = this.tools.get(callId);
     const approval = tool?.approval;
     if (!tool || !approval) return;
@@ -157,6 +176,7 @@ export class SessionTracing {
   /** Ends every open span (the session is over). Idempotent. */
   end(at: number): void {
     for (const { span, approval } of this.tools.values()) {
+      approval?.setAttributes({ 'voxstate.tool.decision': NO_DECISION });
       approval?.end(at);
       span.setAttributes({ [ATTR.toolStatus]: 'unanswered' });
       span.end(at);
@@ -179,9 +199,18 @@ export class SessionTracing {
   }
 
   private endConnection(at: number, error?: string): void {
+    // A response still open was cut off with its connection: it never got its response_done.
+    if (this.response) {
+      const type = error ?? CONNECTION_ENDED;
+      this.response.setAttributes({ [ATTR.responseStatus]: 'incomplete', [ATTR.finishReasons]: ['incomplete'], [ATTR.errorType]: type });
+      this.response.setStatus({ code: STATUS_ERROR, message: type });
+    }
     this.endResponse(at);
     if (!this.connection) return;
-    if (error) this.connection.setStatus({ code: STATUS_ERROR, message: error });
+    if (error) {
+      this.connection.setAttributes({ [ATTR.errorType]: error });
+      this.connection.setStatus({ code: STATUS_ERROR, message: error });
+    }
     this.connection.end(at);
     this.connection = undefined;
   }

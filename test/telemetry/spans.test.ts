@@ -60,6 +60,12 @@ describe('telemetry: spans and metrics', () => {
     // on the interrupted answer.
     expect(responses[0]!.events.some((e) => e.name === 'first_audio')).toBe(true);
     expect(responses.some((r) => r.events.some((e) => e.name === 'interrupted' && e.attributes?.['voxstate.interrupt.source'] === 'user'))).toBe(true);
+    // What the user heard of the interrupted answer: a `truncated` span event on it, per item cut.
+    const truncations = run.log.of('truncated');
+    expect(truncations.length).toBeGreaterThan(0);
+    const truncatedEvents = responses.flatMap((r) => r.events.filter((e) => e.name === 'truncated'));
+    expect(truncatedEvents.map((e) => e.attributes?.['voxstate.item.id'])).toEqual(truncations.map((t) => t.itemId));
+    expect(run.session.report().turns.truncated).toBe(truncations.length);
     // The last answer came on the second connection.
     expect(parentOf(responses.at(-1)!)).toBe(idOf(connections[1]!));
 
@@ -97,6 +103,8 @@ describe('telemetry: spans and metrics', () => {
     expect(sum('voxstate.audio.duration', { 'voxstate.audio.direction': 'input' })).toBeCloseTo(report.audio.inputSeconds, 6);
     expect(report.audio.inputSeconds).toBeGreaterThan(1);
     expect(points.get('gen_ai.client.token.usage')?.some((p) => p.attributes['gen_ai.token.type'] === 'output')).toBe(true);
+    // gen_ai.operation.name is required on gen_ai.client.token.usage.
+    expect(points.get('gen_ai.client.token.usage')!.every((p) => p.attributes['gen_ai.operation.name'] === 'chat')).toBe(true);
     expect(JSON.stringify([...points.values()])).not.toContain(KEY);
   });
 
