@@ -95,6 +95,33 @@ describe('barge-in after response.done (OpenAI, emulator)', () => {
   });
 });
 
+describe('a truncation after a connection swap (OpenAI, emulator)', () => {
+  it('an answer still playing across a voice-change swap is cut by interrupt(): the next replay carries the heard part', async () => {
+    const { session, log, inbound } = await open({ openai: { realtimeFactor: 20 } }, { turnDetection: { type: 'none' }, voice: 'alloy' });
+    await session.sendText(LONG).reply;
+    const lastConnection = () => Math.max(...emulator!.context.log.entries.map((e) => e.connection));
+    const assistantReplay = (c: number) =>
+      inbound('conversation.item.create', c)
+        .map((f) => f['item'] as { role: string; content: Array<{ text: string }> })
+        .filter((i) => i.role === 'assistant')
+        .map((i) => i.content[0]!.text);
+    expect(await session.updateSession({ voice: 'verse' })).toBe('resumed');
+    // The answer was not cut yet: the second connection gets it whole.
+    await waitUntil(() => assistantReplay(lastConnection()).length === 1, 'replay on the second connection');
+    expect(assistantReplay(lastConnection())[0]!.endsWith('…')).toBe(false);
+    await session.interrupt();
+    const truncated = await log.waitFor('truncated');
+    expect(truncated.playedMs).toBeLessThan(truncated.receivedMs);
+    // This connection never carried the item's audio: nothing to truncate on its wire.
+    expect(inbound('conversation.item.truncate', lastConnection())).toHaveLength(0);
+    // Audio on the second connection, so the next voice change needs a third one.
+    await session.sendText('Hi').reply;
+    expect(await session.updateSession({ voice: 'alloy' })).toBe('resumed');
+    await waitUntil(() => lastConnection() === 3 && assistantReplay(3).length === 2, 'replay on the third connection');
+    expect(assistantReplay(3)[0]!.endsWith('…')).toBe(true);
+  });
+});
+
 describe('interrupt() (OpenAI, emulator)', () => {
   it('called from an interrupted listener does not loop: one interrupted, one cancel, interrupted before truncated', async () => {
     const { session, log, inbound } = await open({ openai: { realtimeFactor: 4 } }, { turnDetection: { type: 'none' } });
