@@ -30,7 +30,6 @@ export function serializeSessionState(snapshot: AnyMachineSnapshot): string {
     pending: ctx.queuedSwap?.why ?? null,
     resuming: ctx.activeSwap ? `${ctx.activeSwap.why}:${ctx.activeSwap.onFailure}:${ctx.activeSwap.attempts}` : null,
     follow: ctx.followUpOwed,
-    interrupted: ctx.responseInterrupted,
     requests: requestShape(ctx),
     goAway: ctx.goAwayDeadline !== null,
     inFlight: Object.keys(ctx.inFlightUpdates).sort(),

@@ -106,6 +106,7 @@ export const interruptTransitions = [
       { type: 'truncateHeardAudio', params: ({ event }: InterruptEvent) => ({ playedMs: event.playedMs, responseActive: false }) },
     ],
   },
-  // Nothing streams or plays: nothing to report (the adapter may still open a manual activity on Gemini).
-  { actions: forwardInterrupt },
+  // Nothing streams or plays: nothing to report (the adapter may still open a manual activity on
+  // Gemini); tools that stop on an interruption (`cancelOnInterrupt`) still stop.
+  { actions: [forwardInterrupt, 'interruptToolCalls'] },
 ] as const;

@@ -203,8 +203,8 @@ export const scenarios: Scenario[] = [
     playingAudio: true,
     stimuli: { only: ['session.interrupt', 'model.speechStarted', 'model.speechStopped', 'session.createResponse', 'model.responseCreated', 'model.responseDone'] },
     prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
-    paths: 'simple',
-    maxSteps: 4,
+    // Every edge, self-loops included (an interruption with nothing to cancel leaves the state as it was).
+    paths: 'shortest+edges',
     maxPaths: 120,
   },
   {
