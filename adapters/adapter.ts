@@ -90,6 +90,12 @@ export interface Capabilities {
    * context instead (Gemini). See machines/session/tool-output.ts.
    */
   answersEarlierCalls?: boolean;
+  /**
+   * True when the provider drops the unheard part of an interrupted item from the model's memory
+   * (OpenAI `conversation.item.truncate`); absent or false: it keeps what it generated (Gemini has
+   * no truncate message, protocols.md §2) and `truncated` only reports what was heard.
+   */
+  truncatesHeardAudio?: boolean;
   /** Set when the provider has deprecated this model; the session logs `profile.deprecated` at creation. */
   deprecated?: Deprecation;
 }

@@ -39,14 +39,18 @@ export const ClientIntentSchema = z.discriminatedUnion('type', [
    * Barge-in from the application: cancel the response if one is active (and the provider has not
    * cancelled it itself). `playedMs`: the position the application gave, for information; what was
    * heard is cut by the session, item by item (`client.truncate`), never by the adapter on this.
+   * The adapter reports no `model.interrupted` for it: the session reports the interruption itself,
+   * only when something was cancelled or cut (so an `interrupted` listener that calls `interrupt()`
+   * does not loop).
    */
   z.object({ type: z.literal('client.interrupt'), playedMs: z.number().nonnegative().optional() }),
   /**
    * An assistant item was heard only up to `audioEndMs` (an integer, never beyond the audio
    * received): the provider drops the rest (OpenAI `conversation.item.truncate`; Gemini has no such
-   * frame and ignores it).
+   * frame and ignores it). `receivedMs`: the audio of the item the application received (on every
+   * connection), so the heard fraction is known even on a connection that never carried the item.
    */
-  z.object({ type: z.literal('client.truncate'), itemId: z.string(), audioEndMs: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('client.truncate'), itemId: z.string(), audioEndMs: z.number().int().nonnegative(), receivedMs: z.number().nonnegative().optional() }),
   /** A tool's output for one call. `output` is sent to the model as JSON text. */
   z.object({
     type: z.literal('client.toolOutput'),

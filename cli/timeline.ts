@@ -122,7 +122,14 @@ export function record(session: RealtimeSession, timeline: Timeline): Recording 
     timeline.line('barge-in', `assistant interrupted (by ${e.source})`);
   });
   on('truncated', (e) =>
-    timeline.line('barge-in', `heard ${Math.round(e.playedMs)} of ${Math.round(e.receivedMs)} ms of ${e.itemId}: the rest is cut from the model's memory`),
+    timeline.line(
+      'barge-in',
+      `heard ${Math.round(e.playedMs)} of ${Math.round(e.receivedMs)} ms of ${e.itemId}: ${
+        session.actor.getSnapshot().context.capabilities.truncatesHeardAudio
+          ? "the rest is cut from the model's memory"
+          : 'the provider keeps the rest (it has no truncation)'
+      }`,
+    ),
   );
   on('session_updated', (e) => {
     stats.updates.push(e.outcome);

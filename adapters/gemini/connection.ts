@@ -218,7 +218,7 @@ function geminiProtocol(link: ProviderLink, options: ConnectionOptions): Provide
         inbound.clientInterrupt();
         // Gemini has no response.cancel; in manual mode a new activity interrupts the model.
         if (manual) setActivity(true);
-        emit({ type: 'model.interrupted', source: 'client' });
+        // No model.interrupted: the session reports the interruption itself (adapters/events.ts).
         return;
       case 'client.truncate':
         // The Live API has no truncate message (BidiGenerateContentClientMessage: setup,

@@ -28,5 +28,7 @@ export const OPENAI_CAPABILITIES: CapabilityTable = {
     // A new connection replays the conversation with its function_call items (history.ts), so a
     // function_call_output for a call issued on the old connection refers to an item it has.
     answersEarlierCalls: true,
+    // conversation.item.truncate drops the unheard audio and its transcript (openai-realtime-2026.md §6).
+    truncatesHeardAudio: true,
   },
 };

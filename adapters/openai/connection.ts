@@ -143,7 +143,8 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
       state.droppedResponseId = state.responseId;
       state.interruptReported = true;
     }
-    emit({ type: 'model.interrupted', source: 'client' });
+    // No model.interrupted: the session reports the interruption itself, only when something was
+    // cancelled or cut (adapters/events.ts, `client.interrupt`).
   }
 
   /** A `response.create` naming the request it is for (echoed back: see `ResponseCreateFrame`); bare without one (the follow-up after tool outputs). */
@@ -153,10 +154,18 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
     return { type: 'response.create', event_id: requestId, response: { metadata: { [REQUEST_METADATA_KEY]: requestId } } };
   }
 
-  /** `audio_end_ms` is capped at the audio this connection received of the item (the server errors beyond it). */
-  function truncateItem(itemId: string, audioEndMs: number): void {
+  /**
+   * `audio_end_ms` is capped at the audio this connection received of the item (the server errors beyond it).
+   * An item an earlier connection played (the answer still playing across a swap) is not on this
+   * connection as audio: nothing is sent, but what was heard is recorded all the same, so later
+   * replays carry the heard part (`receivedMs` from the session's playback tracker).
+   */
+  function truncateItem(itemId: string, audioEndMs: number, playedReceivedMs: number | undefined): void {
     const bytes = state.audioBytes.get(itemId);
-    if (bytes === undefined) return logger.debug({ itemId }, 'openai: truncate of an item this connection never played; skipped');
+    if (bytes === undefined) {
+      if (playedReceivedMs !== undefined && playedReceivedMs > 0) history.truncated(itemId, Math.min(1, audioEndMs / playedReceivedMs));
+      return logger.debug({ itemId }, 'openai: truncate of an item this connection never played: recorded in the history only');
+    }
     const receivedMs = pcm24kMs(bytes);
     const endMs = Math.min(Math.floor(audioEndMs), Math.floor(receivedMs));
     send(truncate(itemId, endMs, `${TRUNCATE_EVENT_PREFIX}${connectionId}_${++truncations}`));
@@ -180,7 +189,7 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
       case 'client.interrupt':
         return interrupt();
       case 'client.truncate':
-        return truncateItem(intent.itemId, intent.audioEndMs);
+        return truncateItem(intent.itemId, intent.audioEndMs, intent.receivedMs);
       case 'client.toolOutput': {
         if (!history.hasCall(intent.callId)) {
           // The call item was not replayed on this connection (trimmed by the history caps): context instead.

@@ -186,7 +186,7 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
           send(c, { type: 'model.responseDone', responseId: active.id, status: 'cancelled', reason: 'client_cancelled' });
           active.finish?.('cancelled');
         }
-        send(c, { type: 'model.interrupted', source: 'client' });
+        // No model.interrupted: the session reports a client interrupt itself (adapters/events.ts).
         return;
       }
       case 'client.updateConfig':

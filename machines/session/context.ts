@@ -64,6 +64,7 @@ export function initialContext(input: SessionInput): SessionContext {
     providerSessionId: undefined,
     hasProducedAudio: false,
     followUpOwed: false,
+    responseInterrupted: false,
     requests: [],
     requestSeq: 0,
     toolCalls: {},

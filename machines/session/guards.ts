@@ -17,6 +17,9 @@ const FLOOR_OPEN = '#realtimeSession.link.connected.floor.open';
 
 /** The request on the wire a refusal names. */
 const refusedEntry = (context: SessionContext, wireId: string) => context.requests.find((r) => r.wireId === wireId && r.status === 'sent');
+const STREAMING = '#realtimeSession.link.connected.turn.generating.streaming';
+/** Audio of the last response that the user has not heard yet (the playback tracker, adapters/playback.ts). */
+const hasUnheardAudio = ({ context }: { context: SessionContext }) => context.audio.playback.hasUnheard();
 
 export const sessionGuards = defineGuards({
   /**
@@ -63,6 +66,25 @@ export const sessionGuards = defineGuards({
    */
   mustWaitForActiveResponse: ({ context }, params: { respond: boolean | undefined }) =>
     (params.respond ?? true) && (context.capabilities.needsFollowUpResponse || context.capabilities.requestInterruptsResponse === true),
+  /**
+   * A response is streaming and nothing interrupted it yet: an interruption cancels it (OpenAI
+   * `response.cancel`; the adapter also skips it when the server cancelled first) and is reported.
+   */
+  isResponseStreaming: and([stateIn(STREAMING), ({ context }: { context: SessionContext }) => !context.responseInterrupted]),
+  /** Nothing streams, but the last answer is still playing: an interruption cuts what was not heard. */
+  hasUnheardAudio,
+  /**
+   * Server VAD heard the user while no response streams but the last answer still plays (audio
+   * arrives faster than real time, so most barge-ins come after `response.done`), and the session
+   * lets speech interrupt (`interruptResponse`): a barge-in that cuts what was not heard. The OpenAI
+   * Agents SDK does the same on every `speech_started` (openai-realtime-2026.md §6). While a
+   * response streams, the adapter reports the barge-in itself (`model.interrupted`).
+   */
+  isBargeInOverPlayback: and([
+    not(stateIn(STREAMING)),
+    ({ context }: { context: SessionContext }) => context.config.turnDetection.type !== 'none' && context.config.turnDetection.interruptResponse,
+    hasUnheardAudio,
+  ]),
   isFollowUpOwed: ({ context }) => context.followUpOwed,
   /**
    * The provider refused a request because a response was already running (the adapter's neutral

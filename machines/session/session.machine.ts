@@ -29,6 +29,8 @@ import {
   requeueRefused,
   failRefused,
   speechStarted,
+  bargeInOverPlayback,
+  interruptTransitions,
   speechStopped,
   spokenTurnEnded,
   responseFinished,
@@ -152,7 +154,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'model.requestRefused': [dropRefusedFollowUp, requeueRefused, { actions: failRefused }],
             // What was heard of the interrupted response is cut, item by item (once each).
             'model.interrupted': {
-              actions: [{ type: 'emitInterrupted', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: { playedMs: undefined } }, 'interruptToolCalls'],
+              // Reported by the adapter only while a response is active (server VAD, Gemini `interrupted`).
+              actions: ['markResponseInterrupted', { type: 'emitInterrupted', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: { playedMs: undefined, responseActive: true } }, 'interruptToolCalls'],
             },
             'model.outputAudioStarted': { guard: 'isFirstAudioOfConnection', actions: 'markAudioProduced' },
             'model.resumptionHandle': {
@@ -171,10 +174,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
             'session.sendAudio': { actions: { type: 'forwardAudio', params: ({ event }) => event } },
             'session.commitAudio': { actions: 'forwardCommitAudio' },
             'session.clearAudio': { actions: 'forwardClearAudio' },
-            // Cancel first, then cut what was heard (openai-realtime-2026.md §6: the order on barge-in).
-            'session.interrupt': {
-              actions: [{ type: 'forwardInterrupt', params: ({ event }) => event }, { type: 'truncateHeardAudio', params: ({ event }) => ({ playedMs: event.playedMs }) }],
-            },
+            // Cancel first, then cut what was heard; `interrupted` only when something was cancelled or cut.
+            'session.interrupt': interruptTransitions,
             'session.toolResult': [
               {
                 guard: { type: 'canAcceptToolResult', params: ({ event }) => ({ callId: event.callId }) },
@@ -293,12 +294,12 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
               states: {
                 open: {
                   description: 'The user is not speaking: queued requests may go out.',
-                  on: { 'model.speechStarted': { target: 'userSpeaking', actions: speechStarted }, 'model.speechStopped': { actions: speechStopped } },
+                  on: { 'model.speechStarted': [{ guard: 'isBargeInOverPlayback', target: 'userSpeaking', actions: bargeInOverPlayback }, { target: 'userSpeaking', actions: speechStarted }], 'model.speechStopped': { actions: speechStopped } },
                 },
                 userSpeaking: {
                   description:
                     'The user is speaking: queued requests wait. Bounded by `userFloorTimeout`, so a lost speech_stopped does not hold them forever.',
-                  on: { 'model.speechStarted': { actions: speechStarted }, 'model.speechStopped': spokenTurnEnded },
+                  on: { 'model.speechStarted': [{ guard: 'isBargeInOverPlayback', actions: bargeInOverPlayback }, { actions: speechStarted }], 'model.speechStopped': spokenTurnEnded },
                   after: { userFloorTimeout: 'open' },
                 },
                 userTurnCommitted: {

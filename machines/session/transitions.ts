@@ -39,6 +39,7 @@ export const requestsSentAtOnce = {
 } as const;
 // A response started: it answers the request it names (OpenAI), or else the oldest request on the wire.
 export const responseStarted = [
+  'clearResponseInterrupted',
   { type: 'emitResponseCreated', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => event },
   { type: 'startAnsweringRequest', params: ({ event }: { event: SessionEventOf<'model.responseCreated'> }) => ({ requestId: event.requestId }) },
 ] as const;
@@ -57,6 +58,12 @@ export const requeueRefused = {
 } as const;
 export const failRefused = { type: 'failRefusedRequest', params: refusedParams } as const;
 export const speechStarted = { type: 'emitSpeechStarted', params: ({ event }: { event: SessionEventOf<'model.speechStarted'> }) => event } as const;
+/** Server VAD heard the user while the last answer still plays (after its `response.done`): what was not heard is cut; nothing to cancel. */
+export const bargeInOverPlayback = [
+  speechStarted,
+  { type: 'emitInterrupted', params: { source: 'user' } },
+  { type: 'truncateHeardAudio', params: { playedMs: undefined, responseActive: false } },
+] as const;
 export const speechStopped = { type: 'emitSpeechStopped', params: ({ event }: { event: SessionEventOf<'model.speechStopped'> }) => event } as const;
 // The user stopped speaking: when the server answers their turn by itself, the floor stays theirs
 // until that response starts (floor.userTurnCommitted); otherwise it is open.
@@ -84,3 +91,34 @@ export const NOT_STARTED = { statuses: ['sent'] as Array<RequestEntry['status']>
 export const REPLACED = { statuses: ['sent', 'answering'] as Array<RequestEntry['status']>, error: { code: 'connection_replaced', message: 'The connection was replaced before the request was answered' } };
 export const CLOSED = { statuses: ALL, held: true, error: { code: 'session_closed', message: 'The session closed before the request was answered' } };
 export const FAILED = { statuses: ALL, held: true, error: { code: 'connection_failed', message: 'The session has no connection to answer the request on' } };
+
+type InterruptEvent = { event: SessionEventOf<'session.interrupt'> };
+const forwardInterrupt = { type: 'forwardInterrupt', params: ({ event }: InterruptEvent) => event } as const;
+/**
+ * `session.interrupt()`: cancel first, then cut what was heard (openai-realtime-2026.md §6: the
+ * order on barge-in). `interrupted` comes before `truncated`, as on a server barge-in, and only
+ * when something was cancelled or cut: an `interrupted` listener that calls `interrupt()` does not loop.
+ */
+export const interruptTransitions = [
+  {
+    guard: 'isResponseStreaming',
+    actions: [
+      forwardInterrupt,
+      'markResponseInterrupted',
+      { type: 'emitInterrupted', params: { source: 'client' } },
+      { type: 'truncateHeardAudio', params: ({ event }: InterruptEvent) => ({ playedMs: event.playedMs, responseActive: true }) },
+      'interruptToolCalls',
+    ],
+  },
+  {
+    guard: 'hasUnheardAudio',
+    actions: [
+      forwardInterrupt,
+      { type: 'emitInterrupted', params: { source: 'client' } },
+      { type: 'truncateHeardAudio', params: ({ event }: InterruptEvent) => ({ playedMs: event.playedMs, responseActive: false }) },
+    ],
+  },
+  // Nothing streams or plays: nothing to report (the adapter may still open a manual activity on
+  // Gemini); tools that stop on an interruption (`cancelOnInterrupt`) still stop.
+  { actions: [forwardInterrupt, 'interruptToolCalls'] },
+] as const;

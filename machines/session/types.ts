@@ -154,6 +154,8 @@ export interface SessionContext {
   hasProducedAudio: boolean;
   /** A follow-up response is owed once the turn is idle (tool outputs were sent). */
   followUpOwed: boolean;
+  /** The streaming response was already interrupted (server VAD or `interrupt()`): a second interruption cancels nothing. Reset when a response starts. */
+  responseInterrupted: boolean;
   /**
    * Requests that ask for a reply, oldest first: queued ones (waiting for the active response to
    * be done), sent ones (waiting for their response to start), and the one being answered. At most

@@ -36,7 +36,8 @@ describe('voxstate demo', { timeout: 60_000 }, () => {
     expect(out).toMatch(/tool\s+approved book_table/);
     expect(out).toMatch(/config\s+update applied: instructions/);
     expect(out).toMatch(/assistant “You said: Thank you, that is all.*\(You are now the hotel concierge\)”/);
-    expect(out).toMatch(/turns\s+4 user, \d+ responses \(1 interrupted\)/);
+    // A later turn may also cut the answer still playing after its response.done (a barge-in over playback).
+    expect(out).toMatch(/turns\s+4 user, \d+ responses \([1-9] interrupted\)/);
     expect(out).toMatch(/tool calls\s+2 \(get_weather, book_table\)/);
     expect(out).toMatch(/first audio\s+\d+ ms/);
     expectValidReply(output);

@@ -90,7 +90,9 @@ describe('gemini adapter: interruption', () => {
     h.send({ type: 'client.text', text: 'please tell me a rather long story about the sea and ships' });
     await h.waitForEvent('model.outputAudioStarted');
     h.send({ type: 'client.interrupt', playedMs: 10 });
-    await h.waitForEvent('model.interrupted', (e) => e.source === 'client');
+    // The session reports a client interrupt itself: the adapter echoes nothing.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.events.some((e) => e.type === 'model.interrupted')).toBe(false);
     const before = h.data.filter((d) => d.type === 'audio').length;
     await new Promise((r) => setTimeout(r, 50));
     expect(h.data.filter((d) => d.type === 'audio').length).toBe(before);

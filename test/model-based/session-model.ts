@@ -20,6 +20,7 @@ import {
 import { boundedSimplePaths, describePath, replay, shortestPlusEdges, type Path } from './paths.js';
 import { callAnswerViolations, requestTraceViolations, sessionPropertyViolations, type IssuedRequest } from './properties.js';
 import type { SessionEmitted } from '../../machines/session/types.js';
+import type { AudioPlane } from '../../adapters/audio-plane.js';
 import { createResponseWire, resumeWhileOpenViolations } from './wire-properties.js';
 
 export const coverage = createTransitionCoverage(realtimeSessionMachine);
@@ -35,6 +36,11 @@ export interface Scenario {
   paths: 'shortest+edges' | 'simple';
   maxPaths?: number;
   maxSteps?: number;
+  /**
+   * The last answer is still playing (audio is off the chart, so the playback tracker is stubbed):
+   * an interruption or a server-VAD barge-in after its `response.done` has something to cut.
+   */
+  playingAudio?: boolean;
 }
 
 function setupRuntime(scenario: Scenario) {
@@ -63,6 +69,11 @@ function setupRuntime(scenario: Scenario) {
     toolTimeoutMs: 1e9, // tool timeouts belong to the tool machine's suite
     ...scenario.session,
   });
+  if (scenario.playingAudio) {
+    const playback = (input.audio as AudioPlane).playback;
+    playback.hasUnheard = () => true;
+    playback.cut = () => [];
+  }
   return { model, gates, logic, input };
 }
 
@@ -183,6 +194,18 @@ export const scenarios: Scenario[] = [
     paths: 'simple',
     maxSteps: 6,
     maxPaths: 150,
+  },
+  {
+    // The last answer still plays after its response.done (audio arrives faster than real time):
+    // interrupt() and a server-VAD barge-in cut it (and report `interrupted`) with nothing to cancel.
+    name: 'barge-in while the last answer still plays',
+    tools: [],
+    playingAudio: true,
+    stimuli: { only: ['session.interrupt', 'model.speechStarted', 'model.speechStopped', 'session.createResponse', 'model.responseCreated', 'model.responseDone'] },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    // Every edge, self-loops included (an interruption with nothing to cancel leaves the state as it was).
+    paths: 'shortest+edges',
+    maxPaths: 120,
   },
   {
     // Background tool calls (issue 13 item 3): they do not hold the turn, a queued swap waits for

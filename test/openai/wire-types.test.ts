@@ -130,7 +130,7 @@ describe('openai frames vs the official SDK types', () => {
     h.send({ type: 'client.createResponse' });
     await h.waitForEvent('model.outputAudioStarted');
     h.send({ type: 'client.interrupt', playedMs: 10 });
-    await h.waitForEvent('model.interrupted');
+    await h.waitForEvent('model.responseDone', (e) => e.status === 'cancelled');
     const types = new Set(fx.inbound().map((f) => String(f['type'])));
     expect([...types].sort()).toEqual(
       expect.arrayContaining(['conversation.item.create', 'input_audio_buffer.append', 'response.create', 'session.update']),

@@ -51,6 +51,9 @@ export const connectionActions = defineActions({
   }),
   storeResumptionHandle: assign({ resumptionHandle: (_, params: SessionEventOf<'model.resumptionHandle'>) => params.handle }),
   markAudioProduced: assign({ hasProducedAudio: true }),
+  /** The streaming response was interrupted: a later interruption of it cancels and reports nothing. */
+  markResponseInterrupted: assign({ responseInterrupted: true }),
+  clearResponseInterrupted: assign({ responseInterrupted: false }),
   holdUserAudio: ({ context }) => context.audio.hold(),
   releaseUserAudio: ({ context }) => context.audio.release(),
   discardUserAudio: ({ context }) => context.audio.discard(),

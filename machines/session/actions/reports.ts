@@ -38,7 +38,7 @@ export const reportActions = defineActions({
     audioEndMs: params.audioEndMs,
     itemId: params.itemId,
   })),
-  emitInterrupted: emit((_, params: SessionEventOf<'model.interrupted'>) => ({ type: 'interrupted' as const, source: params.source })),
+  emitInterrupted: emit((_, params: Pick<SessionEventOf<'model.interrupted'>, 'source'>) => ({ type: 'interrupted' as const, source: params.source })),
   emitUsage: emit((_, params: SessionEventOf<'model.usage'>) => ({
     type: 'usage' as const,
     inputTokens: params.inputTokens,
