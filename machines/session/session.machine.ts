@@ -20,6 +20,7 @@ import { sessionSetup } from './implementations.js';
 import { connectReasonOf } from './swap.js';
 import {
   heldUntilReconnected,
+  toolDecisions,
   textRequest,
   responseRequest,
   respondParams,
@@ -51,20 +52,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
     'xstate.done.actor.tool.*': { actions: { type: 'settleToolCall', params: ({ event }) => ({ actorId: event.actorId, outcome: event.output }) } },
     'tool.ready': { actions: { type: 'grantToolSlot', params: ({ event }) => ({ callId: event.callId }) } },
     'tool.approvalRequested': { actions: { type: 'emitApprovalRequest', params: ({ event }) => event } },
-    'session.approveTool': [
-      {
-        guard: { type: 'isToolActorCall', params: ({ event }) => ({ callId: event.callId }) },
-        actions: { type: 'forwardApproval', params: ({ event }) => ({ callId: event.callId }) },
-      },
-      { actions: { type: 'reportUnknownToolCall', params: ({ event }) => ({ callId: event.callId }) } },
-    ],
-    'session.rejectTool': [
-      {
-        guard: { type: 'isToolActorCall', params: ({ event }) => ({ callId: event.callId }) },
-        actions: { type: 'forwardRejection', params: ({ event }) => ({ callId: event.callId, reason: event.reason }) },
-      },
-      { actions: { type: 'reportUnknownToolCall', params: ({ event }) => ({ callId: event.callId }) } },
-    ],
+    // A human decision on a call: to its tool actor, or reported when no actor runs that call.
+    ...toolDecisions,
   },
   states: {
     disconnected: {

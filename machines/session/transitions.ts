@@ -122,3 +122,19 @@ export const interruptTransitions = [
   // Gemini); tools that stop on an interruption (`cancelOnInterrupt`) still stop.
   { actions: [forwardInterrupt, 'interruptToolCalls'] },
 ] as const;
+
+type ApproveEvent = { event: SessionEventOf<'session.approveTool'> };
+type RejectEvent = { event: SessionEventOf<'session.rejectTool'> };
+const callOf = ({ event }: ApproveEvent | RejectEvent) => ({ callId: event.callId });
+// Approve or reject a call: forwarded to the tool actor running it; an unknown or settled call id
+// is reported (the facade's promise rejects), never sent anywhere.
+export const toolDecisions = {
+  'session.approveTool': [
+    { guard: { type: 'isToolActorCall', params: callOf }, actions: { type: 'forwardApproval', params: callOf } },
+    { actions: { type: 'reportUnknownToolCall', params: callOf } },
+  ],
+  'session.rejectTool': [
+    { guard: { type: 'isToolActorCall', params: callOf }, actions: { type: 'forwardRejection', params: ({ event }: RejectEvent) => ({ callId: event.callId, reason: event.reason }) } },
+    { actions: { type: 'reportUnknownToolCall', params: callOf } },
+  ],
+} as const;
