@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createRuleBrain } from '../emulator/brain.js';
 import { startEmulator } from '../emulator/index.js';
 import { createRealtimeSession } from '../index.js';
+import { reportPacedPlayback } from './paced-player.js';
 import { intOption, parseCommand } from './args.js';
 import { writeUtterance } from './fixtures.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
@@ -83,11 +84,14 @@ export async function demo(argv: string[]): Promise<number> {
     transcription: {},
     turnDetection: { type: 'server_vad', silenceDurationMs: 300 },
     inputSampleRate: info.inputRate,
+    // The reply goes to a file at ×speed: playback is reported at that pace (cli/paced-player.ts).
+    playback: 'reported',
     ...(relay ? { inspect: relay.inspect } : {}),
     ...(otlp ? { telemetry: otlp.telemetry } : {}),
   });
   const timeline = new Timeline();
   const rec = record(session, timeline);
+  const stopPlayer = reportPacedPlayback(session, speed);
   const quietMs = Math.max(60, 1500 / speed);
   const turnTimeout = 10_000 + 60_000 / speed;
   try {
@@ -144,6 +148,7 @@ export async function demo(argv: string[]): Promise<number> {
     return 0;
   } finally {
     rec.stop();
+    stopPlayer();
     await session.close().catch(() => undefined);
     await relay?.stop();
     await otlp?.shutdown();
