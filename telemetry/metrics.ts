@@ -123,6 +123,17 @@ export class SessionMetrics {
     this.audioIn = 0;
   }
 
+  /** Telemetry failed (a meter threw): the session stops counting as active, best effort; nothing more is recorded. */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.m.active.add(-1, this.common);
+    } catch {
+      // best effort: the meter is what failed
+    }
+  }
+
   /** The session is over: it stops counting as active (idempotent). */
   end(): void {
     if (this.closed) return;

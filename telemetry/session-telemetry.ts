@@ -151,6 +151,10 @@ export class SessionTelemetry {
       run();
     } catch (error) {
       this.failed = true;
+      // What is open ends (each span on its own) and the session stops counting as active: a
+      // session's telemetry that failed must not leave spans unended or a gauge stuck at +1.
+      this.tracing?.abandon(this.now());
+      this.metrics?.abandon();
       this.tracing = undefined;
       this.metrics = undefined;
       this.input.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'telemetry failed and is off for this session');

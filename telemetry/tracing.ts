@@ -188,6 +188,25 @@ export class SessionTracing {
     if (this.session.isRecording()) this.session.end(at);
   }
 
+  /**
+   * Telemetry failed (a tracer or meter threw): ends every span still open, best effort, each on
+   * its own, so a span that throws does not keep the others open. Nothing more is recorded.
+   */
+  abandon(at: number): void {
+    const open: Array<Span | undefined> = [];
+    for (const { span, approval } of this.tools.values()) open.push(approval, span);
+    open.push(this.response, this.connection, this.resumption, this.session);
+    this.tools.clear();
+    this.response = this.connection = this.resumption = undefined;
+    for (const span of open) {
+      try {
+        span?.end(at);
+      } catch {
+        // best effort: the next span still ends
+      }
+    }
+  }
+
   /** Totals for the session span, set before it ends. */
   annotate(attributes: Attributes): void {
     if (this.session.isRecording()) this.session.setAttributes(attributes);

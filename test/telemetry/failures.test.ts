@@ -65,6 +65,26 @@ describe('telemetry on failure paths', () => {
     expect(session.report().turns).toMatchObject({ responses: 2, completed: 2 });
   });
 
+  it('a tracer that throws mid-session: the spans already open (session, connection) end and voxstate.session.active returns to 0', async () => {
+    sdk = otelSdk();
+    const real = sdk.tracer;
+    const tracer = {
+      startSpan: (...args: Parameters<typeof real.startSpan>) => {
+        if (args[0].startsWith('chat ')) throw new Error('tracer boom');
+        return real.startSpan(...args);
+      },
+    };
+    const model = createScriptedModel({ responses: [{ transcript: 'Hello.' }] });
+    const session = createRealtimeSession({ model, telemetry: { tracer: tracer as unknown as typeof real, meter: sdk.meter }, logger: silentLogger });
+    await session.connect();
+    await tick(100);
+    await session.sendText('hi').reply;
+    // Telemetry is off now, but before the session closes: what it had open ended on the failure.
+    expect(sdk.spans.getFinishedSpans().map((s) => s.name).sort()).toEqual(['voxstate.connection', 'voxstate.session']);
+    expect(await pointsOf('voxstate.session.active')).toBe(0);
+    await session.close();
+  });
+
   it('a refused connect: the connection span has status ERROR and error.type; the error counts in voxstate.errors', async () => {
     sdk = otelSdk();
     emulator = await startEmulator({ openai: { apiKey: 'sk-right-key' } });
