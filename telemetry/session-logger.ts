@@ -1,6 +1,7 @@
 /**
  * Structured log records for one session. Every record voxstate writes for a session carries
- * `sessionId`, `connectionId` and `state` (after the record's own fields), so a pino-compatible
+ * `sessionId`, `connectionId` and `state` (after the record's own fields; a record's own `connectionId`
+ * wins: it names the connection the record is about), so a pino-compatible
  * logger can index them; and the moments worth a line get one: a connection opened or replaced,
  * a failed resumption, a tool's outcome, an error event. Never audio, transcripts or arguments.
  */
@@ -20,7 +21,9 @@ export function withSessionFields(logger: Logger, fields: () => SessionLogFields
     (obj: unknown, msg?: string): void => {
       if (typeof obj === 'string' && msg === undefined) return logger[method]({ ...fields() }, obj);
       const own = obj !== null && typeof obj === 'object' && !Array.isArray(obj) ? obj : obj === undefined ? {} : { value: obj };
-      logger[method]({ ...own, ...fields() }, msg);
+      // A record about one connection (`connectionId` of its own, e.g. the one lost) keeps it: the session's is the current one.
+      const mine = 'connectionId' in own ? { connectionId: (own as { connectionId: unknown }).connectionId } : {};
+      logger[method]({ ...own, ...fields(), ...mine }, msg);
     };
   return { debug: wrap('debug'), info: wrap('info'), warn: wrap('warn'), error: wrap('error') };
 }

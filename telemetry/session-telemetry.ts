@@ -47,6 +47,8 @@ export class SessionTelemetry {
   /** Steps waiting for the API to load; undefined once loaded (or when telemetry is off). */
   private pending: Step[] | undefined;
   private lastPhase: LinkView['phase'] = 'none';
+  /** The id of the last connection that opened (what a `connection lost` record names: the view already has the next one's). */
+  private lastOpenConnectionId = 0;
   private loaded: Promise<void> = Promise.resolve();
   private failed = false;
 
@@ -77,12 +79,13 @@ export class SessionTelemetry {
   link(view: LinkView): void {
     if (view.phase === this.lastPhase) return;
     this.lastPhase = view.phase;
+    if (view.phase === 'open') this.lastOpenConnectionId = view.connectionId;
     const at = this.now();
     if (view.phase !== 'open') this.collector.connectionEnded(at);
     // A connection lost is worth a warning (its `error` event's record is info). A refused connect
     // is not: connect() rejects with it, and the default logger would print it twice; a failed
     // resumption has its own error record (session-logger.ts).
-    if (view.error && view.phase === 'opening') this.input.logger.warn({ code: view.error, reason: view.reason }, `connection lost (${view.error}), opening another`);
+    if (view.error && view.phase === 'opening') this.input.logger.warn({ code: view.error, reason: view.reason, connectionId: this.lastOpenConnectionId, nextConnectionId: view.connectionId }, `connection lost (${view.error}), opening another`);
     if (this.input.telemetry) this.step({ kind: 'link', view, at });
   }
 

@@ -129,7 +129,12 @@ describe('telemetry on failure paths', () => {
     expect(await pointsOf('voxstate.response.duration', { 'voxstate.response.status': 'incomplete' })).toBe(1);
     expect(log.of('response_done')).toHaveLength(0);
     expect(session.report().turns).toMatchObject({ responses: 1, completed: 0, interrupted: 0, failed: 1 });
-    expect(records.filter((r) => r.level === 'warn' && r.msg === 'connection lost (connection_closed), opening another')).toHaveLength(1);
+    const lost = records.filter((r) => r.level === 'warn' && r.msg === 'connection lost (connection_closed), opening another');
+    expect(lost).toHaveLength(1);
+    // The record names the connection lost (the first), not the one opening.
+    const firstId = log.of('connected')[0]!.connectionId;
+    expect(lost[0]!.fields).toMatchObject({ connectionId: firstId, nextConnectionId: log.of('session_resumed')[0]!.connectionId });
+    expect(log.of('session_resumed')[0]!.connectionId).not.toBe(firstId);
   });
 
   it('without telemetry, the report still counts a response cut off by its connection as failed', async () => {
