@@ -14,11 +14,13 @@ export interface LinkView {
   connectionId: number;
   /** The code of the error that ended the last connection or attempt (the chart's `lastError`, cleared when a connection opens). */
   error: string | undefined;
+  /** The session rests in `failed` (its connect or resumption failed; `connect()` may try again). */
+  failed: boolean;
 }
 
 export function linkView(snapshot: SessionSnapshot): LinkView {
   const value = snapshot.value as unknown;
   const link = snapshot.status === 'active' && typeof value === 'object' && value !== null && 'link' in value ? (value as { link: unknown }).link : undefined;
   const phase: LinkPhase = link === 'connecting' || link === 'resuming' ? 'opening' : link === undefined ? 'none' : 'open';
-  return { phase, reason: snapshot.context.activeSwap?.why ?? 'initial', connectionId: snapshot.context.connectionId, error: snapshot.context.lastError?.code };
+  return { phase, reason: snapshot.context.activeSwap?.why ?? 'initial', connectionId: snapshot.context.connectionId, error: snapshot.context.lastError?.code, failed: value === 'failed' };
 }

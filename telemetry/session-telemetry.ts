@@ -31,6 +31,7 @@ type Step =
   | { kind: 'audio'; seconds: number }
   | { kind: 'decision'; callId: string; decision: 'approved' | 'rejected'; at: number }
   | { kind: 'link'; view: LinkView; at: number }
+  | { kind: 'failed'; error: string | undefined }
   | { kind: 'end'; at: number };
 
 /** The instrumentation's name and version (the tracer and meter taken from the global providers). */
@@ -47,6 +48,7 @@ export class SessionTelemetry {
   /** Steps waiting for the API to load; undefined once loaded (or when telemetry is off). */
   private pending: Step[] | undefined;
   private lastPhase: LinkView['phase'] = 'none';
+  private lastFailed = false;
   /** The id of the last connection that opened (what a `connection lost` record names: the view already has the next one's). */
   private lastOpenConnectionId = 0;
   private loaded: Promise<void> = Promise.resolve();
@@ -77,6 +79,11 @@ export class SessionTelemetry {
 
   /** The chart's connection phase (every snapshot; only changes count). A response still open when its connection ends was cut off. */
   link(view: LinkView): void {
+    // Entering `failed` may not change the phase (a failed resumption rests in `none` already); a connect that opens clears it.
+    if (view.failed !== this.lastFailed) {
+      this.lastFailed = view.failed;
+      if (this.input.telemetry) this.step({ kind: 'failed', error: view.failed ? (view.error ?? 'failed') : undefined });
+    }
     if (view.phase === this.lastPhase) return;
     this.lastPhase = view.phase;
     if (view.phase === 'open') this.lastOpenConnectionId = view.connectionId;
@@ -186,6 +193,9 @@ export class SessionTelemetry {
           this.metrics?.swapStarted(step.view.reason);
           this.tracing?.connecting(step.view.reason, step.view.connectionId, step.at, step.view.error);
         } else if (step.view.phase === 'none') this.tracing?.disconnected(step.at, step.view.error);
+        return;
+      case 'failed':
+        this.tracing?.failed(step.error);
         return;
       case 'end': {
         const r = this.collector.report();

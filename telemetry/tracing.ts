@@ -41,6 +41,8 @@ export class SessionTracing {
   private response: Span | undefined;
   private responseHasAudio = false;
   private speechStoppedAt: number | undefined;
+  /** The error code the session failed with (it rests in `failed`), until a connect opens again. */
+  private failure: string | undefined;
   private readonly tools = new Map<string, { span: Span; approval: Span | undefined }>();
 
   constructor(private readonly input: TracingInput, at: number) {
@@ -173,8 +175,17 @@ export class SessionTracing {
     tool.approval = undefined;
   }
 
+  /** The session entered `failed` with this error code, or left it (`undefined`): the session span's status at its end. */
+  failed(error: string | undefined): void {
+    this.failure = error;
+  }
+
   /** Ends every open span (the session is over). Idempotent. */
   end(at: number): void {
+    if (this.failure && this.session.isRecording()) {
+      this.session.setAttributes({ [ATTR.errorType]: this.failure });
+      this.session.setStatus({ code: STATUS_ERROR, message: this.failure });
+    }
     for (const { span, approval } of this.tools.values()) {
       approval?.setAttributes({ 'voxstate.tool.decision': NO_DECISION });
       approval?.end(at);

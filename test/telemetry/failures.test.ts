@@ -103,6 +103,10 @@ describe('telemetry on failure paths', () => {
     expect(connection!.status.code).toBe(STATUS_ERROR);
     expect(connection!.attributes['error.type']).toBe(code);
     expect(await pointsOf('voxstate.errors', { 'error.type': code })).toBeGreaterThanOrEqual(1);
+    // The session ended in `failed` (closed after it): its span says so.
+    const [sessionSpan] = named(sdk.spans.getFinishedSpans(), 'voxstate.session');
+    expect(sessionSpan!.status.code).toBe(STATUS_ERROR);
+    expect(sessionSpan!.attributes['error.type']).toBe(code);
     expect(JSON.stringify(records)).not.toContain('sk-WRONG');
     expect(JSON.stringify(sdk.spans.getFinishedSpans().map((s) => [s.attributes, s.status]))).not.toContain('sk-WRONG');
   });
@@ -137,6 +141,18 @@ describe('telemetry on failure paths', () => {
     expect(log.of('session_resumed')[0]!.connectionId).not.toBe(firstId);
   });
 
+  it('a connect refused, then a connect that opens: the session span does not end as ERROR', async () => {
+    sdk = otelSdk();
+    const model = createScriptedModel({ failConnect: (attempt) => attempt === 1 });
+    const session = createRealtimeSession({ model, telemetry: { tracer: sdk.tracer }, logger: silentLogger });
+    await expect(session.connect()).rejects.toThrow();
+    await session.connect();
+    await session.close();
+    const [sessionSpan] = named(sdk.spans.getFinishedSpans(), 'voxstate.session');
+    expect(sessionSpan!.status.code).toBe(0);
+    expect(sessionSpan!.attributes['error.type']).toBeUndefined();
+  });
+
   it('without telemetry, the report still counts a response cut off by its connection as failed', async () => {
     const model = createScriptedModel({ autoRespond: false });
     const session = createRealtimeSession({ model, logger: silentLogger });
@@ -168,6 +184,9 @@ describe('telemetry on failure paths', () => {
     expect(connections.length).toBeGreaterThanOrEqual(2);
     expect(connections.every((c) => c.status.code === STATUS_ERROR && typeof c.attributes['error.type'] === 'string')).toBe(true);
     expect(named(spans, 'voxstate.resumption')[0]!.status.code).toBe(STATUS_ERROR);
+    const [sessionSpan] = named(spans, 'voxstate.session');
+    expect(sessionSpan!.status.code).toBe(STATUS_ERROR);
+    expect(sessionSpan!.attributes['error.type']).toBe(log.of('resumption_failed')[0]!.error.code);
     expect(named(spans, 'execute_tool get_weather')).toHaveLength(1);
     expect(named(spans, 'voxstate.tool.approval')[0]!.attributes['voxstate.tool.decision']).toBe('none');
     expect(log.of('session_report')).toHaveLength(1);
