@@ -15,6 +15,7 @@ import { intOption, parseCommand } from './args.js';
 import { writeUtterance } from './fixtures.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
 import { startOtlpExport, type OtlpExport } from './otlp.js';
+import { prepareReport, writeReport } from './report-file.js';
 import { PROVIDERS, providerNamed } from './providers.js';
 import { settle, streamAudio } from './stream.js';
 import { printSummary, userPrompt } from './summary.js';
@@ -24,7 +25,7 @@ import { loadWav, prepareOutput, writeWav } from './wav.js';
 
 export const demoSpec = {
   name: 'demo',
-  usage: 'voxstate demo [--provider openai|gemini] [--output out/reply.wav] [--speed N] [--inspect] [--otlp URL]',
+  usage: 'voxstate demo [--provider openai|gemini] [--output out/reply.wav] [--speed N] [--inspect] [--otlp URL] [--report FILE.json]',
   help: `
 Plays a short voice conversation against the local emulator (127.0.0.1, random port): a spoken
 question, a tool call and its result, a spoken answer, a barge-in, and an instruction change
@@ -38,6 +39,7 @@ No API key, no network.
   --inspect           start a Stately inspector relay on 127.0.0.1 and print its URL
   --otlp URL          export traces and metrics over OTLP/HTTP (JSON) to the collector at URL
                       (URL/v1/traces, URL/v1/metrics); needs the OpenTelemetry SDK installed
+  --report <json>     write the session report (turns, latencies, tools, errors, usage) as JSON
   --debug             print stack traces
   -h, --help          this help`,
   options: {
@@ -46,6 +48,7 @@ No API key, no network.
     speed: { type: 'string' },
     inspect: { type: 'boolean' },
     otlp: { type: 'string' },
+    report: { type: 'string' },
   },
 } as const;
 
@@ -66,6 +69,7 @@ export async function demo(argv: string[]): Promise<number> {
   const speed = intOption('speed', args.speed, 10, 1);
   const output = args.output ?? join('out', 'reply.wav');
   prepareOutput(output);
+  prepareReport(args.report);
   const info = PROVIDERS[provider];
 
   const otlp: OtlpExport | undefined = args.otlp === undefined ? undefined : await startOtlpExport(args.otlp);
@@ -144,7 +148,8 @@ export async function demo(argv: string[]): Promise<number> {
 
     const { pcm, sampleRate } = rec.assistantAudio();
     writeWav(output, pcm, sampleRate);
-    printSummary({ provider, target: `emulator at ${emulator.baseUrl}`, stats: rec.stats, output, elapsedMs: timeline.elapsedMs() });
+    if (args.report !== undefined) writeReport(args.report, session);
+    printSummary({ provider, target: `emulator at ${emulator.baseUrl}`, stats: rec.stats, output, elapsedMs: timeline.elapsedMs(), report: args.report });
     return 0;
   } finally {
     rec.stop();

@@ -2,8 +2,12 @@
  * `--otlp URL`: traces and metrics of the CLI's session exported over OTLP/HTTP (JSON) to a
  * collector at URL (`URL/v1/traces`, `URL/v1/metrics`, the OTLP/HTTP default paths). The
  * OpenTelemetry SDK is not a dependency of voxstate: it is loaded here, dynamically, and a clear
- * usage error says what to install when it is absent.
+ * usage error says what to install when it is absent. An export that fails prints one warning on
+ * stderr and does not change the exit code.
  */
+import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import type { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { redactSecrets } from '../errors.js';
 import type { TelemetryOptions } from '../index.js';
 import { UsageError } from './errors.js';
 
@@ -23,6 +27,13 @@ export const OTLP_PACKAGES = [
   '@opentelemetry/exporter-metrics-otlp-http',
   '@opentelemetry/resources',
 ] as const;
+
+/** What an OTLP exporter hands its callback (`ExportResult` of @opentelemetry/core: code 0 is SUCCESS). */
+interface ExportResult {
+  code: number;
+  error?: Error;
+}
+const EXPORT_SUCCESS = 0;
 
 /** Metrics are pushed every 10 s while the session runs, and once more at shutdown. */
 const METRIC_INTERVAL_MS = 10_000;
@@ -58,15 +69,34 @@ export async function startOtlpExport(endpoint: string, serviceName = 'voxstate-
   const base = collectorUrl(endpoint).toString().replace(/\/+$/, '');
   const { traceBase, sdkMetrics, traceExporter, metricExporter, resources } = await loadSdk();
   const resource = resources.resourceFromAttributes({ 'service.name': serviceName });
+  // An export that fails (collector unreachable, refused) gets one warning on stderr; the run's exit
+  // code stays what the conversation made it: the telemetry is a side channel (docs/cli.md).
+  let warned = false;
+  const failed = (result: ExportResult) => {
+    if (result.code === EXPORT_SUCCESS || warned) return;
+    warned = true;
+    const why = redactSecrets(result.error?.message ?? 'export failed');
+    process.stderr.write(`warning: --otlp: could not export to ${redactSecrets(base)} (${why}); traces and metrics may be missing\n`);
+  };
+  class TraceExporter extends traceExporter.OTLPTraceExporter {
+    override export(...[items, done]: Parameters<OTLPTraceExporter['export']>): void {
+      super.export(items, (result) => (failed(result), done(result)));
+    }
+  }
+  class MetricExporter extends metricExporter.OTLPMetricExporter {
+    override export(...[items, done]: Parameters<OTLPMetricExporter['export']>): void {
+      super.export(items, (result) => (failed(result), done(result)));
+    }
+  }
   const tracerProvider = new traceBase.BasicTracerProvider({
     resource,
-    spanProcessors: [new traceBase.BatchSpanProcessor(new traceExporter.OTLPTraceExporter({ url: `${base}/v1/traces` }))],
+    spanProcessors: [new traceBase.BatchSpanProcessor(new TraceExporter({ url: `${base}/v1/traces` }))],
   });
   const meterProvider = new sdkMetrics.MeterProvider({
     resource,
     readers: [
       new sdkMetrics.PeriodicExportingMetricReader({
-        exporter: new metricExporter.OTLPMetricExporter({ url: `${base}/v1/metrics` }),
+        exporter: new MetricExporter({ url: `${base}/v1/metrics` }),
         exportIntervalMillis: METRIC_INTERVAL_MS,
       }),
     ],

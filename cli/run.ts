@@ -9,6 +9,7 @@ import { intOption, parseCommand } from './args.js';
 import { UsageError } from './errors.js';
 import { startInspectorRelay, type InspectorRelay } from './inspect.js';
 import { startOtlpExport, type OtlpExport } from './otlp.js';
+import { prepareReport, writeReport } from './report-file.js';
 import { apiKeyFor, PROVIDERS, providerNamed } from './providers.js';
 import { Deadline } from './deadline.js';
 import { watchFailures } from './failures.js';
@@ -25,7 +26,7 @@ const VAD_GRACE_MS = 2_000;
 
 export const runSpec = {
   name: 'run',
-  usage: 'voxstate run --provider openai|gemini --input in.wav [--output out.wav] [--instructions TEXT] [--voice NAME] [--tools demo] [--model ID] [--url WS_URL] [--fast] [--timeout S] [--inspect] [--otlp URL]',
+  usage: 'voxstate run --provider openai|gemini --input in.wav [--output out.wav] [--instructions TEXT] [--voice NAME] [--tools demo] [--model ID] [--url WS_URL] [--fast] [--timeout S] [--inspect] [--otlp URL] [--report FILE.json]',
   help: `
 Sends one spoken turn from a WAV file to the provider and writes the spoken answer to a WAV.
 Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the provider takes
@@ -48,6 +49,8 @@ Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the pro
   --inspect               start a Stately inspector relay on 127.0.0.1 and print its URL
   --otlp URL              export traces and metrics over OTLP/HTTP (JSON) to the collector at URL
                           (URL/v1/traces, URL/v1/metrics); needs the OpenTelemetry SDK installed
+  --report <json>         write the session report (turns, latencies, tools, errors, usage) as JSON
+                          (written on failure too)
   --debug                 print stack traces
   -h, --help              this help`,
   options: {
@@ -63,6 +66,7 @@ Any WAV (rate, channels, bit depth) is accepted; it is resampled to what the pro
     timeout: { type: 'string' },
     inspect: { type: 'boolean' },
     otlp: { type: 'string' },
+    report: { type: 'string' },
   },
 } as const;
 
@@ -84,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   const output = args.output ?? 'out/reply.wav';
   // Before the session: a paid turn must not end in "cannot write the reply".
   prepareOutput(output);
+  prepareReport(args.report);
 
   const otlp: OtlpExport | undefined = args.otlp === undefined ? undefined : await startOtlpExport(args.otlp);
   const relay: InspectorRelay | undefined = args.inspect ? await startInspectorRelay() : undefined;
@@ -106,6 +111,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   const turn = watchServerTurn(session);
   const failures = watchFailures(session);
+  let reportWritten = false;
   try {
     const { source } = input;
     console.log(`voxstate run: ${provider}${args.url ? ` at ${redactSecrets(args.url, [apiKey])}` : ''}, input ${args.input} (${source.sampleRate} Hz, ${source.channels} ch, ${describeBitDepth(source.bitDepth)}, ${(source.durationMs / 1000).toFixed(1)} s)`);
@@ -135,7 +141,11 @@ export async function run(argv: string[]): Promise<number> {
     await session.close();
     const { pcm, sampleRate } = rec.assistantAudio();
     writeWav(output, pcm, sampleRate);
-    printSummary({ provider, target: args.url ? redactSecrets(args.url, [apiKey]) : 'provider default endpoint', stats: rec.stats, output, elapsedMs: timeline.elapsedMs() });
+    if (args.report !== undefined) {
+      writeReport(args.report, session, [apiKey]);
+      reportWritten = true;
+    }
+    printSummary({ provider, target: args.url ? redactSecrets(args.url, [apiKey]) : 'provider default endpoint', stats: rec.stats, output, elapsedMs: timeline.elapsedMs(), report: args.report });
     // The answer may have come, but a turn the provider reported an error for is not a success.
     failures.throwIfAny();
     return 0;
@@ -144,6 +154,15 @@ export async function run(argv: string[]): Promise<number> {
     failures.stop();
     rec.stop();
     await session.close().catch(() => undefined);
+    // A run that failed still leaves its report (what happened, with the error): the file a team keeps per call.
+    if (args.report !== undefined && !reportWritten) {
+      try {
+        writeReport(args.report, session, [apiKey]);
+        console.log(`session report → ${args.report}`);
+      } catch (error) {
+        process.stderr.write(`warning: --report ${args.report}: not written (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`);
+      }
+    }
     await relay?.stop();
     await otlp?.shutdown();
   }

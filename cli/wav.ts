@@ -93,7 +93,7 @@ function floatToPcm16(samples: Float32Array): Buffer {
 }
 
 /** Checks, before any work, that `path` can be written as a file (creating its folder). */
-export function prepareOutput(path: string): void {
+export function prepareOutput(path: string, flag = '--output'): void {
   const dir = dirname(path);
   try {
     mkdirSync(dir, { recursive: true });
@@ -101,9 +101,9 @@ export function prepareOutput(path: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EEXIST' || code === 'ENOTDIR' ? `${dir} is not a folder` : (code ?? String(error));
-    throw new UsageError(`--output ${path}: cannot write there (${why})`);
+    throw new UsageError(`${flag} ${path}: cannot write there (${why})`);
   }
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--output ${path} is a folder, not a file`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag} ${path} is a folder, not a file`);
 }
 
 /** Writes PCM16 LE mono as a WAV file, creating the folder. */

@@ -2,9 +2,11 @@
  * `npm start` (`tsx cli/main.ts demo`) end to end: it exits 0, prints the timeline of the whole
  * conversation and writes a real, non-silent 24 kHz mono WAV. Loopback only (in-process emulator).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectWav } from '../../cli/wav.js';
+import type { SessionReport } from '../../index.js';
 import { cli, killAll, tempDir } from './processes.js';
 
 const dir = tempDir();
@@ -23,7 +25,8 @@ function expectValidReply(path: string): void {
 describe('voxstate demo', { timeout: 60_000 }, () => {
   it('openai: tool call, spoken answer, barge-in, instruction change applied in place', async () => {
     const output = join(dir.path, 'openai.wav');
-    const result = await cli(['demo', '--output', output]);
+    const reportFile = join(dir.path, 'openai-report.json');
+    const result = await cli(['demo', '--output', output, '--report', reportFile]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const out = result.stdout;
@@ -41,6 +44,14 @@ describe('voxstate demo', { timeout: 60_000 }, () => {
     expect(out).toMatch(/tool calls\s+2 \(get_weather, book_table\)/);
     expect(out).toMatch(/first audio\s+\d+ ms/);
     expectValidReply(output);
+    // --report: the session's final report as JSON, and a line in the summary saying where.
+    expect(out).toContain(`report       session report → ${reportFile}`);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as SessionReport;
+    const responses = Number(/turns\s+4 user, (\d+) responses/.exec(out)![1]);
+    expect(report.turns.responses).toBe(responses);
+    expect(report.tools['get_weather']!.calls).toBe(1);
+    expect(report.tools['book_table']!.calls).toBe(1);
+    expect(report.endedAt).toBeDefined();
   });
 
   it('gemini: the same conversation, the instruction change queued then resumed', async () => {

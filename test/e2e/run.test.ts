@@ -4,12 +4,13 @@
  */
 import { join } from 'node:path';
 import wavefile from 'wavefile';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRuleBrain } from '../../emulator/brain.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
 import { inspectWav } from '../../cli/wav.js';
+import type { SessionReport } from '../../index.js';
 import { cleanEnv, cli, killAll, tempDir } from './processes.js';
 
 const dir = tempDir();
@@ -151,8 +152,16 @@ describe.concurrent('voxstate run against the emulator', { timeout: 60_000 }, ()
   it('a key the endpoint refuses is a runtime failure (exit 1), reported in one line', async () => {
     const strict = await startEmulator({ openai: { apiKey: 'sk-the-right-one' } });
     try {
-      const result = await cli(['run', '--url', strict.openaiUrl, '--input', input, '--fast'], { env: cleanEnv({ OPENAI_API_KEY: 'sk-wrong' }) });
+      const reportFile = join(dir.path, 'refused-report.json');
+      const result = await cli(['run', '--url', strict.openaiUrl, '--input', input, '--fast', '--report', reportFile], { env: cleanEnv({ OPENAI_API_KEY: 'sk-wrong' }) });
       expect(result.code).toBe(1);
+      // --report: written on failure too, with the error, never the key.
+      expect(result.stdout).toContain(`session report → ${reportFile}`);
+      const text = readFileSync(reportFile, 'utf8');
+      expect(text).not.toContain('sk-wrong');
+      const report = JSON.parse(text) as SessionReport;
+      expect(report.errors.length).toBeGreaterThanOrEqual(1);
+      expect(report.turns.responses).toBe(0);
       expect(result.stderr).toMatch(/^voxstate: .+/);
       expect(result.stderr).not.toMatch(/\n\s+at /);
       expect(result.stderr).not.toContain('sk-wrong');
