@@ -46,7 +46,9 @@ const parts: string[] = [];
 rows.forEach((s, i) => {
   const y = TOP + i * ROW;
   const start = ns(s['startTimeUnixNano']), end = ns(s['endTimeUnixNano']);
-  const name = String(s['name']).replace(/^chat .*/, 'chat (response)');
+  // The span's own name (`chat {model}`, `execute_tool {tool}`, …), shortened only if it would not fit the label column.
+  const full = String(s['name']);
+  const name = full.length > 40 ? `${full.slice(0, 39)}…` : full;
   parts.push(`<text x="${8 + depth(s) * 14}" y="${y + 14}">${esc(name)}</text>`);
   parts.push(`<rect x="${x(start).toFixed(1)}" y="${y + 3}" width="${Math.max(1.5, x(end) - x(start)).toFixed(1)}" height="${ROW - 6}" fill="${colour(String(s['name']))}" rx="2"/>`);
   parts.push(`<text x="${Math.min(x(end) + 4, WIDTH - 60).toFixed(1)}" y="${y + 14}" fill="#555">${Math.round(end - start)} ms</text>`);
