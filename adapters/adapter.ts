@@ -91,6 +91,14 @@ export interface Capabilities {
    */
   answersEarlierCalls?: boolean;
   /**
+   * True when the server speaks a background call's result by itself once it is delivered (Gemini
+   * `FunctionResponse.scheduling` `WHEN_IDLE`: "generate output once the model is idle";
+   * `INTERRUPT`: "generate now", on 3.8 once the user stops talking; gemini-live-2026.md §2.2).
+   * That response is owed like a request's reply: the session counts it as a request on the wire
+   * with no caller, so queued requests wait for it (docs/conversation.md "Tool calls"). Absent means false.
+   */
+  speaksBackgroundResults?: boolean;
+  /**
    * True when the provider drops the unheard part of an interrupted item from the model's memory
    * (OpenAI `conversation.item.truncate`); absent or false: it keeps what it generated (Gemini has
    * no truncate message, protocols.md §2) and `truncated` only reports what was heard.

@@ -31,6 +31,10 @@ export const GEMINI_DEFAULT_CAPABILITIES: Capabilities = {
   // and sent (with `turnComplete:true`) once that response is done: two texts sent back to back are
   // both answered, in order.
   requestInterruptsResponse: true,
+  // A delivered NON_BLOCKING result that is not SILENT is spoken by the server itself: WHEN_IDLE
+  // "once the model is idle", INTERRUPT "now" (on 3.8 once the user stops talking) (gemini-live-2026.md
+  // §2.2, [G1; G4]). voxstate holds queued texts until that response is done, or the text would cut it.
+  speaksBackgroundResults: true,
 };
 
 /** The table for one adapter: `contextUpdateModels` get instructions/tools/toolChoice in place. */

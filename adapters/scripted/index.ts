@@ -41,6 +41,8 @@ export interface ScriptedModelOptions {
   needsFollowUpResponse?: boolean;
   /** The capability `correlatesResponses` (default false): the chart lets a response answer only the request it names. */
   correlatesResponses?: boolean;
+  /** The capability `speaksBackgroundResults` (default false): a delivered background result owes a response the server starts by itself. */
+  speaksBackgroundResults?: boolean;
   /** Fail this connection attempt? Receives the attempt number (1-based, across the model's life). */
   failConnect?: (attempt: number, input: AdapterInput) => boolean;
   /** Reject in-place updates with a server error. */
@@ -104,6 +106,7 @@ export function createScriptedModel(options: ScriptedModelOptions = {}): Scripte
       change,
       needsFollowUpResponse: options.needsFollowUpResponse ?? true,
       ...(options.correlatesResponses ? { correlatesResponses: true } : {}),
+      ...(options.speaksBackgroundResults ? { speaksBackgroundResults: true } : {}),
     },
   };
 

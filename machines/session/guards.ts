@@ -53,6 +53,12 @@ export const sessionGuards = defineGuards({
     ({ context }: { context: SessionContext }) =>
       context.requests.some((r) => r.status === 'queued') && !context.requests.some((r) => r.status === 'sent' || r.status === 'answering'),
   ]),
+  /**
+   * A request is on the wire while the turn is idle: one the session owes itself (a background
+   * result the server speaks by itself, `speaksBackgroundResults`). The turn waits for its response
+   * in `generating.requested`, bounded by `responseStartTimeout`.
+   */
+  isResponseOwed: ({ context }) => context.requests.some((r) => r.status === 'sent'),
   /** A request is on the wire and the response that just ended did not answer it: its reply is still owed. */
   isReplyStillOwed: ({ context }, _params: { status: string }) => {
     const answered = answeredRequestIndex(context.requests);

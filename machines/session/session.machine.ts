@@ -184,6 +184,8 @@ export const realtimeSessionMachine = sessionSetup.createMachine({
                   // oldest queued request. Each makes the turn busy until its response is done.
                   always: [
                     { guard: 'isFollowUpOwed', target: 'generating.requested', actions: 'requestFollowUpResponse' },
+                    // A result the server speaks by itself was delivered: its response is owed (bounded there).
+                    { guard: 'isResponseOwed', target: 'generating.requested' },
                     { guard: 'canSendNextRequest', target: 'generating.requested', actions: 'sendNextRequest' },
                   ],
                   on: {

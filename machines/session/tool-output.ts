@@ -20,6 +20,10 @@
  *   (`turnComplete: false`); `whenIdle` as a `request`, a message asking for a reply that joins the
  *   session's request queue (no caller waits on it) and so goes out only when no response is active
  *   and the user does not have the floor (docs/conversation.md "Request queue").
+ * - A result the server speaks by itself (`speaksBackgroundResults`, Gemini; not `silent`), or a
+ *   note that asks for a reply, owes a response no caller asked for: it is counted as a request on
+ *   the wire (`owesResponse`), so the queue holds later requests until that response is done (a
+ *   Gemini text would cut the result's speech and take its empty, cut response as its answer).
  */
 import type { ClientIntent } from '../../adapters/events.js';
 import type { SessionContext, ToolCallRecord } from './types.js';
@@ -30,6 +34,12 @@ export interface ToolOutputDelivery {
   followUp: boolean;
   /** A message asking for a reply, for the request queue (sent when the turn allows it). */
   request?: string;
+  /**
+   * The server will answer what was sent by itself (a result it speaks, `speaksBackgroundResults`,
+   * or a note that asks for a reply): a response is owed, counted as a request on the wire with no
+   * caller (`withOwedResponse`), so queued requests wait for it instead of cutting it.
+   */
+  owesResponse: boolean;
 }
 
 export function toolOutputDelivery(
@@ -40,18 +50,20 @@ export function toolOutputDelivery(
 ): ToolOutputDelivery {
   const explicitResponses = context.capabilities.needsFollowUpResponse;
   if (record.behavior === 'blocking') {
-    return { intents: [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output }], followUp: explicitResponses };
+    return { intents: [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output }], followUp: explicitResponses, owesResponse: false };
   }
   const { scheduling } = record;
   const earlier = record.connectionId !== context.connectionId;
   const asNote = earlier && !context.capabilities.answersEarlierCalls;
-  if (asNote && scheduling === 'whenIdle') return { intents: [], followUp: false, request: asContext(record.name, record.callId, output) };
+  if (asNote && scheduling === 'whenIdle') return { intents: [], followUp: false, request: asContext(record.name, record.callId, output), owesResponse: false };
+  const noteAsksReply = scheduling !== 'silent' && !explicitResponses;
   const intents: ClientIntent[] = asNote
-    ? [{ type: 'client.text', role: 'user', text: asContext(record.name, record.callId, output), respond: scheduling !== 'silent' && !explicitResponses }]
+    ? [{ type: 'client.text', role: 'user', text: asContext(record.name, record.callId, output), respond: noteAsksReply }]
     : [{ type: 'client.toolOutput', callId: record.callId, name: record.name, output, scheduling }];
-  if (!explicitResponses || scheduling === 'silent') return { intents, followUp: false };
+  const owesResponse = asNote ? noteAsksReply : scheduling !== 'silent' && context.capabilities.speaksBackgroundResults === true;
+  if (!explicitResponses || scheduling === 'silent') return { intents, followUp: false, owesResponse };
   if (scheduling === 'interrupt' && responseActive) intents.unshift({ type: 'client.interrupt' });
-  return { intents, followUp: true };
+  return { intents, followUp: true, owesResponse };
 }
 
 /** A late result as a message to the model, for a connection that never saw the call. */

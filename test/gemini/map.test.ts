@@ -142,7 +142,7 @@ describe('gemini capabilities', () => {
     expect(Object.values(row.change).every((rule) => rule === 'resumption')).toBe(true);
     expect(row.needsFollowUpResponse).toBe(false);
     // Audio rates are not a capability: every INPUT_SAMPLE_RATES rate is resampled by the adapter.
-    expect(Object.keys(row).sort()).toEqual(['change', 'needsFollowUpResponse', 'requestInterruptsResponse', 'takesResponseRequests']);
+    expect(Object.keys(row).sort()).toEqual(['change', 'needsFollowUpResponse', 'requestInterruptsResponse', 'speaksBackgroundResults', 'takesResponseRequests']);
     const enabled = capabilitiesFor(geminiCapabilities(['m1']), 'm1');
     expect(enabled.change.instructions).toBe('inPlace');
     expect(enabled.change.tools).toBe('inPlace');

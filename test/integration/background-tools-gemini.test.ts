@@ -112,6 +112,43 @@ describe('background tools on Gemini 3.8', () => {
     expect(log.of('response_done').find((r, i) => i === 1)?.status).toBe('completed');
   });
 
+  // The server speaks a delivered result by itself after the current turn: that response is owed
+  // like a request's reply, so queued texts wait for it instead of cutting it (and taking its cut,
+  // empty response as their answer). Before, the replies came back completed, cancelled, cancelled.
+  it('WHEN_IDLE result delivered while texts are queued: each text is answered once, in order, and the result is spoken uncut', async () => {
+    const weather = slowWeather('whenIdle');
+    const { session, log } = await open([weather.tool]);
+    await session.sendText('What is the weather in Paris?');
+    await log.waitFor('tool_call');
+    const replies = [session.sendText('Tell me a joke.'), session.sendText('And another one.'), session.sendText('What time is it?')].map((r) => r.reply);
+    setTimeout(() => weather.release({ temperature: 21 }), 150);
+    const done = await Promise.all(replies);
+    expect(done.map((d) => d?.status)).toEqual(['completed', 'completed', 'completed']);
+    await waitUntil(() => spokeResult(log), 'the result spoken');
+    await waitUntil(() => log.of('response_done').length >= 5, 'every response done');
+    // Paris, the result, and the three texts: none was cut.
+    expect(log.of('response_done').map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(log.of('request_failed')).toHaveLength(0);
+  });
+
+  it('INTERRUPT result delivered while texts are queued: it cuts the answer being spoken (once), then the queued texts wait for its speech', async () => {
+    const weather = slowWeather('interrupt');
+    const { session, log } = await open([weather.tool]);
+    await session.sendText('What is the weather in Paris?');
+    await log.waitFor('tool_call');
+    const replies = [session.sendText('Tell me a joke.'), session.sendText('And another one.'), session.sendText('What time is it?')].map((r) => r.reply);
+    setTimeout(() => weather.release({ temperature: 21 }), 150);
+    const done = await Promise.all(replies);
+    await waitUntil(() => spokeResult(log), 'the result spoken');
+    // At most the answer streaming when the result arrived is cut (INTERRUPT means that); the result's
+    // own speech is never cut by a queued text, and every later text is answered.
+    expect(done.filter((d) => d?.status !== 'completed').length).toBeLessThanOrEqual(1);
+    expect(done.at(-1)?.status).toBe('completed');
+    const resultDone = log.of('response_done').filter((r) => r.status !== 'completed');
+    expect(resultDone.length).toBeLessThanOrEqual(1);
+    expect(log.of('request_failed')).toHaveLength(0);
+  });
+
   it('SILENT adds the result to the context without speech', async () => {
     const weather = slowWeather('silent');
     const { session, log, emulator, frames } = await open([weather.tool]);
@@ -144,11 +181,14 @@ describe('background tools on Gemini 3.8', () => {
     await log.waitFor('tool_result');
     const connections = [...new Set(entries().map((e) => e.connection))];
     const second = connections.at(-1);
-    const toNew = entries().filter((e) => e.connection === second && e.direction === 'in');
+    const toNew = () => entries().filter((e) => e.connection === second && e.direction === 'in');
+    const notesOf = () => toNew().filter((e) => JSON.stringify(e.frame).includes(call.callId));
+    // The note reaches the emulator a few milliseconds after `tool_result` is emitted.
+    await waitUntil(() => notesOf().length >= 1, 'the context note on the new connection');
     // A resumed Gemini session is not known to accept a toolResponse for an id of the old socket:
     // the result goes in as context (a user turn naming the call), never as a toolResponse.
-    expect(toNew.filter((e) => 'toolResponse' in (e.frame as Json))).toHaveLength(0);
-    const notes = toNew.filter((e) => JSON.stringify(e.frame).includes(call.callId));
+    expect(toNew().filter((e) => 'toolResponse' in (e.frame as Json))).toHaveLength(0);
+    const notes = notesOf();
     expect(notes).toHaveLength(1);
     expect(JSON.stringify(notes[0]!.frame)).toContain('temperature');
     expect(log.of('tool_result')).toEqual([expect.objectContaining({ callId: call.callId, delivered: true })]);

@@ -222,6 +222,21 @@ export const scenarios: Scenario[] = [
     maxPaths: 150,
   },
   {
+    // A provider that speaks a delivered background result by itself (Gemini): the result owes a
+    // response no caller asked for; the turn waits for it (bounded by responseStartTimeout) and
+    // queued requests go out only once it is done.
+    name: 'background results the server speaks by itself',
+    tools: [{ name: 'watch', background: true }],
+    model: { needsFollowUpResponse: false, speaksBackgroundResults: true },
+    stimuli: { only: ['model.functionCall', 'tool.ready', 'xstate.done.actor.*', 'xstate.after.*', 'session.sendText', 'model.responseCreated', 'model.responseDone'], maxOutstandingTools: 1 },
+    prefix: [{ type: 'session.connect' }, { type: 'model.connected', restored: false }],
+    // Five steps reach the owed response's start, end and timeout; more would call `watch1` again
+    // after it settled (the stimuli reuse the freed id, which the replay's mock scope cannot send to).
+    paths: 'simple',
+    maxSteps: 5,
+    maxPaths: 120,
+  },
+  {
     // The follow-up after tool outputs is a request like any other on a provider that names the
     // request a response answers: refused while a response runs (server VAD started one), it is
     // dropped, since that response reads the outputs; refused otherwise, the turn is free at once.

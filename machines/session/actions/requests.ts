@@ -113,6 +113,9 @@ export const requestActions = defineActions({
     const ids = failing.map((r) => r.requestId);
     if (params.held) ids.push(...context.deferredIntents.map(requestIdOf));
     for (const requestId of ids) if (requestId !== undefined) enqueue.emit({ type: 'request_failed', requestId, error: params.error });
+    // A response the session itself owed (no caller): nobody to tell, so only logged.
+    const own = failing.filter((r) => r.requestId === undefined).length;
+    if (own > 0) context.logger.info({ code: params.error.code }, `session: ${own} response(s) owed without a caller will not come (${params.error.code})`);
     if (failing.length > 0) enqueue.assign({ requests: context.requests.filter((r) => !params.statuses.includes(r.status)) });
     if (params.held && context.deferredIntents.length > 0) enqueue.assign({ deferredIntents: [] });
   }),
@@ -129,4 +132,16 @@ export function withOwnRequest(context: Pick<SessionContext, 'requests' | 'reque
     return { requests: context.requests, requestSeq: context.requestSeq };
   }
   return { requests: [...context.requests, newEntry(context.requestSeq, { requestId: undefined, text }, 'queued')], requestSeq: context.requestSeq + 1 };
+}
+
+/**
+ * A response the server will start by itself, for something the session sent (a background
+ * result the server speaks, `speaksBackgroundResults`): a caller-less request already on the wire
+ * (`sent`). Only a response started after it answers it (`startedRequestIndex`), and until that
+ * response is done no queued request goes out (`canSendNextRequest`); the turn waits for it in
+ * `generating.requested`, bounded by `responseStartTimeout` (a caller-less entry that times out
+ * fails silently: nobody waits on it; the timeout is logged).
+ */
+export function withOwedResponse(context: Pick<SessionContext, 'requests' | 'requestSeq'>): Pick<SessionContext, 'requests' | 'requestSeq'> {
+  return { requests: [...context.requests, newEntry(context.requestSeq, { requestId: undefined, text: undefined }, 'sent')], requestSeq: context.requestSeq + 1 };
 }

@@ -10,7 +10,7 @@ import { toolErrorOutput } from '../../../tools/outputs.js';
 import { recordCall, rememberUnsent, settleInLedger, toolActorId } from '../call-ledger.js';
 import { toolDecisionRefusal, toolResultRefusal } from '../refusals.js';
 import { defineActions } from '../setup.js';
-import { newEntry, withOwnRequest } from './requests.js';
+import { newEntry, withOwedResponse, withOwnRequest } from './requests.js';
 import { toolOutputDelivery } from '../tool-output.js';
 import type { RequestEntry, SessionContext, SessionEventOf, ToolCallRecord } from '../types.js';
 
@@ -131,6 +131,7 @@ export const toolActions = defineActions({
       const delivery = toolOutputDelivery(context, record, outcome.output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
       for (const intent of delivery.intents) enqueue.sendTo('model', intent);
       if (delivery.request !== undefined) enqueue.assign(withOwnRequest(context, delivery.request));
+      if (delivery.owesResponse) enqueue.assign(withOwedResponse(context));
       followUp = delivery.followUp;
     }
     const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
@@ -158,6 +159,7 @@ export const toolActions = defineActions({
       const delivery = toolOutputDelivery(context, record, record.held.output, false);
       for (const intent of delivery.intents) enqueue.sendTo('model', intent);
       if (delivery.request !== undefined) queue = withOwnRequest({ ...queue, logger: context.logger }, delivery.request);
+      if (delivery.owesResponse) queue = withOwedResponse(queue);
       followUp ||= delivery.followUp;
       delete toolCalls[record.callId];
       callLedger = settleInLedger(callLedger, record.callId, record.held.output, context.connectionId);
@@ -175,6 +177,7 @@ export const toolActions = defineActions({
     const delivery = toolOutputDelivery(context, record, output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
     for (const intent of delivery.intents) enqueue.sendTo('model', intent);
     if (delivery.request !== undefined) enqueue.assign(withOwnRequest(context, delivery.request));
+    if (delivery.owesResponse) enqueue.assign(withOwedResponse(context));
     enqueue.assign({
       toolCalls,
       unsentToolResults,
