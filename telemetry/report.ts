@@ -223,7 +223,8 @@ export class ReportCollector {
       resumptionFailures: this.resumptionFailures,
       errors: this.errors.map((e) => ({ ...e })),
       usage: { ...this.usage },
-      audio: { ...this.audio },
+      // Whole milliseconds: the sums of many chunk durations carry floating-point noise.
+      audio: { inputSeconds: toMillis(this.audio.inputSeconds), outputSeconds: toMillis(this.audio.outputSeconds) },
       closed: this.closed && { ...this.closed },
     };
   }
@@ -232,3 +233,5 @@ export class ReportCollector {
     return (this.tools[name] ??= { calls: 0, outcomes: {}, totalMs: 0, maxMs: 0 });
   }
 }
+
+const toMillis = (seconds: number): number => Math.round(seconds * 1000) / 1000;

@@ -75,8 +75,10 @@ describe('the session report', () => {
     });
     expect(report.connections).toBe(2);
     expect(report.usage.totalTokens).toBeGreaterThan(0);
-    expect(report.audio.outputSeconds).toBeCloseTo(audioOut / 2 / 24_000, 6);
-    expect(report.audio.inputSeconds).toBeCloseTo(audioIn / 2 / 24_000, 6);
+    expect(report.audio.outputSeconds).toBeCloseTo(audioOut / 2 / 24_000, 2);
+    expect(report.audio.inputSeconds).toBeCloseTo(audioIn / 2 / 24_000, 2);
+    // Reported in whole milliseconds, without floating-point noise.
+    for (const seconds of [report.audio.inputSeconds, report.audio.outputSeconds]) expect(String(seconds)).toMatch(/^\d+(\.\d{1,3})?$/);
     // One spoken turn: one time to first audio, from speech_stopped to the first audio event.
     const stopped = log.events.findIndex((e) => e.type === 'speech_stopped');
     expect(stopped).toBeGreaterThanOrEqual(0);
