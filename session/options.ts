@@ -103,15 +103,27 @@ const MachineOptionsSchema = z.object({
 
 const parts = [WiringSchema, FacadeSettingsSchema, MachineOptionsSchema] as const;
 
+/** Each part's keys, and every key some part declares: computed once, not per session. */
+const partKeys = new Map<z.ZodObject, readonly string[]>(parts.map((part) => [part, Object.keys(part.shape)]));
+const claimed = new Set([...partKeys.values()].flat());
+
 /** The fields of `values` that `part` declares and that are set. */
 function fieldsOf<T extends z.ZodObject>(values: Record<string, unknown>, part: T): z.output<T> {
-  return Object.fromEntries(Object.keys(part.shape).filter((key) => values[key] !== undefined).map((key) => [key, values[key]])) as z.output<T>;
+  const picked: Record<string, unknown> = {};
+  for (const key of partKeys.get(part) ?? []) if (values[key] !== undefined) picked[key] = values[key];
+  return picked as z.output<T>;
 }
 
 /** The fields no part declares: the session config, still unvalidated and with tools as given. */
 function configFieldsOf(values: Record<string, unknown>): Record<string, unknown> {
-  const claimed = new Set(parts.flatMap((part) => Object.keys(part.shape)));
-  return Object.fromEntries(Object.entries(values).filter(([key]) => !claimed.has(key)));
+  const config: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) {
+    if (claimed.has(key)) continue;
+    // An own "__proto__" key stays a field (as Object.fromEntries kept it), never a prototype.
+    if (key === '__proto__') Object.defineProperty(config, key, { value: values[key], enumerable: true, writable: true, configurable: true });
+    else config[key] = values[key];
+  }
+  return config;
 }
 
 /**

@@ -82,13 +82,25 @@ function timing(options: ToolTiming): { behavior: ToolBehavior; scheduling: Tool
 }
 
 /**
+ * The JSON Schema of each zod schema already converted: a definition built again from the same
+ * parameters schema (one per session, a module-level schema) converts it once. Zod schemas are
+ * immutable (every method returns a new one), so the conversion cannot go stale; a schema that
+ * fails to convert is not cached and fails again with the same error.
+ */
+const jsonSchemas = new WeakMap<z.ZodType, Record<string, unknown>>();
+
+/**
  * The input-side JSON Schema the model sees. A field JSON cannot describe (`z.date()`, `z.bigint()`,
  * a transform, …) is an error here, at definition time, naming the tool and the field; the model
  * could never send a valid value for it.
  */
 function toolJsonSchema(name: string, parameters: z.ZodType): Record<string, unknown> {
+  const cached = jsonSchemas.get(parameters);
+  if (cached) return cached;
   try {
-    return z.toJSONSchema(parameters, { io: 'input' }) as Record<string, unknown>;
+    const jsonSchema = z.toJSONSchema(parameters, { io: 'input' }) as Record<string, unknown>;
+    jsonSchemas.set(parameters, jsonSchema);
+    return jsonSchema;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const field = unrepresentableField(parameters, []);

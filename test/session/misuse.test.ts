@@ -141,3 +141,22 @@ describe('defineTool with parameters JSON Schema cannot express', () => {
     expect((thrown as Error).message).toMatch(/book_table.*slot\.when.*Date cannot be represented in JSON Schema/);
   });
 });
+
+describe('defineTool with a parameters schema used before (the JSON Schema is converted once per zod schema)', () => {
+  it('gives each definition its own equal JSON Schema, and a schema that cannot convert fails every time', () => {
+    const parameters = z.object({ city: z.string(), days: z.number().default(1) });
+    const first = defineTool({ name: 'weather', parameters, execute: () => 'sunny' });
+    const second = defineTool({ name: 'forecast', parameters, execute: () => 'rain' });
+    expect(second.jsonSchema).toEqual(first.jsonSchema);
+    expect(second.jsonSchema).not.toBe(first.jsonSchema);
+    expect(first.jsonSchema).toMatchObject({ type: 'object', required: ['city'] });
+    expect(first.jsonSchema).not.toHaveProperty('$schema');
+
+    const bad = z.object({ when: z.date() });
+    for (const name of ['first_try', 'second_try']) {
+      expect(() => defineTool({ name, parameters: bad, execute: () => 0 })).toThrow(
+        expect.objectContaining({ code: 'invalid_config', param: 'when', message: expect.stringMatching(new RegExp(`${name}.*"when"`)) }),
+      );
+    }
+  });
+});
