@@ -218,6 +218,10 @@ describe('createVoxstateInspector against a local WebSocket receiver', () => {
     const model = createScriptedModel();
     const session = createRealtimeSession({ model, extra: { apiKey: API_KEY }, inspect: inspector.inspect });
     await session.connect();
+    // The receiver's socket may open after the session started (a loaded machine): the relay
+    // replays live actors to a late viewer, so wait for that before closing — a viewer that
+    // connects after the close sees no closed actor.
+    await waitUntil(() => received.some((e) => e.type === '@xstate.actor'), 'the session actor at the receiver');
     await session.close();
     await waitUntil(() => received.some((e) => e.type === '@xstate.snapshot' && (e.snapshot as { value?: unknown }).value === 'closed'), 'the closed snapshot at the receiver');
     expect(received.find((e) => e.type === '@xstate.actor')).toMatchObject({ name: 'realtimeSession' });
