@@ -12,13 +12,21 @@ export const CUT_MARK = '…';
 
 /**
  * `text` cut to the part heard: all of it when `playedMs >= receivedMs` (or nothing was
- * received), nothing when nothing was played, otherwise the words wholly inside the played
- * fraction of its characters, followed by `CUT_MARK`.
+ * received), otherwise `heardFraction` of `playedMs / receivedMs`.
  */
 export function heardText(text: string, playedMs: number, receivedMs: number): string {
-  if (!(receivedMs > 0) || playedMs >= receivedMs) return text;
-  if (!(playedMs > 0)) return '';
-  const cut = Math.floor(text.length * (playedMs / receivedMs));
+  if (!(receivedMs > 0)) return text;
+  return heardFraction(text, playedMs / receivedMs);
+}
+
+/**
+ * `text` cut to a `fraction` of it heard: all of it at 1 or more, nothing at 0 or less (or NaN),
+ * otherwise the words wholly inside that fraction of its characters, followed by `CUT_MARK`.
+ */
+export function heardFraction(text: string, fraction: number): string {
+  if (fraction >= 1) return text;
+  if (!(fraction > 0)) return '';
+  const cut = Math.floor(text.length * fraction);
   // A word continues past the cut unless the cut falls on (or right before) a space.
   const atBoundary = cut >= text.length || /\s/.test(text[cut] ?? '');
   const kept = atBoundary ? text.slice(0, cut) : text.slice(0, cut).replace(/\S*$/, '');

@@ -6,7 +6,7 @@
  * adapter object may serve many sessions, and the actor is recreated for every connection.
  */
 import type { AudioPort } from '../audio-port.js';
-import { heardPart } from './heard-text.js';
+import { heardFraction } from '../heard-text.js';
 
 export type HistoryItem =
   /**
@@ -50,7 +50,7 @@ export class ConversationHistory {
 
   add(item: HistoryItem): void {
     const fraction = item.kind === 'message' && item.itemId !== undefined ? this.heard.get(item.itemId) : undefined;
-    if (fraction !== undefined && item.kind === 'message') item = { ...item, text: heardPart(item.text, fraction) };
+    if (fraction !== undefined && item.kind === 'message') item = { ...item, text: heardFraction(item.text, fraction) };
     if (item.kind === 'message' && item.text.trim() === '') return;
     this.items.push(item);
     this.bytes += size(item);
@@ -68,7 +68,7 @@ export class ConversationHistory {
     if (this.heard.size > MAX_TRUNCATED) this.heard.delete(this.heard.keys().next().value!);
     const entry = this.items.find((i) => i.kind === 'message' && i.role === 'assistant' && i.itemId === itemId);
     if (!entry || entry.kind !== 'message') return;
-    const text = heardPart(entry.text, fraction);
+    const text = heardFraction(entry.text, fraction);
     this.bytes += text.length - entry.text.length;
     entry.text = text;
   }

@@ -1,18 +1,18 @@
 /** The heard part of a truncated transcript: proportional, back to a whole word, marked, never more than was said. */
 import { describe, expect, it } from 'vitest';
-import { heardPart } from '../../adapters/openai/heard-text.js';
+import { heardFraction } from '../../adapters/heard-text.js';
 import { ConversationHistory } from '../../adapters/openai/history.js';
 
-describe('heardPart', () => {
+describe('heardFraction', () => {
   const text = 'The keeper climbed the stairs at dusk';
   it('cuts in proportion, back to a word boundary, with a trailing mark', () => {
-    expect(heardPart(text, 0.5)).toBe('The keeper climbed…');
-    expect(heardPart(text, 0.2)).toBe('The…');
+    expect(heardFraction(text, 0.5)).toBe('The keeper climbed…');
+    expect(heardFraction(text, 0.2)).toBe('The…');
   });
   it('keeps a fully heard text and drops a text nothing of which was heard', () => {
-    expect(heardPart(text, 1)).toBe(text);
-    expect(heardPart(text, 0)).toBe('');
-    expect(heardPart(text, 0.01)).toBe('');
+    expect(heardFraction(text, 1)).toBe(text);
+    expect(heardFraction(text, 0)).toBe('');
+    expect(heardFraction(text, 0.01)).toBe('');
   });
 });
 
