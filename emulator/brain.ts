@@ -67,6 +67,7 @@ export function createRuleBrain(options: { transcripts?: readonly string[] } = {
   };
 }
 
+// The wording written by adapters/late-output-note.ts (the emulator plays the provider side, so it reads the text, not the function).
 const CONTEXT_NOTE = /^\[The background tool call (\S+) \([^)]*\) from earlier in this conversation has finished\. Its result: (.*)\]$/s;
 
 function keywords(toolName: string): string[] {

@@ -16,7 +16,7 @@ import { configConflict } from './extra-conflicts.js';
 import { optionConflict, type OpenAISessionOptions } from './options.js';
 import {
   functionOutputItem,
-  lateOutputNote,
+  lateOutputNoteText,
   outputText,
   pcm24kMs,
   replayItemBeta,
@@ -193,7 +193,7 @@ function openaiProtocol(link: ProviderLink, options: ConnectionOptions, historie
       case 'client.toolOutput': {
         if (!history.hasCall(intent.callId)) {
           // The call item was not replayed on this connection (trimmed by the history caps): context instead.
-          const note = lateOutputNote(intent.name, intent.callId, intent.output);
+          const note = lateOutputNoteText(intent.name, intent.callId, intent.output);
           history.add({ kind: 'message', role: 'user', text: note });
           return send(textItem(note, 'user'));
         }

@@ -2,6 +2,7 @@
  * Pure mapping from the canonical config and the neutral model to OpenAI client frames. The
  * inbound direction (server frames → neutral events) is stateful and lives in `inbound.ts`.
  */
+import { lateOutputNote } from '../late-output-note.js';
 import type { SessionConfig, TurnDetection } from '../../config.js';
 import { mergeExtra } from '../extra.js';
 import type { HistoryItem } from './history.js';
@@ -151,10 +152,10 @@ export function functionOutputItem(callId: string, output: string): ItemCreateFr
  * earlier connection whose item the history caps trimmed before the replay): an output item must
  * name the `call_id` of a function_call item in the conversation (protocols.md §1.3; the emulator
  * answers `No function call found with call_id` otherwise), so the result goes in as a user message.
- * The wording matches the session's context note (machines/session/tool-output.ts).
+ * The wording is the session's context note (adapters/late-output-note.ts).
  */
-export function lateOutputNote(name: string, callId: string, output: unknown): string {
-  return `[The background tool call ${name} (${callId}) from earlier in this conversation has finished. Its result: ${outputText(output)}]`;
+export function lateOutputNoteText(name: string, callId: string, output: unknown): string {
+  return lateOutputNote(name, callId, outputText(output));
 }
 
 /** Tool output as JSON text; a string is sent as-is when it already is JSON, else JSON-encoded. */

@@ -25,6 +25,7 @@
  *   the wire (`owesResponse`), so the queue holds later requests until that response is done (a
  *   Gemini text would cut the result's speech and take its empty, cut response as its answer).
  */
+import { lateOutputNote } from '../../adapters/late-output-note.js';
 import type { ClientIntent } from '../../adapters/events.js';
 import type { SessionContext, ToolCallRecord } from './types.js';
 
@@ -67,6 +68,4 @@ export function toolOutputDelivery(
 }
 
 /** A late result as a message to the model, for a connection that never saw the call. */
-function asContext(name: string, callId: string, output: unknown): string {
-  return `[The background tool call ${name} (${callId}) from earlier in this conversation has finished. Its result: ${JSON.stringify(output ?? null)}]`;
-}
+const asContext = (name: string, callId: string, output: unknown): string => lateOutputNote(name, callId, JSON.stringify(output ?? null));
