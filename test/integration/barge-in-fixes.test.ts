@@ -5,40 +5,16 @@
  * redundant `response.cancel` in the server-VAD window; `interrupt({ playedMs })` beyond what was
  * received still cuts an active response; a Gemini server `interrupted` cuts what was heard.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { geminiLive } from '../../adapters/gemini/index.js';
-import { openaiRealtime } from '../../adapters/openai/index.js';
-import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../emulator/index.js';
-import { createRealtimeSession, type RealtimeSessionOptions } from '../../index.js';
+import { createRealtimeSession } from '../../index.js';
 import { silence, tone } from '../openai/fixture.js';
+import { openaiEmulatorSessions } from './openai-emulator-sessions.js';
 import { record, tick, waitUntil } from '../session/event-log.js';
 
 const KEY = 'sk-test-bargein-0123456789';
 const LONG = 'Please tell me a long and winding story about a lighthouse keeper, her cat, and the storm that came at night';
-let emulator: Emulator | undefined;
-const sessions: Array<ReturnType<typeof createRealtimeSession>> = [];
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function open(options: StartEmulatorOptions, sessionOptions: Partial<RealtimeSessionOptions> = {}) {
-  emulator = await startEmulator(options);
-  const session = createRealtimeSession({ model: openaiRealtime({ apiKey: KEY, url: emulator.openaiUrl }), ...sessionOptions });
-  sessions.push(session);
-  const log = record(session);
-  await session.connect();
-  const frames = (direction: 'in' | 'out', type: string, connection?: number) =>
-    emulator!.context.log.entries
-      .filter((e) => e.direction === direction && e.protocol === 'openai' && (connection === undefined || e.connection === connection))
-      .map((e) => e.frame as Record<string, unknown>)
-      .filter((f) => f['type'] === type);
-  const receivedMs = (itemId: string) =>
-    log.of('audio').filter((a) => a.itemId === itemId).reduce((n, a) => n + a.audio.length / 2 / (a.sampleRate / 1000), 0);
-  return { session, log, inbound: (type: string, c?: number) => frames('in', type, c), outbound: (type: string, c?: number) => frames('out', type, c), receivedMs };
-}
+const { open, start, track, emulator } = openaiEmulatorSessions(KEY);
 
 describe('barge-in after response.done (OpenAI, emulator)', () => {
   it('server VAD speech while the finished answer still plays: interrupted, then one truncate at the played position, no cancel; the replay carries the heard part', async () => {
@@ -72,8 +48,8 @@ describe('barge-in after response.done (OpenAI, emulator)', () => {
     // A voice change replays the conversation: the assistant's answer as heard, not in full.
     const said = log.of('transcript').find((t) => t.role === 'assistant' && t.isFinal && t.itemId === itemId)!.text;
     expect(await session.updateSession({ voice: 'verse' })).not.toBe('rejected');
-    await waitUntil(() => Math.max(...emulator!.context.log.entries.map((e) => e.connection)) > 1, 'second connection', 8000);
-    const conn2 = Math.max(...emulator!.context.log.entries.map((e) => e.connection));
+    await waitUntil(() => Math.max(...emulator().context.log.entries.map((e) => e.connection)) > 1, 'second connection', 8000);
+    const conn2 = Math.max(...emulator().context.log.entries.map((e) => e.connection));
     await waitUntil(() => inbound('conversation.item.create', conn2).some((f) => (f['item'] as { role?: string }).role === 'assistant'), 'replayed answer');
     const replayed = inbound('conversation.item.create', conn2)
       .map((f) => f['item'] as { role: string; content: Array<{ text: string }> })
@@ -99,7 +75,7 @@ describe('a truncation after a connection swap (OpenAI, emulator)', () => {
   it('an answer still playing across a voice-change swap is cut by interrupt(): the next replay carries the heard part', async () => {
     const { session, log, inbound } = await open({ openai: { realtimeFactor: 20 } }, { turnDetection: { type: 'none' }, voice: 'alloy' });
     await session.sendText(LONG).reply;
-    const lastConnection = () => Math.max(...emulator!.context.log.entries.map((e) => e.connection));
+    const lastConnection = () => Math.max(...emulator().context.log.entries.map((e) => e.connection));
     const assistantReplay = (c: number) =>
       inbound('conversation.item.create', c)
         .map((f) => f['item'] as { role: string; content: Array<{ text: string }> })
@@ -175,11 +151,11 @@ describe('interrupt() (OpenAI, emulator)', () => {
 
 describe('a server barge-in on Gemini (emulator)', () => {
   it('serverContent.interrupted cuts what was heard: interrupted (user), then one truncated below what was received', async () => {
-    emulator = await startEmulator({ gemini: { realtimeFactor: 1 } });
+    const emu = await start({ gemini: { realtimeFactor: 1 } });
     const session = createRealtimeSession({
-      model: geminiLive({ apiKey: 'AIzaSyBARGEIN-not-real-0123456789', url: emulator.geminiUrl, model: 'gemini-2.5-flash-native-audio-preview-12-2025' }),
+      model: geminiLive({ apiKey: 'AIzaSyBARGEIN-not-real-0123456789', url: emu.geminiUrl, model: 'gemini-2.5-flash-native-audio-preview-12-2025' }),
     });
-    sessions.push(session);
+    track(session);
     const log = record(session);
     await session.connect();
     session.sendText('Please tell me a long story about a lighthouse keeper and her cat');

@@ -4,40 +4,14 @@
  * `response.cancel` only when the server has not cancelled by itself, the replay after a swap
  * carries the heard part only, and a queued request waits while the user has the floor.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { openaiRealtime } from '../../adapters/openai/index.js';
-import { startEmulator, type Emulator, type StartEmulatorOptions } from '../../emulator/index.js';
-import { createRealtimeSession, type RealtimeSessionOptions } from '../../index.js';
+import { describe, expect, it } from 'vitest';
 import { silence, tone } from '../openai/fixture.js';
-import { record, tick, waitUntil } from '../session/event-log.js';
+import { openaiEmulatorSessions } from './openai-emulator-sessions.js';
+import { tick, waitUntil } from '../session/event-log.js';
 
 const KEY = 'sk-test-playback-0123456789';
 const LONG = 'Please tell me a long and winding story about a lighthouse keeper, her cat, and the storm that came at night';
-let emulator: Emulator | undefined;
-const sessions: Array<ReturnType<typeof createRealtimeSession>> = [];
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function open(options: StartEmulatorOptions, sessionOptions: Partial<RealtimeSessionOptions> = {}) {
-  emulator = await startEmulator(options);
-  const session = createRealtimeSession({ model: openaiRealtime({ apiKey: KEY, url: emulator.openaiUrl }), ...sessionOptions });
-  sessions.push(session);
-  const log = record(session);
-  await session.connect();
-  const frames = (direction: 'in' | 'out', type: string, connection?: number) =>
-    emulator!.context.log.entries
-      .filter((e) => e.direction === direction && e.protocol === 'openai' && (connection === undefined || e.connection === connection))
-      .map((e) => e.frame as Record<string, unknown>)
-      .filter((f) => f['type'] === type);
-  /** Milliseconds of audio the application received per item. */
-  const receivedMs = (itemId: string) =>
-    log.of('audio').filter((a) => a.itemId === itemId).reduce((n, a) => n + a.audio.length / 2 / (a.sampleRate / 1000), 0);
-  return { session, log, inbound: (type: string, c?: number) => frames('in', type, c), outbound: (type: string, c?: number) => frames('out', type, c), receivedMs };
-}
+const { open, emulator } = openaiEmulatorSessions(KEY);
 
 describe('barge-in with truncation (OpenAI, emulator)', () => {
   it('server VAD barge-in mid-answer: one truncate per item with audio, never beyond what was received, and no response.cancel', async () => {
@@ -83,7 +57,7 @@ describe('barge-in with truncation (OpenAI, emulator)', () => {
     expect(log.of('truncated')).toEqual([{ type: 'truncated', itemId, playedMs: 60, receivedMs: expect.any(Number) }]);
     expect(log.of('truncated')[0]!.receivedMs).toBeCloseTo(receivedMs(itemId), 3);
     // Cancel on the wire before the truncation (openai-realtime-2026.md §6).
-    const order = emulator!.context.log.entries.filter((e) => e.direction === 'in').map((e) => (e.frame as { type: string }).type);
+    const order = emulator().context.log.entries.filter((e) => e.direction === 'in').map((e) => (e.frame as { type: string }).type);
     expect(order.indexOf('response.cancel')).toBeLessThan(order.indexOf('conversation.item.truncate'));
     expect(log.of('error')).toEqual([]);
   });
@@ -134,7 +108,7 @@ describe('barge-in with truncation (OpenAI, emulator)', () => {
     await log.waitFor('response_done', (e) => e.status === 'cancelled');
     const said = log.of('transcript').filter((t) => t.role === 'assistant' && !t.isFinal).map((t) => t.text).join('');
     expect(await session.updateSession({ voice: 'verse' })).toBe('resumed');
-    const conn2 = Math.max(...emulator!.context.log.entries.map((e) => e.connection));
+    const conn2 = Math.max(...emulator().context.log.entries.map((e) => e.connection));
     await waitUntil(() => inbound('conversation.item.create', conn2).length >= 2, 'replayed items');
     const replayed = inbound('conversation.item.create', conn2).map((f) => f['item'] as { role: string; content: Array<{ text: string }> });
     const assistant = replayed.filter((i) => i.role === 'assistant').map((i) => i.content[0]!.text);
@@ -155,7 +129,7 @@ describe('a refused truncation (OpenAI, emulator)', () => {
     await waitUntil(() => inbound('conversation.item.truncate').length === 1, 'truncation on the wire');
     const eventId = inbound('conversation.item.truncate')[0]!['event_id'];
     // The service's error shape (protocols.md §1.4), naming our truncate's event_id.
-    emulator!.openai.inject({
+    emulator().openai.inject({
       type: 'frame',
       frame: { type: 'error', error: { type: 'invalid_request_error', code: 'invalid_value', message: 'audio_end_ms is too large', param: 'audio_end_ms', event_id: eventId } },
     });
