@@ -73,12 +73,23 @@ export function defineTool<TSchema extends z.ZodObject, TOutput>(
     timeoutMs: options.timeoutMs,
     needsApproval: options.needsApproval ?? false,
     cancelOnInterrupt: options.cancelOnInterrupt ?? false,
-    ...timing(options),
+    ...timing(options.name, options),
   };
 }
 
-function timing(options: ToolTiming): { behavior: ToolBehavior; scheduling: ToolScheduling } {
-  return { behavior: options.behavior ?? 'blocking', scheduling: options.scheduling ?? 'whenIdle' };
+const BEHAVIORS: readonly ToolBehavior[] = ['blocking', 'background'];
+const SCHEDULINGS: readonly ToolScheduling[] = ['interrupt', 'whenIdle', 'silent'];
+
+/** `behavior` and `scheduling` with their defaults; a value outside the union (a JavaScript caller's typo) is an error naming the tool, never a silent blocking call. */
+function timing(name: string, options: ToolTiming): { behavior: ToolBehavior; scheduling: ToolScheduling } {
+  const behavior = options.behavior ?? 'blocking';
+  const scheduling = options.scheduling ?? 'whenIdle';
+  for (const [field, value, allowed] of [['behavior', behavior, BEHAVIORS], ['scheduling', scheduling, SCHEDULINGS]] as const) {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new VoxstateError({ code: 'invalid_config', message: `tool "${name}": ${field} must be one of ${allowed.map((v) => `'${v}'`).join(', ')}; got ${JSON.stringify(value)}`, param: field });
+    }
+  }
+  return { behavior, scheduling };
 }
 
 /**
@@ -151,7 +162,7 @@ export function toolFromHandler<TOutput>(
     timeoutMs: options.timeoutMs,
     needsApproval: options.needsApproval ?? false,
     cancelOnInterrupt: options.cancelOnInterrupt ?? false,
-    ...timing(options),
+    ...timing(name, options),
   };
 }
 

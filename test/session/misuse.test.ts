@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { ConfigValidationError, createRealtimeSession, defineTool, NotConnectedError, VoxstateError } from '../../index.js';
+import { ConfigValidationError, createRealtimeSession, defineTool, NotConnectedError, toolFromHandler, VoxstateError } from '../../index.js';
 import { createScriptedModel } from '../../testing.js';
 import { record } from './event-log.js';
 
@@ -158,5 +158,18 @@ describe('defineTool with a parameters schema used before (the JSON Schema is co
         expect.objectContaining({ code: 'invalid_config', param: 'when', message: expect.stringMatching(new RegExp(`${name}.*"when"`)) }),
       );
     }
+  });
+});
+
+describe('defineTool and toolFromHandler with a behavior or scheduling outside the union (a JavaScript caller)', () => {
+  it('fail at definition, naming the tool and the field, instead of treating the call as blocking', () => {
+    const bad = { behavior: 'Background' } as unknown as { behavior: 'background' };
+    expect(() => defineTool({ name: 'watch', parameters: z.object({}), execute: () => 'ok', ...bad })).toThrow(
+      expect.objectContaining({ code: 'invalid_config', param: 'behavior', message: expect.stringMatching(/tool "watch": behavior must be one of 'blocking', 'background'; got "Background"/) }),
+    );
+    const late = { behavior: 'background', scheduling: 'later' } as unknown as { scheduling: 'silent' };
+    expect(() => toolFromHandler({ name: 'scan' }, () => 'ok', late)).toThrow(
+      expect.objectContaining({ code: 'invalid_config', param: 'scheduling', message: expect.stringMatching(/tool "scan": scheduling must be one of/) }),
+    );
   });
 });
