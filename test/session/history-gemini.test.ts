@@ -4,12 +4,12 @@
  * across an update resumption without loss or duplicates.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { geminiLive } from '../../adapters/gemini/index.js';
 import { createRuleBrain, startEmulator, type Emulator } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
-import { createRealtimeSession, defineTool, silentLogger, type HistoryItem, type RealtimeSession } from '../../index.js';
+import { createRealtimeSession, silentLogger, type RealtimeSession } from '../../index.js';
 import { record, waitUntil } from './event-log.js';
+import { outline, weather } from './history-fixture.js';
 
 const KEY = 'AIzaSyHISTORY-not-real-0123456789';
 let emulator: Emulator | undefined;
@@ -19,16 +19,6 @@ afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
 });
-
-const weather = defineTool({
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  parameters: z.object({ city: z.string() }),
-  execute: ({ city }) => ({ city, sky: 'sunny' }),
-});
-
-const outline = (items: readonly HistoryItem[]) =>
-  items.map((i) => (i.type === 'message' ? `${i.role}/${i.source}: ${i.text}` : `tool ${i.name} ${i.status} ${i.output}`));
 
 describe('session.history on Gemini', () => {
   it('a spoken turn, a text turn and a tool call in spoken order, kept across an update resumption', async () => {

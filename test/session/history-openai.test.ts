@@ -5,12 +5,12 @@
  * frozen snapshots, and the limit.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { openaiRealtime } from '../../adapters/openai/index.js';
 import { createRuleBrain, startEmulator, type Emulator } from '../../emulator/index.js';
 import { synthesize } from '../../emulator/speech.js';
-import { createRealtimeSession, defineTool, silentLogger, type HistoryItem, type RealtimeSession } from '../../index.js';
+import { createRealtimeSession, silentLogger, type HistoryItem, type RealtimeSession } from '../../index.js';
 import { record, waitUntil } from './event-log.js';
+import { outline, weather } from './history-fixture.js';
 
 const KEY = 'sk-test-history-0123456789';
 let emulator: Emulator | undefined;
@@ -19,13 +19,6 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
   await emulator?.close();
   emulator = undefined;
-});
-
-const weather = defineTool({
-  name: 'get_weather',
-  description: 'Current weather for a city',
-  parameters: z.object({ city: z.string() }),
-  execute: ({ city }) => ({ city, sky: 'sunny' }),
 });
 
 async function open(emulatorOptions: Parameters<typeof startEmulator>[0], options: Record<string, unknown> = {}) {
@@ -44,9 +37,6 @@ function speak(session: RealtimeSession, words: string): void {
 }
 
 /** The history as [kind, text or name] pairs, for order checks. */
-const outline = (items: readonly HistoryItem[]) =>
-  items.map((i) => (i.type === 'message' ? `${i.role}/${i.source}: ${i.text}` : `tool ${i.name} ${i.status} ${i.output}`));
-
 describe('session.history on OpenAI', () => {
   it('a spoken turn, a text turn and a tool call in spoken order, the late user transcript in its place, kept across a voice change', async () => {
     // A transcription delay far longer than the answer takes: the question's transcript comes after its answer.
