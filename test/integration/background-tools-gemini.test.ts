@@ -58,6 +58,24 @@ async function open(tools: ReturnType<typeof slowWeather>['tool'][], options: { 
 const spokeResult = (log: ReturnType<typeof record>) =>
   log.of('transcript').some((t) => t.role === 'assistant' && t.isFinal && t.text.includes('get weather says'));
 
+/**
+ * A background weather call answered while a long answer is being spoken: the call is made, then a
+ * story is asked for, and the result is released once the story has started. Returns when the
+ * result has been spoken, with where the `toolResponse` sits in the emulator's log.
+ */
+async function resultDuringALongAnswer(scheduling: ToolScheduling) {
+  const weather = slowWeather(scheduling);
+  const { session, log, entries, index } = await open([weather.tool], { realtimeFactor: 2 });
+  await session.sendText('What is the weather in Paris?');
+  await log.waitFor('tool_call');
+  await log.waitFor('response_done');
+  void session.sendText('Please tell me a long story about the sea, the wind, the boats and the harbour at night.');
+  await waitUntil(() => log.of('response_created').length >= 2, 'the story to start');
+  weather.release({ temperature: 21 });
+  await waitUntil(() => spokeResult(log), 'the result spoken');
+  return { log, entries, responseAt: index('in', 'toolResponse') };
+}
+
 describe('background tools on Gemini 3.8', () => {
   it('declares behavior explicitly on every function; the model keeps answering while a slow call runs; the result comes WHEN_IDLE, once', async () => {
     const weather = slowWeather('whenIdle');
@@ -82,32 +100,13 @@ describe('background tools on Gemini 3.8', () => {
   });
 
   it('INTERRUPT cuts the current output and speaks the result now', async () => {
-    const weather = slowWeather('interrupt');
-    const { session, log, entries, index } = await open([weather.tool], { realtimeFactor: 2 });
-    await session.sendText('What is the weather in Paris?');
-    await log.waitFor('tool_call');
-    await log.waitFor('response_done');
-    // A long answer is being spoken when the result arrives.
-    void session.sendText('Please tell me a long story about the sea, the wind, the boats and the harbour at night.');
-    await waitUntil(() => log.of('response_created').length >= 2, 'the story to start');
-    weather.release({ temperature: 21 });
-    await waitUntil(() => spokeResult(log), 'the result spoken');
-    const responseAt = index('in', 'toolResponse');
+    const { entries, responseAt } = await resultDuringALongAnswer('interrupt');
     const interruptedAt = entries().findIndex((e, i) => i > responseAt && e.direction === 'out' && (e.frame as Json)['serverContent']?.interrupted);
     expect(interruptedAt).toBeGreaterThan(responseAt);
   });
 
   it('WHEN_IDLE does not cut the current output: the result follows its turnComplete', async () => {
-    const weather = slowWeather('whenIdle');
-    const { session, log, entries, index } = await open([weather.tool], { realtimeFactor: 2 });
-    await session.sendText('What is the weather in Paris?');
-    await log.waitFor('tool_call');
-    await log.waitFor('response_done');
-    void session.sendText('Please tell me a long story about the sea, the wind, the boats and the harbour at night.');
-    await waitUntil(() => log.of('response_created').length >= 2, 'the story to start');
-    weather.release({ temperature: 21 });
-    await waitUntil(() => spokeResult(log), 'the result spoken');
-    const responseAt = index('in', 'toolResponse');
+    const { log, entries, responseAt } = await resultDuringALongAnswer('whenIdle');
     expect(entries().some((e, i) => i > responseAt && e.direction === 'out' && (e.frame as Json)['serverContent']?.interrupted)).toBe(false);
     expect(log.of('response_done').find((r, i) => i === 1)?.status).toBe('completed');
   });
