@@ -7,13 +7,20 @@
  * Fake timers stand in for the waits; the emulator cannot lose a frame.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRealtimeSession } from '../../index.js';
+import { createRealtimeSession, type RealtimeSession } from '../../index.js';
 import { createScriptedModel } from '../../testing.js';
 import { record } from './event-log.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
+
+/** `close()` waits on the model's close with the session's close timeout: run the fake clock past it. */
+async function closeWithFakeTimers(session: RealtimeSession): Promise<void> {
+  const closed = session.close();
+  await vi.advanceTimersByTimeAsync(3_000);
+  await closed;
+}
 
 async function start() {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
@@ -50,9 +57,7 @@ describe('the user has the floor', () => {
     await request;
     expect(log.of('response_done').map((r) => [r.responseId === 'resp_vad', r.requestId])).toEqual([[true, undefined], [false, log.of('request_sent')[0]!.requestId]]);
     expect(log.types().indexOf('speech_stopped')).toBeLessThan(log.types().indexOf('request_sent'));
-    const closed = session.close();
-    await vi.advanceTimersByTimeAsync(3_000);
-    await closed;
+    await closeWithFakeTimers(session);
   });
 
   it('after speech_stopped a server response that never starts holds the floor for userTurnResponseTimeout (3 s), not longer', async () => {
@@ -67,9 +72,7 @@ describe('the user has the floor', () => {
     await vi.advanceTimersByTimeAsync(50);
     await request;
     expect(log.of('response_done')).toEqual([expect.objectContaining({ status: 'completed', requestId: log.of('request_sent')[0]!.requestId })]);
-    const closed = session.close();
-    await vi.advanceTimersByTimeAsync(3_000);
-    await closed;
+    await closeWithFakeTimers(session);
   });
 
   it('without speech_stopped the floor is released after userFloorTimeout (20 s), not before', async () => {
@@ -84,8 +87,6 @@ describe('the user has the floor', () => {
     await request;
     expect(log.of('response_done')).toEqual([expect.objectContaining({ status: 'completed', requestId: log.of('request_sent')[0]!.requestId })]);
     expect(log.of('speech_stopped')).toHaveLength(0);
-    const closed = session.close();
-    await vi.advanceTimersByTimeAsync(3_000);
-    await closed;
+    await closeWithFakeTimers(session);
   });
 });
