@@ -38,7 +38,7 @@ export interface ToolOutputDelivery {
   /**
    * The server will answer what was sent by itself (a result it speaks, `speaksBackgroundResults`,
    * or a note that asks for a reply): a response is owed, counted as a request on the wire with no
-   * caller (`withOwedResponse`), so queued requests wait for it instead of cutting it.
+   * caller (`withServerResponseOwed`), so queued requests wait for it instead of cutting it.
    */
   owesResponse: boolean;
 }

@@ -126,7 +126,7 @@ export const requestActions = defineActions({
  * note): it joins the queue and goes out like any queued request, when no response is active and the
  * user does not have the floor (`canSendNextRequest`). Beyond the bound it is dropped (and logged).
  */
-export function withOwnRequest(context: Pick<SessionContext, 'requests' | 'requestSeq' | 'logger'>, text: string): Pick<SessionContext, 'requests' | 'requestSeq'> {
+export function withQueuedSessionMessage(context: Pick<SessionContext, 'requests' | 'requestSeq' | 'logger'>, text: string): Pick<SessionContext, 'requests' | 'requestSeq'> {
   if (context.requests.filter((r) => r.status === 'queued').length >= MAX_QUEUED_REQUESTS) {
     context.logger.warn({}, `session: more than ${MAX_QUEUED_REQUESTS} requests waiting; the session's own message was dropped`);
     return { requests: context.requests, requestSeq: context.requestSeq };
@@ -142,6 +142,6 @@ export function withOwnRequest(context: Pick<SessionContext, 'requests' | 'reque
  * `generating.requested`, bounded by `responseStartTimeout` (a caller-less entry that times out
  * fails silently: nobody waits on it; the timeout is logged).
  */
-export function withOwedResponse(context: Pick<SessionContext, 'requests' | 'requestSeq'>): Pick<SessionContext, 'requests' | 'requestSeq'> {
+export function withServerResponseOwed(context: Pick<SessionContext, 'requests' | 'requestSeq'>): Pick<SessionContext, 'requests' | 'requestSeq'> {
   return { requests: [...context.requests, newEntry(context.requestSeq, { requestId: undefined, text: undefined }, 'sent')], requestSeq: context.requestSeq + 1 };
 }

@@ -10,7 +10,7 @@ import { toolErrorOutput } from '../../../tools/outputs.js';
 import { recordCall, rememberUnsent, settleInLedger, toolActorId } from '../call-ledger.js';
 import { toolDecisionRefusal, toolResultRefusal } from '../refusals.js';
 import { defineActions } from '../setup.js';
-import { newEntry, withOwedResponse, withOwnRequest } from './requests.js';
+import { newEntry, withServerResponseOwed, withQueuedSessionMessage } from './requests.js';
 import { toolOutputDelivery } from '../tool-output.js';
 import type { RequestEntry, SessionContext, SessionEventOf, ToolCallRecord } from '../types.js';
 
@@ -130,8 +130,8 @@ export const toolActions = defineActions({
     if (deliver) {
       const delivery = toolOutputDelivery(context, record, outcome.output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
       for (const intent of delivery.intents) enqueue.sendTo('model', intent);
-      if (delivery.request !== undefined) enqueue.assign(withOwnRequest(context, delivery.request));
-      if (delivery.owesResponse) enqueue.assign(withOwedResponse(context));
+      if (delivery.request !== undefined) enqueue.assign(withQueuedSessionMessage(context, delivery.request));
+      if (delivery.owesResponse) enqueue.assign(withServerResponseOwed(context));
       followUp = delivery.followUp;
     }
     const { [outcome.callId]: _settled, ...toolCalls } = context.toolCalls;
@@ -152,14 +152,14 @@ export const toolActions = defineActions({
     const toolCalls = { ...context.toolCalls };
     let callLedger = context.callLedger;
     let followUp = false;
-    let queue: ReturnType<typeof withOwnRequest> = context;
+    let queue: ReturnType<typeof withQueuedSessionMessage> = context;
     for (const record of Object.values(context.toolCalls)) {
       if (!record.held) continue;
       // No response is active on a connection that has just come up.
       const delivery = toolOutputDelivery(context, record, record.held.output, false);
       for (const intent of delivery.intents) enqueue.sendTo('model', intent);
-      if (delivery.request !== undefined) queue = withOwnRequest({ ...queue, logger: context.logger }, delivery.request);
-      if (delivery.owesResponse) queue = withOwedResponse(queue);
+      if (delivery.request !== undefined) queue = withQueuedSessionMessage({ ...queue, logger: context.logger }, delivery.request);
+      if (delivery.owesResponse) queue = withServerResponseOwed(queue);
       followUp ||= delivery.followUp;
       delete toolCalls[record.callId];
       callLedger = settleInLedger(callLedger, record.callId, record.held.output, context.connectionId);
@@ -176,8 +176,8 @@ export const toolActions = defineActions({
     const record = outstanding ?? (unsent ? { callId, ...unsent } : { callId, name, behavior: 'blocking' as const, scheduling: 'whenIdle' as const, connectionId: context.connectionId });
     const delivery = toolOutputDelivery(context, record, output, check(RESPONSE_ACTIVE as unknown as Parameters<typeof check>[0]));
     for (const intent of delivery.intents) enqueue.sendTo('model', intent);
-    if (delivery.request !== undefined) enqueue.assign(withOwnRequest(context, delivery.request));
-    if (delivery.owesResponse) enqueue.assign(withOwedResponse(context));
+    if (delivery.request !== undefined) enqueue.assign(withQueuedSessionMessage(context, delivery.request));
+    if (delivery.owesResponse) enqueue.assign(withServerResponseOwed(context));
     enqueue.assign({
       toolCalls,
       unsentToolResults,
